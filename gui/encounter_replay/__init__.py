@@ -1,0 +1,3 @@
+"""Encounter Replay: reconstruct, analyse and brief air encounters from recorded tracks."""
+
+__version__ = "0.1.0"

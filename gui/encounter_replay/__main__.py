@@ -1,0 +1,3 @@
+from encounter_replay.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Writers of pictures, videos and reports; used by the window and the CLI."""

@@ -1,0 +1,1 @@
+"""Geodesy and map projection (pyproj); basemap sources. No Qt."""

@@ -1,0 +1,22 @@
+"""Shared test setup: headless Qt and the location of the shared real recordings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SAMPLE_DIR = ROOT / "sample_tracks"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real recordings in ../shared/data; skip when this checkout has none beside it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
