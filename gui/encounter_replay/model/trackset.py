@@ -232,7 +232,9 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         return TrackSet.empty()
     if len(sets) == 1:
         return sets[0]
-    cols = {name: np.concatenate([getattr(s, name) for s in sets]) for name in ("t", *SAMPLE_FIELDS)}
+    cols = {
+        name: np.concatenate([getattr(s, name) for s in sets]) for name in ("t", *SAMPLE_FIELDS)
+    }
     lengths = np.concatenate([np.diff(s.offsets) for s in sets])
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
@@ -251,9 +253,11 @@ def concat(sets: list[TrackSet]) -> TrackSet:
                 DataWarning(source, f"track id {track_id!r} already used; renamed {track_id}~{n}")
             )
     meta["id"] = pd.Series(new_ids, dtype="object")
-    events = pd.concat([s.events for s in sets if len(s.events)], ignore_index=True) if any(
-        len(s.events) for s in sets
-    ) else empty_events()
+    events = (
+        pd.concat([s.events for s in sets if len(s.events)], ignore_index=True)
+        if any(len(s.events) for s in sets)
+        else empty_events()
+    )
     titles = [s.title for s in sets if s.title]
     return TrackSet(
         **cols,

@@ -1,0 +1,345 @@
+"""`encounter-replay`: open the window, or run a subcommand headless.
+
+    encounter-replay [FILE...]              the replay window
+    encounter-replay info FILE... [--json]  what a recording holds
+    encounter-replay analyze FILE...        separation minima and intervals for all pairs
+    encounter-replay snapshot|video|report  briefing material, no display needed
+
+Every failure the user can cause ends in one line on stderr and a non-zero exit; a
+traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections.abc import Callable, Sequence
+
+from .io import ReadError, ReadOptions, read_files
+from .model import TrackSet
+from .model.timefmt import clock_utc, iso_utc
+
+EXIT_USAGE = 2
+EXIT_INPUT = 1
+
+_UNITS_M = {"nm": 1852.0, "km": 1000.0, "m": 1.0, "ft": 0.3048}
+
+
+class UsageError(Exception):
+    """A bad argument: printed as one line, exit code 2."""
+
+
+def parse_distance(text: str, default_unit: str = "nm") -> float:
+    """``10nm``, ``18.5km``, ``300m``, ``1000ft`` (or a bare number in ``default_unit``) → metres."""
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a distance: {text!r} (e.g. 10nm, 18km, 1000ft)")
+    unit = (m.group(2) or default_unit).lower()
+    if unit not in _UNITS_M:
+        raise argparse.ArgumentTypeError(f"unknown unit {unit!r} in {text!r}: use nm, km, m or ft")
+    value = float(m.group(1)) * _UNITS_M[unit]
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite distance: {text!r}")
+    return value
+
+
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--altitude-unit",
+        choices=("ft", "m"),
+        help="unit of altitude columns whose name does not say it",
+    )
+    p.add_argument(
+        "--speed-unit",
+        choices=("kt", "mps"),
+        help="unit of speed columns whose name does not say it",
+    )
+
+
+def _read_options(args: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(altitude_unit=args.altitude_unit, speed_unit=args.speed_unit)
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--visual-range", type=parse_distance, default=None, help="visual range (default 10nm)"
+    )
+    p.add_argument(
+        "--hsep", type=parse_distance, default=None, help="horizontal separation minimum (5nm)"
+    )
+    p.add_argument(
+        "--vsep",
+        type=lambda s: parse_distance(s, "ft"),
+        default=None,
+        help="vertical separation minimum (1000ft)",
+    )
+    p.add_argument(
+        "--within",
+        type=parse_distance,
+        default=None,
+        help="report pairs whose CPA slant range is within this (25nm)",
+    )
+    p.add_argument(
+        "--include",
+        nargs="+",
+        metavar="CLASS",
+        default=None,
+        help="object classes to pair besides aircraft (weapon decoy ground sea other)",
+    )
+
+
+def analysis_settings(args: argparse.Namespace):
+    """AnalysisSettings from the shared analysis options (defaults where not given)."""
+    from .analysis import AnalysisSettings
+    from .model import ObjectClass
+
+    kw = {}
+    if args.visual_range is not None:
+        kw["visual_range_m"] = args.visual_range
+    if args.hsep is not None:
+        kw["hsep_m"] = args.hsep
+    if args.vsep is not None:
+        kw["vsep_m"] = args.vsep
+    if args.within is not None:
+        kw["within_m"] = args.within
+    if args.include:
+        valid = {c.value for c in ObjectClass} - {ObjectClass.REFERENCE.value}
+        bad = [c for c in args.include if c.lower() not in valid]
+        if bad:
+            raise UsageError(f"unknown class {bad[0]!r}: choose from {', '.join(sorted(valid))}")
+        kw["include"] = frozenset({"aircraft", *(c.lower() for c in args.include)})
+    return AnalysisSettings(**kw)
+
+
+# ---------------------------------------------------------------------------- info
+def info_dict(ts: TrackSet) -> dict:
+    """The ``info --json`` document."""
+    lengths = ts.offsets[1:] - ts.offsets[:-1]
+    tracks = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "callsign": row.callsign,
+            "class": row.cls,
+            "coalition": row.coalition,
+            "samples": int(n),
+            "start": iso_utc(t0),
+            "end": iso_utc(t1),
+        }
+        for row, n, t0, t1 in zip(
+            ts.meta.itertuples(index=False), lengths, ts.first_times, ts.last_times, strict=True
+        )
+    ]
+    return {
+        "start": iso_utc(ts.start),
+        "end": iso_utc(ts.end),
+        "tracks": tracks,
+        "events": len(ts.events),
+        "warnings": [str(w) for w in ts.warnings],
+    }
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "-"
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    ts = read_files(args.files, _read_options(args))
+    doc = info_dict(ts)
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(f"{len(ts)} tracks, {ts.n_samples} samples, {doc['events']} events")
+    print(f"from {doc['start']} to {doc['end']} ({_duration(ts.end - ts.start)})")
+    rows = [
+        [
+            tr["id"],
+            tr["callsign"] or tr["name"],
+            tr["name"] if tr["callsign"] else "",
+            tr["class"],
+            tr["coalition"],
+            str(tr["samples"]),
+            clock_utc(t0),
+            clock_utc(t1),
+        ]
+        for tr, t0, t1 in zip(doc["tracks"], ts.first_times, ts.last_times, strict=True)
+    ]
+    print()
+    print(
+        _table(
+            ["id", "callsign/name", "type", "class", "coalition", "samples", "start", "end"],
+            rows,
+            right={5},
+        )
+    )
+    _print_warnings(doc["warnings"])
+    return 0
+
+
+def _print_warnings(warnings: Sequence[str]) -> None:
+    if warnings:
+        print(f"\n{len(warnings)} data-quality warning(s):")
+        for w in warnings:
+            print(f"  - {w}")
+
+
+# ---------------------------------------------------------------------------- analyze
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import analyze
+
+    settings = analysis_settings(args)
+    ts = read_files(args.files, _read_options(args))
+    result = analyze(ts, settings)
+    if args.json:
+        print(json.dumps(result.to_json_dict(ts), indent=2))
+        return 0
+    if args.csv:
+        from .export.report import pairs_csv
+
+        sys.stdout.write(pairs_csv(result, ts))
+        return 0
+    print(analysis_table(result, ts))
+    _print_warnings([str(w) for w in ts.warnings] + [str(w) for w in result.warnings])
+    return 0
+
+
+def _intervals_text(intervals: Sequence[Sequence[float]]) -> str:
+    if not len(intervals):
+        return "-"
+    total = sum(b - a for a, b in intervals)
+    first = intervals[0][0]
+    return f"{_duration(total)} from {clock_utc(first)}"
+
+
+def analysis_table(result, ts: TrackSet) -> str:
+    """Pairs as an analyst reads them: NM, ft, kt, UTC."""
+    s = result.settings
+    head = (
+        f"{len(result.pairs)} pair(s) within {s.within_m / 1852:.1f} NM; visual range "
+        f"{s.visual_range_m / 1852:.1f} NM; separation minima {s.hsep_m / 1852:.1f} NM / "
+        f"{s.vsep_m / 0.3048:.0f} ft"
+    )
+    rows = []
+    for p in result.pairs.itertuples(index=False):
+        rows.append(
+            [
+                f"{p.a_name or p.a_id} / {p.b_name or p.b_id}",
+                clock_utc(p.cpa_time, 1),
+                f"{p.cpa_slant_m / 1852:.2f}",
+                f"{p.cpa_horizontal_m / 1852:.2f}",
+                f"{p.cpa_vertical_m / 0.3048:.0f}",
+                f"{p.closure_mps * 3600 / 1852:.0f}",
+                f"{p.min_horizontal_m / 1852:.2f}",
+                _intervals_text(p.visual_contact),
+                "LOSS" if len(p.loss_of_separation) else "",
+            ]
+        )
+    return (
+        head
+        + "\n\n"
+        + _table(
+            [
+                "pair",
+                "CPA (UTC)",
+                "slant NM",
+                "horiz NM",
+                "vert ft",
+                "closure kt",
+                "min horiz NM",
+                "visual contact",
+                "sep",
+            ],
+            rows,
+            right={2, 3, 4, 5, 6},
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- window
+def cmd_window(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="encounter-replay",
+        description="Replay recorded air tracks. Subcommands: info, analyze, snapshot, video, "
+        "report (see `encounter-replay SUBCOMMAND --help`).",
+    )
+    p.add_argument("files", nargs="*", help="recordings to open (ACMI, CSV)")
+    _add_read_options(p)
+    p.add_argument("--session", help="a saved session (.json) to restore")
+    args = p.parse_args(argv)
+    from .view.app import run_app
+
+    return run_app(list(args.files), _read_options(args), session=args.session)
+
+
+# ---------------------------------------------------------------------------- entry
+def _subcommands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable]]:
+    def info(p: argparse.ArgumentParser) -> None:
+        p.add_argument("files", nargs="+", metavar="FILE")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        _add_read_options(p)
+
+    def analyze_(p: argparse.ArgumentParser) -> None:
+        p.add_argument("files", nargs="+", metavar="FILE")
+        _add_analysis_options(p)
+        _add_read_options(p)
+        fmt = p.add_mutually_exclusive_group()
+        fmt.add_argument("--json", action="store_true", help="JSON (metres, ISO-8601 UTC)")
+        fmt.add_argument("--csv", action="store_true", help="CSV of the pair table")
+
+    commands = {"info": (info, cmd_info), "analyze": (analyze_, cmd_analyze)}
+    try:
+        from .export import commands as export_commands
+    except ImportError:  # the export layer is optional only while it is being built
+        export_commands = None
+    if export_commands is not None:
+        for name, (setup, run) in export_commands.SUBCOMMANDS.items():
+            commands[name] = (
+                lambda p, setup=setup: (setup(p), _add_read_options(p), _add_analysis_options(p)),
+                run,
+            )
+    return commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = _subcommands()
+    try:
+        if argv and argv[0] in commands:
+            parser = argparse.ArgumentParser(prog=f"encounter-replay {argv[0]}")
+            setup, run = commands[argv[0]]
+            setup(parser)
+            args = parser.parse_args(argv[1:])
+            return run(args)
+        return cmd_window(argv)
+    except ReadError as exc:
+        print(f"encounter-replay: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except UsageError as exc:
+        print(f"encounter-replay: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
