@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import TrackSet, concat
+from ..model.quality import quality_warnings
 from .errors import ReadError
 from .options import ReadOptions
 
@@ -70,11 +71,13 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
         readers = _readers()
         if kind not in readers:
             raise ReadError(path, f"unsupported format: {kind}")
-        return readers[kind](path, options)
+        ts = readers[kind](path, options)
     except ReadError:
         raise
     except (OSError, UnicodeError, ValueError, MemoryError) as exc:
         raise ReadError(path, f"cannot read: {exc}") from None
+    ts.warnings.extend(quality_warnings(ts, str(path)))
+    return ts
 
 
 def read_files(paths: list[str | Path], options: ReadOptions | None = None) -> TrackSet:
