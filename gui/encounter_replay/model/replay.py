@@ -1,0 +1,215 @@
+"""Replay state: where the clock is, how fast it runs, what is selected — no Qt.
+
+The window's controller owns the one timer and forwards wall-clock ticks here; keeping the
+rules (clamping, looping, stopping at the end, speed steps, jumping between marks) in
+plain Python means they are tested without a display and shared by video export, which
+drives the same state frame by frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .units import check_units
+
+#: Playback speeds offered by +/−: powers of two from a quarter to 64 times real time.
+SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+MIN_SPEED, MAX_SPEED = SPEEDS[0], SPEEDS[-1]
+
+#: A mark closer than this to the current time counts as "here", so that pressing
+#: "next event" twice moves on rather than landing on the same mark again.
+MARK_TOLERANCE_S = 0.05
+
+#: Default trail length (seconds of history drawn behind each aircraft).
+DEFAULT_TRAIL_S = 120.0
+
+
+@dataclass
+class ReplayState:
+    """Everything about "where we are" in a replay, in plain values.
+
+    Tracks are referred to by index into the current TrackSet; ``selected_pair`` is stored
+    with the smaller index first so a pair has one spelling.
+    """
+
+    start: float = 0.0
+    end: float = 0.0
+    time: float = 0.0
+    playing: bool = False
+    speed: float = 1.0
+    loop: tuple[float, float] | None = None
+    selected_pair: tuple[int, int] | None = None
+    selected_track: int | None = None
+    follow_track: int | None = None
+    trail_s: float | None = DEFAULT_TRAIL_S
+    hidden_classes: set[str] = field(default_factory=set)
+    hidden_tracks: set[int] = field(default_factory=set)
+    colors: dict[int, str] = field(default_factory=dict)
+    units: str = "nm"
+    step_s: float = 1.0
+
+    # ------------------------------------------------------------------ time
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def elapsed(self) -> float:
+        return self.time - self.start
+
+    def set_range(self, start: float, end: float) -> None:
+        """A new recording span: time and loop are clamped into it."""
+        if not (math.isfinite(start) and math.isfinite(end)) or end < start:
+            raise ValueError(f"bad time range {start!r}..{end!r}")
+        self.start, self.end = float(start), float(end)
+        self.time = self.clamp(self.time)
+        if self.loop is not None:
+            self.set_loop(*self.loop)
+
+    def clamp(self, t: float) -> float:
+        if not math.isfinite(t):
+            return self.start
+        return min(max(float(t), self.start), self.end)
+
+    def seek(self, t: float) -> float:
+        """Move the clock (clamped to the recording); returns the new time."""
+        self.time = self.clamp(t)
+        return self.time
+
+    def advance(self, wall_dt: float) -> bool:
+        """Move on by ``wall_dt`` seconds of wall-clock time at the current speed.
+
+        Advancing by elapsed wall time (not by a fixed step per tick) is what makes a slow
+        frame drop frames instead of slowing the replay down. Inside a loop range the time
+        wraps; at the end of the recording playback stops. Returns True if time moved.
+        """
+        if not self.playing or wall_dt <= 0:
+            return False
+        before = self.time
+        t = self.time + wall_dt * self.speed
+        if self.loop is not None:
+            t0, t1 = self.loop
+            length = t1 - t0
+            if self.time < t0 - MARK_TOLERANCE_S or self.time > t1 + MARK_TOLERANCE_S:
+                t = t0  # entering a loop from outside starts it at its beginning
+            elif t > t1:
+                t = t0 + (t - t1) % length if length > 0 else t0
+            self.time = self.clamp(t)
+        else:
+            self.time = self.clamp(t)
+            if self.time >= self.end:
+                self.playing = False
+        return self.time != before
+
+    def play(self) -> None:
+        """Start playing; from the end of a recording that means from the start again."""
+        if self.loop is None and self.time >= self.end:
+            self.time = self.start
+        elif self.loop is not None and not (self.loop[0] <= self.time <= self.loop[1]):
+            self.time = self.loop[0]
+        self.playing = self.end > self.start
+
+    def pause(self) -> None:
+        self.playing = False
+
+    def toggle(self) -> bool:
+        """Play/pause; returns the new playing state."""
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+        return self.playing
+
+    def step(self, n: int = 1) -> float:
+        """Pause and move ``n`` steps (``step_s`` each); stepping is for reading exact frames."""
+        self.playing = False
+        return self.seek(self.time + n * self.step_s)
+
+    def jump_start(self) -> float:
+        return self.seek(self.loop[0] if self.loop else self.start)
+
+    def jump_end(self) -> float:
+        self.playing = False
+        return self.seek(self.loop[1] if self.loop else self.end)
+
+    # ------------------------------------------------------------------ speed
+    def set_speed(self, speed: float) -> float:
+        """Clamp to 0.25×–64×; any value in between is allowed (video export uses others)."""
+        if not math.isfinite(speed) or speed <= 0:
+            raise ValueError(f"bad playback speed {speed!r}")
+        self.speed = min(max(float(speed), MIN_SPEED), MAX_SPEED)
+        return self.speed
+
+    def faster(self) -> float:
+        """Next speed step up (from an odd speed, the next step above it)."""
+        up = [s for s in SPEEDS if s > self.speed * (1 + 1e-9)]
+        return self.set_speed(up[0] if up else MAX_SPEED)
+
+    def slower(self) -> float:
+        down = [s for s in SPEEDS if s < self.speed * (1 - 1e-9)]
+        return self.set_speed(down[-1] if down else MIN_SPEED)
+
+    # ------------------------------------------------------------------ loop
+    def set_loop(self, t0: float | None, t1: float | None = None) -> tuple[float, float] | None:
+        """Loop between two times (any order, clamped); ``None`` or an empty range clears it."""
+        if t0 is None or t1 is None:
+            self.loop = None
+            return None
+        a, b = sorted((self.clamp(t0), self.clamp(t1)))
+        self.loop = (a, b) if b - a > MARK_TOLERANCE_S else None
+        return self.loop
+
+    # ------------------------------------------------------------------ marks
+    def next_mark(self, marks: np.ndarray) -> float | None:
+        """Seek to the first mark (event or CPA time) after now; None (and no move) if none."""
+        marks = np.asarray(marks, dtype=np.float64)
+        later = marks[(marks > self.time + MARK_TOLERANCE_S) & (marks <= self.end)]
+        if len(later) == 0:
+            return None
+        return self.seek(float(later.min()))
+
+    def prev_mark(self, marks: np.ndarray) -> float | None:
+        marks = np.asarray(marks, dtype=np.float64)
+        earlier = marks[(marks < self.time - MARK_TOLERANCE_S) & (marks >= self.start)]
+        if len(earlier) == 0:
+            return None
+        return self.seek(float(earlier.max()))
+
+    # ------------------------------------------------------------------ selection & display
+    def select_pair(self, pair: tuple[int, int] | None) -> tuple[int, int] | None:
+        if pair is not None:
+            a, b = int(pair[0]), int(pair[1])
+            if a == b:
+                raise ValueError("a pair needs two different tracks")
+            pair = (min(a, b), max(a, b))
+        self.selected_pair = pair
+        return pair
+
+    def set_units(self, units: str) -> None:
+        self.units = check_units(units)
+
+    def set_trail(self, seconds: float | None) -> None:
+        """Trail length in seconds; None draws the full history."""
+        if seconds is not None and (not math.isfinite(seconds) or seconds < 0):
+            raise ValueError(f"bad trail length {seconds!r}")
+        self.trail_s = None if seconds is None else float(seconds)
+
+    def reset_scene(self, start: float, end: float, keep_tracks: bool = False) -> None:
+        """A new scene: time to its start, selections dropped.
+
+        ``keep_tracks`` is for files added to a scene (existing tracks keep their indices,
+        so hidden tracks and colour overrides still apply); a replaced scene forgets them.
+        """
+        self.playing = False
+        self.start, self.end = float(start), float(end)
+        self.time = self.start
+        self.loop = None
+        self.selected_pair = None
+        self.selected_track = None
+        self.follow_track = None
+        if not keep_tracks:
+            self.hidden_tracks = set()
+            self.colors = {}
