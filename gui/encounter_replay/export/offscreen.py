@@ -1,0 +1,62 @@
+"""A map canvas without a window, for exports from the command line.
+
+Scripts run on servers with no display; Qt then needs its ``offscreen`` platform, and it
+has to be chosen before the QApplication exists.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6 import QtWidgets
+
+from ..model import TrackSet
+
+
+def headless() -> bool:
+    """True on a Linux machine with no X11 or Wayland display to talk to."""
+    return sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
+def ensure_qapp() -> QtWidgets.QApplication:
+    """The running QApplication, or a new one (offscreen when there is no display)."""
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        if headless():
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QtWidgets.QApplication(["encounter-replay"])
+    return app  # type: ignore[return-value]
+
+
+def scene_canvas(
+    ts: TrackSet,
+    analysis,
+    *,
+    time: float,
+    pair: tuple[int, int] | None = None,
+    trail_s: float | None = 120.0,
+    units: str = "nm",
+    zoom_pair: bool = False,
+):
+    """A MapCanvas showing ``ts`` at ``time``, set up the way the window would be.
+
+    With ``zoom_pair`` the view frames the selected pair at ``time`` instead of all tracks
+    (large scenes make a pair invisible at full extent).
+    """
+    ensure_qapp()
+    from ..view.map_canvas import MapCanvas
+
+    canvas = MapCanvas()
+    canvas.set_scene(ts, analysis)
+    canvas.set_units(units)
+    canvas.set_trail_seconds(trail_s)
+    canvas.set_selected_pair(pair)
+    if analysis is not None:
+        canvas.set_visual_range_m(analysis.settings.visual_range_m)
+    canvas.set_time(time)
+    if zoom_pair and pair is not None:
+        canvas.zoom_to_pair(pair[0], pair[1], time)
+    return canvas
