@@ -1,0 +1,273 @@
+"""Tacview ACMI 2.x reader: text, zip or gzip recording in, TrackSet out.
+
+The line rules live in :mod:`.acmi_parser`, the container rules in
+:mod:`.acmi_container`; this module turns the parser's flat sample rows into tracks with
+numpy in one go (reference offsets, validity, ordering, de-duplication) and reports every
+doubt about the data as a :class:`DataWarning`.
+
+What the TrackSet holds for ACMI:
+
+* ``id`` as the file writes it (``a01``, ``40000001``); ``<id>@r<r>`` for objects of the
+  r-th appended run (r ≥ 2), ``<id>#<n>`` for the n-th object under an id that was removed
+  and used again.
+* ``heading`` = the transform's Yaw (clockwise from true north); the flat-world Heading
+  field of 9-field transforms is used only where Yaw is unknown, since it is measured from
+  the simulator's grid north, not true north (DCS files differ by several degrees).
+* ``speed`` is left NaN: ACMI gives air speeds (IAS/TAS), not ground speed, and ground speed
+  is better derived from the positions.
+* Altitude is metres MSL as the format defines it, whatever ``ReadOptions`` says (those
+  options are for formats that do not state their units).
+* Objects without Type are aircraft (JSBSim and similar writers record only aircraft and
+  omit Type); one warning says how many.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..model import DataWarning, ObjectClass, TrackSet, empty_events
+from .acmi_container import AcmiText, open_acmi
+from .acmi_parser import NCOL, RUN_GAP_S, AcmiParser, HeaderError, ParsedAcmi
+from .acmi_types import classify_type, coalition_from_color
+from .errors import ReadError
+from .options import ReadOptions
+
+_SHOWN_RESTARTS = 3
+
+
+def read_acmi(path: Path, options: ReadOptions | None = None) -> TrackSet:
+    """Read a Tacview ACMI 2.x recording; raises :class:`ReadError` and nothing else.
+
+    ``options`` is accepted for the reader interface; ACMI states its own (metric) units.
+    """
+    path = Path(path)
+    try:
+        with open_acmi(path) as text:
+            parsed = AcmiParser().parse(iter(text))
+    except HeaderError as exc:
+        raise ReadError(path, exc.message, line=exc.line) from None
+    except MemoryError:
+        raise ReadError(path, "not enough memory to read this recording") from None
+    except OSError as exc:
+        raise ReadError(path, f"cannot read: {exc.strerror or exc}") from None
+    source = str(path)
+    warnings = _stream_warnings(parsed, text, source)
+    return _assemble(parsed, source, warnings)
+
+
+# ---------------------------------------------------------------------- warnings
+def _stream_warnings(parsed: ParsedAcmi, text: AcmiText, source: str) -> list[DataWarning]:
+    """Findings about the bytes and lines themselves (header, encoding, time, bad lines)."""
+    found = [DataWarning(source, msg, line=line) for line, msg in parsed.header_notes]
+    if text.bad_utf8_line is not None:
+        found.append(
+            DataWarning(
+                source,
+                "invalid UTF-8 bytes replaced by '\ufffd'",
+                line=text.bad_utf8_line,
+                count=max(text.bad_utf8_count, 1),
+            )
+        )
+    if parsed.reference_time is None:
+        found.append(
+            DataWarning(
+                source,
+                "no ReferenceTime: times are relative (seconds from the start of the "
+                "recording, shown as dates in 1970)",
+            )
+        )
+    if parsed.restarts:
+        n = len(parsed.restarts)
+        lines = ", ".join(str(line) for line, _ in parsed.restarts[:_SHOWN_RESTARTS])
+        shifts = ", ".join(
+            f"run {r + 2} by {shift:+.1f} s"
+            for r, (_, shift) in enumerate(parsed.restarts[:_SHOWN_RESTARTS])
+        )
+        more = " …" if n > _SHOWN_RESTARTS else ""
+        found.append(
+            DataWarning(
+                source,
+                f"time restarts {n} times: {n + 1} runs appended in one file (at lines "
+                f"{lines}{more}); each later run is shifted to start {RUN_GAP_S:g} s after the previous "
+                f"one ends ({shifts}{more}) and its objects are named <id>@r<run>",
+                line=parsed.restarts[0][0],
+                count=n,
+            )
+        )
+    if parsed.backward.count:
+        found.append(
+            DataWarning(
+                source,
+                "time goes back by more than 1 s without returning to the start of the run "
+                f"(first: {parsed.backward.example}); samples were put in time order",
+                line=parsed.backward.line,
+                count=parsed.backward.count,
+            )
+        )
+    if parsed.bad.count:
+        found.append(
+            DataWarning(
+                source,
+                f"malformed lines skipped (first: {parsed.bad.example})",
+                line=parsed.bad.line,
+                count=parsed.bad.count,
+            )
+        )
+    if parsed.ref_changed_late.count:
+        found.append(
+            DataWarning(
+                source,
+                "ReferenceLongitude/ReferenceLatitude changed after positions were recorded; "
+                "the last value is applied to all positions",
+                line=parsed.ref_changed_late.line,
+                count=parsed.ref_changed_late.count,
+            )
+        )
+    if parsed.open_continuation is not None:
+        found.append(
+            DataWarning(
+                source,
+                "file ends inside a continued line (truncated recording?); what was read is kept",
+                line=parsed.open_continuation,
+            )
+        )
+    elif text.stream_truncated:
+        found.append(
+            DataWarning(
+                source,
+                f"compressed {text.kind} stream ends early (truncated recording?); "
+                "what was read is kept",
+                line=parsed.lines or None,
+            )
+        )
+    elif text.ends_without_newline:
+        state = "was used" if parsed.last_line_ok else "was skipped"
+        found.append(
+            DataWarning(
+                source,
+                f"file does not end with a line break: the last line may be cut short "
+                f"(truncated recording?) and {state}",
+                line=parsed.lines or None,
+            )
+        )
+    return found
+
+
+def _first_line(lines: np.ndarray, mask: np.ndarray) -> int | None:
+    hits = lines[mask]
+    return int(hits.min()) if len(hits) else None
+
+
+# ---------------------------------------------------------------------- assembly
+def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> TrackSet:
+    """Flat sample rows → sorted, validated per-track arrays with metadata."""
+    rows = np.frombuffer(parsed.samples, dtype=np.float64).reshape(-1, NCOL)
+    track = rows[:, 0].astype(np.int64)
+    t = rows[:, 1]
+    lon = rows[:, 2] + parsed.ref_lon
+    lat = rows[:, 3] + parsed.ref_lat
+    line = rows[:, 9].astype(np.int64)
+
+    no_pos = np.isnan(lon) | np.isnan(lat)
+    if no_pos.any():
+        n_tracks = len(np.unique(track[no_pos]))
+        warnings.append(
+            DataWarning(
+                source,
+                f"transforms without a known longitude/latitude dropped ({n_tracks} objects)",
+                line=_first_line(line, no_pos),
+                count=int(no_pos.sum()),
+            )
+        )
+    bad_lat = ~no_pos & (np.abs(lat) > 90.0)
+    if bad_lat.any():
+        warnings.append(
+            DataWarning(
+                source,
+                "latitude outside ±90° dropped (wrong ReferenceLatitude, or angles in radians?)",
+                line=_first_line(line, bad_lat),
+                count=int(bad_lat.sum()),
+            )
+        )
+    keep = ~(no_pos | bad_lat)
+    if not keep.all():
+        rows, track, t, lon, lat = rows[keep], track[keep], t[keep], lon[keep], lat[keep]
+
+    # Time order within each track; for equal times the file's last transform wins.
+    order = np.lexsort((t, track))
+    track, t = track[order], t[order]
+    last = np.ones(len(t), dtype=bool)
+    last[:-1] = (track[1:] != track[:-1]) | (t[1:] != t[:-1])
+    order = order[last]
+    track, t = track[last], t[last]
+
+    lon = lon[order]
+    lon = np.where(np.abs(lon) > 180.0, np.mod(lon + 180.0, 360.0) - 180.0, lon)
+    lat = lat[order]
+    alt, roll, pitch, yaw, flat_heading = (rows[order, c] for c in (4, 5, 6, 7, 8))
+    heading = np.mod(np.where(np.isnan(yaw), flat_heading, yaw), 360.0)
+    t = t + (parsed.reference_time or 0.0)
+
+    counts = np.bincount(track, minlength=len(parsed.tracks))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    tracks = []
+    untyped = 0
+    for ti, props in enumerate(parsed.tracks):
+        a, b = int(offsets[ti]), int(offsets[ti + 1])
+        if a == b:
+            continue
+        type_tags = props.get("Type", "")
+        if type_tags:
+            cls = classify_type(type_tags)
+        else:
+            cls = ObjectClass.AIRCRAFT
+            untyped += 1
+        color = props.get("Color", "")
+        tracks.append(
+            {
+                "t": t[a:b],
+                "lat": lat[a:b],
+                "lon": lon[a:b],
+                "alt": alt[a:b],
+                "heading": heading[a:b],
+                "roll": roll[a:b],
+                "pitch": pitch[a:b],
+                "id": props["id"],
+                "name": props.get("Name", ""),
+                "callsign": props.get("CallSign") or props.get("Pilot", ""),
+                "type": type_tags,
+                "cls": cls.value,
+                "coalition": props.get("Coalition") or coalition_from_color(color),
+                "color": color,
+                "source": source,
+            }
+        )
+    if untyped:
+        warnings.append(DataWarning(source, f"{untyped} objects without Type treated as aircraft"))
+    if not tracks:
+        warnings.append(DataWarning(source, "no object with a known position in this recording"))
+    return TrackSet.from_tracks(
+        tracks,
+        events=_events(parsed, source),
+        warnings=warnings,
+        title=parsed.title,
+    )
+
+
+def _events(parsed: ParsedAcmi, source: str) -> pd.DataFrame:
+    if not parsed.events:
+        return empty_events()
+    epoch = parsed.reference_time or 0.0
+    return pd.DataFrame(
+        {
+            "time": pd.Series([e[0] + epoch for e in parsed.events], dtype="float64"),
+            "kind": pd.Series([e[1] for e in parsed.events], dtype="object"),
+            "ids": pd.Series([e[2] for e in parsed.events], dtype="object"),
+            "text": pd.Series([e[3] for e in parsed.events], dtype="object"),
+            "source": pd.Series([source] * len(parsed.events), dtype="object"),
+        }
+    )

@@ -1,0 +1,206 @@
+"""Open an ACMI recording whatever its wrapping (plain text, zip, gzip) as a stream of lines.
+
+Tacview writes ``.txt.acmi`` as UTF-8 text and ``.zip.acmi`` as a zip holding that text;
+a recording can also reach us gzipped. A hostile or broken archive must not exhaust memory
+or reach outside the archive, so a zip must hold exactly one plain, unencrypted member with
+a harmless name, and every decompressed byte counts against :data:`MAX_UNCOMPRESSED_BYTES`
+(checked against the zip header first, then again while reading, since headers can lie).
+
+Lines are produced chunk by chunk: memory stays proportional to the chunk, not the file,
+and decoding a megabyte at a time is far cheaper than decoding line by line.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import ReadError
+
+#: Largest decompressed recording we accept (bytes), whatever the container.
+MAX_UNCOMPRESSED_BYTES = 1024**3
+#: Bytes read (and decoded) at a time.
+CHUNK_BYTES = 1 << 22
+
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_GZIP_MAGIC = b"\x1f\x8b"
+_7Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
+_DRIVE = re.compile(r"^[A-Za-z]:")
+#: What zipfile may raise on a damaged archive, besides BadZipFile.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    IndexError,
+    KeyError,
+    OverflowError,
+)
+
+
+def _limit_text(limit: int) -> str:
+    return f"{limit / 1024**2:.0f} MiB" if limit >= 1024**2 else f"{limit} bytes"
+
+
+class AcmiText:
+    """Decoded lines of one recording plus what went wrong while decoding them.
+
+    Iterate it once (inside :func:`open_acmi`'s ``with`` block). Afterwards
+    ``ends_without_newline``, ``stream_truncated`` and ``bad_utf8_*`` say whether the bytes
+    were clean: the parser turns them into warnings.
+    """
+
+    def __init__(self, path: Path, raw: BinaryIO, kind: str, limit: int) -> None:
+        self.path = path
+        self.kind = kind  # 'text', 'zip' or 'gzip'
+        self._raw = raw
+        self._limit = limit
+        self._total = 0
+        self.ends_without_newline = False
+        self.stream_truncated = False
+        self.bad_utf8_line: int | None = None
+        self.bad_utf8_count = 0
+        self._lines_before = 0  # physical lines in the blocks decoded so far
+        self._first_block = True
+
+    # ---------------------------------------------------------------- reading bytes
+    def _read(self) -> bytes:
+        try:
+            chunk = self._raw.read(CHUNK_BYTES)
+        except EOFError:
+            # gzip stream cut short (crash while writing): keep what came before it.
+            self.stream_truncated = True
+            return b""
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError) as exc:
+            raise ReadError(self.path, f"corrupt {self.kind} data ({exc})") from None
+        self._total += len(chunk)
+        if self._total > self._limit:
+            raise ReadError(
+                self.path,
+                f"decompressed recording exceeds the {_limit_text(self._limit)} limit",
+            )
+        return chunk
+
+    def _decode(self, block: bytes) -> str:
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = block.decode("utf-8", "replace")
+            if self.bad_utf8_line is None:
+                self.bad_utf8_line = self._lines_before + block.count(b"\n", 0, exc.start) + 1
+            self.bad_utf8_count += text.count("\ufffd")
+        if self._first_block:
+            self._first_block = False
+            if text.startswith("\ufeff"):
+                text = text[1:]
+        self._lines_before += block.count(b"\n") + 1
+        return text
+
+    # ---------------------------------------------------------------- lines
+    def __iter__(self) -> Iterator[str]:
+        """Physical lines split on LF only (CR is left for the parser to strip).
+
+        Splitting on LF alone matters: ``str.splitlines`` would also break on form feeds,
+        U+2028 and friends, which may sit inside text properties.
+        """
+        parts: list[bytes] = []
+        while True:
+            chunk = self._read()
+            if not chunk:
+                break
+            cut = chunk.rfind(b"\n")
+            if cut < 0:
+                parts.append(chunk)  # a long line; bounded by the size limit
+                continue
+            parts.append(chunk[:cut])
+            block = b"".join(parts)
+            parts = [chunk[cut + 1 :]]
+            yield from self._decode(block).split("\n")
+        rest = b"".join(parts)
+        if rest:
+            self.ends_without_newline = True
+            yield from self._decode(rest).split("\n")
+
+
+def _check_member(path: Path, zf: zipfile.ZipFile, limit: int) -> zipfile.ZipInfo:
+    members = [info for info in zf.infolist() if not info.is_dir()]
+    if len(members) != 1:
+        names = ", ".join(repr(m.filename) for m in members[:3])
+        more = " …" if len(members) > 3 else ""
+        found = f": {names}{more}" if members else ""
+        raise ReadError(
+            path,
+            f"zip holds {len(members)} files{found}; an ACMI zip must hold exactly one recording",
+        )
+    info = members[0]
+    name = info.filename
+    pieces = re.split(r"[\\/]", name)
+    if name.startswith(("/", "\\")) or _DRIVE.match(name) or ".." in pieces or "\x00" in name:
+        raise ReadError(path, f"zip member has an unsafe path {name!r}")
+    if info.flag_bits & 0x1:
+        raise ReadError(path, f"zip member {name!r} is encrypted; decrypt it first")
+    if info.file_size > limit:
+        raise ReadError(
+            path,
+            f"zip member {name!r} unpacks to {info.file_size} bytes, over the "
+            f"{_limit_text(limit)} limit",
+        )
+    return info
+
+
+def _open_zip(path: Path, stack: ExitStack, limit: int) -> BinaryIO:
+    try:
+        zf = stack.enter_context(zipfile.ZipFile(path))
+        info = _check_member(path, zf, limit)
+        return stack.enter_context(zf.open(info))
+    except ReadError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise ReadError(path, f"not a readable zip archive ({exc})") from None
+
+
+@contextmanager
+def open_acmi(path: Path, limit: int | None = None) -> Iterator[AcmiText]:
+    """Yield the lines of ``path`` as :class:`AcmiText`; ReadError for bad wrapping.
+
+    The container is recognised by its first bytes, not its name: a ``.acmi`` may be zipped
+    and a ``.zip.acmi`` may have been unpacked in place.
+    """
+    path = Path(path)
+    limit = MAX_UNCOMPRESSED_BYTES if limit is None else limit
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(path, f"cannot open: {exc.strerror or exc}") from None
+    if not magic:
+        raise ReadError(path, "file is empty")
+    if magic.startswith(_7Z_MAGIC):
+        raise ReadError(path, "7z-compressed ACMI is not supported; extract it first")
+    with ExitStack() as stack:
+        try:
+            if magic.startswith(_ZIP_MAGICS):
+                raw, kind = _open_zip(path, stack, limit), "zip"
+            elif magic.startswith(_GZIP_MAGIC):
+                fh = stack.enter_context(open(path, "rb"))
+                raw, kind = stack.enter_context(gzip.GzipFile(fileobj=fh, mode="rb")), "gzip"
+            else:
+                if size > limit:
+                    raise ReadError(
+                        path, f"recording is {size} bytes, over the {_limit_text(limit)} limit"
+                    )
+                raw, kind = stack.enter_context(open(path, "rb")), "text"
+        except OSError as exc:
+            raise ReadError(path, f"cannot open: {exc.strerror or exc}") from None
+        yield AcmiText(path, raw, kind, limit)
