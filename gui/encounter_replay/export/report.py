@@ -33,6 +33,14 @@ BRIEFING_MAX_WARNINGS = 8
 
 
 # ---------------------------------------------------------------------------- CSV / JSON
+def closest_pair(result) -> tuple[tuple[int, int], float] | None:
+    """(pair, CPA time) of the pair that came closest, or None when no pair was reported."""
+    if result is None or not len(result.pairs):
+        return None
+    row = result.pairs.iloc[0]  # analysis sorts pairs by CPA slant range
+    return (int(row["a"]), int(row["b"])), float(row["cpa_time"])
+
+
 def report_json(result, ts: TrackSet) -> str:
     """The ``analyze --json`` document, as text."""
     return json.dumps(result.to_json_dict(ts), indent=2) + "\n"

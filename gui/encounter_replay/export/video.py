@@ -78,10 +78,11 @@ def frame_size(width: int, height: int) -> tuple[int, int]:
     """
     if width <= 0 or height <= 0:
         raise ExportError(f"video size must be positive, not {width}×{height}")
-    return (
-        max(MACRO_BLOCK, round(width / MACRO_BLOCK) * MACRO_BLOCK),
-        max(MACRO_BLOCK, round(height / MACRO_BLOCK) * MACRO_BLOCK),
-    )
+
+    def nearest(v: int) -> int:  # halves round up (Python's round() would go to even)
+        return max(MACRO_BLOCK, int(v / MACRO_BLOCK + 0.5) * MACRO_BLOCK)
+
+    return nearest(width), nearest(height)
 
 
 def rgb_array(image: QtGui.QImage) -> np.ndarray:
@@ -183,6 +184,8 @@ def _send(gen, frame, path: Path) -> None:
 def _write_gif(path: Path, frames, size: tuple[int, int], fps: float) -> None:
     from PIL import Image
 
+    # Pillow merges a frame identical to the one before into it (adding up their
+    # durations), so a clip of a still scene has fewer GIF frames but the same timing.
     # One palette for the whole clip (taken from the first frame) so colours do not
     # flicker between frames; a map has few colours, so 255 hold them.
     palette = None
@@ -203,3 +206,36 @@ def _write_gif(path: Path, frames, size: tuple[int, int], fps: float) -> None:
         )
     except OSError as exc:
         raise ExportError(f"{path}: cannot write GIF: {exc}") from None
+
+
+def canvas_video(
+    canvas,
+    ts,
+    path: str | Path,
+    times: np.ndarray,
+    size: tuple[int, int],
+    fps: float,
+    *,
+    pair: tuple[int, int] | None = None,
+    caption: bool = True,
+    title: str | None = None,
+    units: str = "nm",
+    placement: str = "below",
+    progress: Progress | None = None,
+) -> VideoResult:
+    """A clip of ``canvas`` (showing ``ts``) over ``times``, each frame a snapshot.
+
+    The canvas is moved through the times and left at the last one; the window's export
+    puts it back where the user was.
+    """
+    from .caption import caption_text
+    from .image import render_snapshot
+
+    w, h = size
+
+    def render(t: float) -> QtGui.QImage:
+        canvas.set_time(t)
+        cap = caption_text(ts, t, pair, title=title, units=units) if caption else None
+        return render_snapshot(canvas, w, h, cap, placement=placement)
+
+    return write_video(path, times, render, size, fps, progress)
