@@ -620,43 +620,68 @@ def _file_menu(window: QtWidgets.QMainWindow) -> QtWidgets.QMenu:
     return bar.addMenu("&File")
 
 
-def install_export_actions(window) -> None:
-    """Add File ▸ Export picture/Copy picture/Export video/Export report, a toolbar button
-    and Ctrl+Shift+S to a main window that has ``canvas``, ``ts`` and a replay state."""
+def export_actions(window) -> list[QtGui.QAction]:
+    """The export actions of ``window``: picture (Ctrl+Shift+S), copy, video, report."""
     style = window.style()
-    picture = QtGui.QAction("Export &Picture…", window)
+    picture = QtGui.QAction("&Picture…", window)
+    picture.setObjectName("ExportPicture")
+    picture.setIconText("Export")
     picture.setShortcut(QtGui.QKeySequence("Ctrl+Shift+S"))
     picture.setIcon(style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_DialogSaveButton))
-    picture.setToolTip("Save a picture of the map (PNG/SVG) — Ctrl+Shift+S")
+    picture.setToolTip("Save a picture of the map, PNG or SVG (Ctrl+Shift+S)")
     picture.triggered.connect(lambda: export_picture_interactive(window))
-    copy = QtGui.QAction("&Copy Map Picture", window)
+    copy = QtGui.QAction("&Copy map picture", window)
+    copy.setObjectName("ExportCopy")
     copy.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
+    copy.setToolTip("Copy the map, captioned, to the clipboard (Ctrl+Shift+C)")
     copy.triggered.connect(lambda: copy_map_to_clipboard(window))
-    video = QtGui.QAction("Export &Video…", window)
+    video = QtGui.QAction("&Video…", window)
+    video.setObjectName("ExportVideo")
+    video.setToolTip("Render a clip of a time range (MP4 or GIF)")
     video.triggered.connect(lambda: export_video_interactive(window))
-    report = QtGui.QAction("Export &Report…", window)
+    report = QtGui.QAction("&Report…", window)
+    report.setObjectName("ExportReport")
+    report.setToolTip("One-page HTML briefing, or the pair table as CSV/JSON")
     report.triggered.connect(lambda: export_report_interactive(window))
     actions = [picture, copy, video, report]
-
-    menu = _file_menu(window)
-    existing = menu.actions()
-    # before Quit/Exit (conventionally last, after a separator) if there is one
-    before = next(
-        (a for a in existing if a.text().replace("&", "").lower() in ("quit", "exit")), None
-    )
-    sep = QtGui.QAction(window)
-    sep.setSeparator(True)
-    if before is not None:
-        menu.insertActions(before, [sep, *actions])
-    else:
-        menu.addActions([sep, *actions])
-    toolbars = window.findChildren(QtWidgets.QToolBar)
-    if toolbars:
-        toolbars[0].addAction(picture)
-    else:
-        window.addAction(picture)  # the shortcut works even without a toolbar
     for a in actions:
         a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+    return actions
+
+
+def install_export_actions(window) -> None:
+    """Put the export actions into a main window that has ``canvas``, ``ts`` and ``state``.
+
+    The window's own hook ``add_export_actions(actions, toolbar)`` is used when it has one
+    (File ▸ Export, picture button on the toolbar); otherwise the actions go at the end of
+    the File menu and the picture action on the first toolbar.
+    """
+    picture, *rest = export_actions(window)
+    hook = getattr(window, "add_export_actions", None)
+    if hook is not None:
+        hook([picture], toolbar=True)
+        hook(rest, toolbar=False)
+    else:
+        menu = _file_menu(window)
+        menu.addSeparator()
+        menu.addActions([picture, *rest])
+        toolbars = window.findChildren(QtWidgets.QToolBar)
+        if toolbars:
+            toolbars[0].addAction(picture)
+    enable = getattr(window, "sceneLoaded", None)
+    update = _enabler(window, [picture, *rest])
+    update()
+    if enable is not None:
+        enable.connect(update)
+
+
+def _enabler(window, actions: list[QtGui.QAction]):
+    def update() -> None:
+        on = context_of(window) is not None
+        for a in actions:
+            a.setEnabled(on)
+
+    return update
 
 
 __all__ = [
