@@ -1,0 +1,139 @@
+"""Starting the window: QApplication, theme, main window, the files from the command line.
+
+``ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN=1`` makes the app print how long it took from process
+start until the window was shown and painted with its files loaded, then quit: that is the
+startup benchmark (tests/benchmarks/bench_startup.py) and a smoke test of a build.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..io import ReadOptions
+
+_IMPORTED_AT = time.perf_counter()
+EXIT_AFTER_SHOWN = "ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN"
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux /proc; else since this module loaded)."""
+    try:
+        with open("/proc/self/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 of stat: starttime, in clock ticks after boot
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.perf_counter() - _IMPORTED_AT
+
+
+def stylesheet() -> str:
+    """The dark theme; empty (Qt's own look) if the installation lacks the file."""
+    try:
+        from ..resources import asset_path
+
+        path = asset_path("style.qss")
+    except (ImportError, FileNotFoundError):
+        path = Path(__file__).resolve().parents[3] / "assets" / "style.qss"
+        if not path.is_file():
+            return ""
+    return path.read_text(encoding="utf-8")
+
+
+def dark_palette() -> QtGui.QPalette:
+    """Palette under the stylesheet, so native-drawn parts (icons, dialogs) match it."""
+    p = QtGui.QPalette()
+    role, c = QtGui.QPalette.ColorRole, QtGui.QColor
+    for r, col in (
+        (role.Window, "#1b2027"),
+        (role.WindowText, "#d7dde4"),
+        (role.Base, "#171c22"),
+        (role.AlternateBase, "#1c222a"),
+        (role.Text, "#d7dde4"),
+        (role.Button, "#2a333e"),
+        (role.ButtonText, "#d7dde4"),
+        (role.Highlight, "#2f6fb3"),
+        (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#262d36"),
+        (role.ToolTipText, "#eef2f6"),
+        (role.PlaceholderText, "#6b7682"),
+        (role.Link, "#78aaff"),
+    ):
+        p.setColor(r, c(col))
+    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.Text, c("#5f6a76"))
+    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.WindowText, c("#5f6a76"))
+    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.ButtonText, c("#5f6a76"))
+    return p
+
+
+def setup_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    """The QApplication with names (for QSettings), style and theme; reused if one exists."""
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        app = QtWidgets.QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("EncounterReplay")
+    app.setApplicationName("EncounterReplay")
+    app.setApplicationDisplayName("Encounter Replay")
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    app.setStyleSheet(stylesheet())
+    try:
+        from ..resources import asset_path
+
+        app.setWindowIcon(QtGui.QIcon(str(asset_path("icons", "encounter-replay.png"))))
+    except (ImportError, FileNotFoundError):
+        pass
+    return app
+
+
+def run_app(
+    files: list[str], options: ReadOptions | None = None, session: str | None = None
+) -> int:
+    """Show the replay window with ``files`` (or a saved ``session``); returns the exit code."""
+    app = setup_application()
+    from .main_window import MainWindow
+
+    window = MainWindow(options or ReadOptions())
+    window.show()
+    if os.environ.get(EXIT_AFTER_SHOWN):
+        _exit_when_shown(app, window, expect_scene=bool(files or session))
+    if session:
+        window.open_session(session)
+    elif files:
+        window.open_files(files)
+    return app.exec()
+
+
+def _exit_when_shown(app: QtWidgets.QApplication, window, expect_scene: bool) -> None:
+    """Benchmark/smoke mode: quit once the window is painted with its scene (or failed)."""
+
+    def report(ok: bool) -> None:
+        window.repaint()
+        app.processEvents()
+        pairs = len(window.analysis.pairs) if window.analysis is not None else 0
+        tracks = len(window.ts) if window.ts is not None else 0
+        print(
+            f"shown {process_age():.3f} s after process start "
+            f"({tracks} tracks, {pairs} pairs){'' if ok else ' — load FAILED'}",
+            flush=True,
+        )
+        window.close()
+        app.exit(0 if ok else 1)
+
+    if expect_scene:
+        window.sceneLoaded.connect(
+            lambda: QtCore.QTimer.singleShot(0, window, lambda: report(True))
+        )
+        window.loadFailed.connect(
+            lambda _m: QtCore.QTimer.singleShot(0, window, lambda: report(False))
+        )
+        # an error dialog would block a smoke run: report instead of showing it
+        QtWidgets.QMessageBox.critical = staticmethod(lambda *a, **k: None)  # type: ignore[method-assign]
+    else:
+        QtCore.QTimer.singleShot(0, window, lambda: report(True))

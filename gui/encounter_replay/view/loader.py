@@ -1,0 +1,128 @@
+"""Reading and analysing off the GUI thread, with progress and cancel.
+
+A 1,200-flight file takes seconds to read and analyse; doing it in a worker keeps the
+window painting, the clock running and the Cancel button live. The worker only produces
+new objects (TrackSet, AnalysisResult) and hands them over by signal: the window swaps its
+scene in one step on the GUI thread, so a failed or cancelled load leaves the previous
+scene exactly as it was.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6 import QtCore
+
+from ..io import ReadError, ReadOptions, read_file
+from ..model import TrackSet, concat
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel."""
+
+
+@dataclass
+class LoadResult:
+    ts: TrackSet
+    analysis: Any  # AnalysisResult | None
+    files: list[str]
+    added: bool  # files were added to the previous scene (track indices kept)
+    seconds: float
+    settings: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_analysis(ts: TrackSet, settings: Any, progress) -> Any:
+    """``analyze`` with a progress callback; raises :class:`Cancelled` when it says stop."""
+    from ..analysis import AnalysisCancelled, analyze
+
+    try:
+        return analyze(ts, settings, progress=progress)
+    except AnalysisCancelled:
+        raise Cancelled() from None
+
+
+class LoadWorker(QtCore.QThread):
+    """One job: read ``files`` (optionally onto ``base``) then analyse; or only analyse."""
+
+    progress = QtCore.Signal(float, str)
+    loaded = QtCore.Signal(object)  # LoadResult
+    failed = QtCore.Signal(object)  # ReadError or another Exception
+    cancelled = QtCore.Signal()
+
+    def __init__(
+        self,
+        parent: QtCore.QObject,
+        files: list[str],
+        options: ReadOptions,
+        settings: Any,
+        base: TrackSet | None = None,
+        base_files: list[str] | None = None,
+        analyse_only: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.files = list(files)
+        self.options = options
+        self.settings = settings
+        self.base = base
+        self.base_files = list(base_files or [])
+        self.analyse_only = analyse_only
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def _check(self) -> bool:
+        if self._cancel:
+            raise Cancelled()
+        return True
+
+    def run(self) -> None:  # worker thread
+        t_start = time.perf_counter()
+        try:
+            if self.analyse_only:
+                ts = self.base
+                files = self.base_files
+                read_share = 0.0
+            else:
+                sets = [self.base] if self.base is not None else []
+                n = len(self.files)
+                read_share = 0.5
+                for i, path in enumerate(self.files):
+                    self._check()
+                    self.progress.emit(read_share * i / max(n, 1), f"Reading {path}")
+                    sets.append(read_file(path, self.options))
+                self._check()
+                ts = concat(sets)
+                files = self.base_files + self.files
+            self.progress.emit(read_share, "Analysing separation")
+
+            def on_progress(fraction: float) -> bool:
+                self.progress.emit(read_share + (1 - read_share) * fraction, "Analysing separation")
+                return not self._cancel
+
+            analysis = None
+            if self.settings is not None and len(ts):
+                analysis = run_analysis(ts, self.settings, on_progress)
+            self._check()
+            self.loaded.emit(
+                LoadResult(
+                    ts=ts,
+                    analysis=analysis,
+                    files=files,
+                    added=self.base is not None and not self.analyse_only,
+                    seconds=time.perf_counter() - t_start,
+                    settings=self.settings,
+                )
+            )
+        except Cancelled:
+            self.cancelled.emit()
+        except ReadError as exc:
+            self.failed.emit(exc)
+        except Exception as exc:  # a bug, not bad input: report it, keep the window alive
+            traceback.print_exc(file=sys.stderr)
+            self.failed.emit(exc)

@@ -1,0 +1,1 @@
+"""Dockable panels of the replay window: encounters, tracks, plots, data quality."""

@@ -1,0 +1,256 @@
+"""The encounter table: every reported pair, closest first — the analyst's index.
+
+Numbers are formatted only for display (the model keeps metres and seconds, and sorts on
+them), so switching NM↔km re-labels the table without re-running anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...model.units import (
+    altitude_label,
+    altitude_value,
+    distance_label,
+    distance_value,
+    fmt_duration,
+    fmt_time_utc,
+    speed_label,
+    speed_value,
+)
+
+SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
+LOS_COLOR = QtGui.QColor("#ff6b63")
+VISUAL_COLOR = QtGui.QColor("#5fd39a")
+
+
+def _num(x: Any, digits: int) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "—"
+    return f"{v:,.{digits}f}" if math.isfinite(v) else "—"
+
+
+class EncounterTableModel(QtCore.QAbstractTableModel):
+    """Rows of ``AnalysisResult.pairs``; display text in the chosen units, raw values to sort."""
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pairs = pd.DataFrame()
+        self._rows: list[Any] = []
+        self.units = "nm"
+        self._columns = self._make_columns()
+
+    def _make_columns(self) -> list[tuple[str, Callable[[Any], str], Callable[[Any], Any], str]]:
+        u = self.units
+        d, a, s = distance_label(u), altitude_label(u), speed_label(u)
+        return [
+            # header, display text, sort key, tooltip
+            (
+                "Pair",
+                lambda r: f"{r.a_name or r.a_id}  –  {r.b_name or r.b_id}",
+                lambda r: f"{r.a_name or r.a_id} {r.b_name or r.b_id}".lower(),
+                "The two tracks",
+            ),
+            (
+                "CPA (UTC)",
+                lambda r: fmt_time_utc(r.cpa_time),
+                lambda r: r.cpa_time,
+                "Time of the closest point of approach",
+            ),
+            (
+                f"Slant {d}",
+                lambda r: _num(distance_value(r.cpa_slant_m, u), 2),
+                lambda r: r.cpa_slant_m,
+                "Slant range at CPA (straight line, WGS84)",
+            ),
+            (
+                f"Horiz. {d}",
+                lambda r: _num(distance_value(r.cpa_horizontal_m, u), 2),
+                lambda r: r.cpa_horizontal_m,
+                "Horizontal (geodesic) separation at CPA",
+            ),
+            (
+                f"Vert. {a}",
+                lambda r: _num(altitude_value(r.cpa_vertical_m, u), 0),
+                lambda r: r.cpa_vertical_m,
+                "Vertical separation at CPA",
+            ),
+            (
+                f"Closure {s}",
+                lambda r: _num(speed_value(r.closure_mps, u), 0),
+                lambda r: r.closure_mps,
+                "Closing speed just before CPA (positive = closing)",
+            ),
+            (
+                "Visual",
+                lambda r: fmt_duration(r.visual_s) if r.visual_s > 0 else "—",
+                lambda r: r.visual_s,
+                "Total time within visual range with line of sight",
+            ),
+            (
+                "Sep.",
+                lambda r: "LOSS" if r.los else "",
+                lambda r: int(bool(r.los)),
+                "Loss of separation (horizontal AND vertical below the minima)",
+            ),
+        ]
+
+    # ------------------------------------------------------------------ data
+    def set_pairs(self, pairs: pd.DataFrame | None) -> None:
+        self.beginResetModel()
+        self._pairs = pairs.reset_index(drop=True) if pairs is not None else pd.DataFrame()
+        self._rows = list(self._pairs.itertuples(index=False)) if len(self._pairs) else []
+        self.endResetModel()
+
+    def set_units(self, units: str) -> None:
+        self.units = units
+        self._columns = self._make_columns()
+        self.headerDataChanged.emit(QtCore.Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, len(self._columns) - 1)
+            )
+
+    def pair_at(self, row: int) -> tuple[int, int, float]:
+        r = self._rows[row]
+        return int(r.a), int(r.b), float(r.cpa_time)
+
+    def row_of(self, pair: tuple[int, int]) -> int | None:
+        for i, r in enumerate(self._rows):
+            if (int(r.a), int(r.b)) == pair:
+                return i
+        return None
+
+    # ------------------------------------------------------------------ Qt model
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: QtCore.Qt.Orientation, role: int = 0) -> Any:
+        if orientation != QtCore.Qt.Orientation.Horizontal:
+            return None
+        if role == QtCore.Qt.ItemDataRole.DisplayRole:
+            return self._columns[section][0]
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole:
+            return self._columns[section][3]
+        return None
+
+    def data(self, index: QtCore.QModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == QtCore.Qt.ItemDataRole.DisplayRole:
+            return self._columns[col][1](r)
+        if role == SORT_ROLE:
+            return self._columns[col][2](r)
+        if role == QtCore.Qt.ItemDataRole.TextAlignmentRole:
+            if col == 0:
+                return int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter)
+            return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
+        if role == QtCore.Qt.ItemDataRole.ForegroundRole:
+            if col == 7 and r.los:
+                return LOS_COLOR
+            if col == 6 and r.visual_s > 0:
+                return VISUAL_COLOR
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole and col == 0:
+            return f"{r.a_id} / {r.b_id}"
+        return None
+
+
+class EncounterTable(QtWidgets.QWidget):
+    """Click a pair: select it and go to its CPA. Double-click: zoom the map onto it."""
+
+    pairActivated = QtCore.Signal(int, int, float)
+    pairZoomRequested = QtCore.Signal(int, int, float)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = EncounterTableModel(self)
+        self.proxy = QtCore.QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QtWidgets.QTableView(self)
+        self.view.setObjectName("EncounterTable")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(2, QtCore.Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        for col in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.summary = QtWidgets.QLabel("No analysis yet", objectName="PanelSummary")
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.view)
+        self._quiet = False
+        self.view.clicked.connect(self._on_clicked)
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+
+    def set_pairs(self, pairs: pd.DataFrame | None, summary: str = "") -> None:
+        self._quiet = True
+        try:
+            self.model.set_pairs(pairs)
+        finally:
+            self._quiet = False
+        n = 0 if pairs is None else len(pairs)
+        self.summary.setText(summary or f"{n} pair{'s' if n != 1 else ''}")
+
+    def set_units(self, units: str) -> None:
+        self.model.set_units(units)
+
+    def row_count(self) -> int:
+        return self.proxy.rowCount()
+
+    def pair_at_view_row(self, row: int) -> tuple[int, int, float]:
+        return self.model.pair_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+
+    def select_pair(self, pair: tuple[int, int] | None) -> None:
+        """Highlight a pair chosen elsewhere (map, session) without re-emitting."""
+        self._quiet = True
+        try:
+            row = self.model.row_of(pair) if pair is not None else None
+            if row is None:
+                self.view.clearSelection()
+                return
+            idx = self.proxy.mapFromSource(self.model.index(row, 0))
+            self.view.selectRow(idx.row())
+            self.view.scrollTo(idx)
+        finally:
+            self._quiet = False
+
+    def _emit_for(self, index: QtCore.QModelIndex, signal: QtCore.SignalInstance) -> None:
+        if not index.isValid():
+            return
+        a, b, t = self.model.pair_at(self.proxy.mapToSource(index).row())
+        signal.emit(a, b, t)
+
+    def _on_clicked(self, index: QtCore.QModelIndex) -> None:
+        self._emit_for(index, self.pairActivated)
+
+    def _on_current(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+        if not self._quiet:
+            self._emit_for(current, self.pairActivated)
+
+    def _on_double_clicked(self, index: QtCore.QModelIndex) -> None:
+        self._emit_for(index, self.pairZoomRequested)

@@ -1,0 +1,230 @@
+"""Plots synchronised with the clock: separation of the selected pair, altitude profiles.
+
+The separation curve comes from the analysis (``separation_series``), the same geometry
+the table's numbers come from, with the visual range and horizontal minimum drawn as
+lines so "how close, for how long" reads at a glance. The cursor is the only thing that
+moves per frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...model import TrackSet
+from ...model.units import altitude_label, altitude_value, distance_label, distance_value
+
+SLANT_COLOR = "#f2b84b"
+HORIZ_COLOR = "#5bc0de"
+VISUAL_COLOR = "#3fb27f"
+HSEP_COLOR = "#e5534b"
+CURSOR_COLOR = "#ff9f1c"
+AXIS_COLOR = "#aab4bf"
+
+
+def _series(ts: TrackSet, a: int, b: int, t0: float, t1: float) -> pd.DataFrame:
+    from ...analysis import separation_series
+
+    return separation_series(ts, a, b, t0, t1, n=2000)
+
+
+class PlotsPanel(QtWidgets.QWidget):
+    """Two stacked plots with linked time axes (UTC) and one cursor each."""
+
+    seekRequested = QtCore.Signal(float)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.glw = pg.GraphicsLayoutWidget(self)
+        self.glw.setBackground("#15191e")
+        self.glw.ci.layout.setSpacing(4)
+        self.glw.ci.setContentsMargins(2, 2, 6, 2)
+        self.sep_plot = self.glw.addPlot(
+            row=0, col=0, axisItems={"bottom": pg.DateAxisItem("bottom", utcOffset=0)}
+        )
+        self.alt_plot = self.glw.addPlot(
+            row=1, col=0, axisItems={"bottom": pg.DateAxisItem("bottom", utcOffset=0)}
+        )
+        self.alt_plot.setXLink(self.sep_plot)
+        for plot in (self.sep_plot, self.alt_plot):
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            for name in ("left", "bottom"):
+                ax = plot.getAxis(name)
+                ax.setPen(pg.mkPen(AXIS_COLOR))
+                ax.setTextPen(pg.mkPen(AXIS_COLOR))
+        self.sep_legend = self.sep_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
+        self.alt_legend = self.alt_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
+        self.slant_curve = self.sep_plot.plot(
+            pen=pg.mkPen(SLANT_COLOR, width=2), name="slant", connect="finite"
+        )
+        self.horiz_curve = self.sep_plot.plot(
+            pen=pg.mkPen(HORIZ_COLOR, width=1.5), name="horizontal", connect="finite"
+        )
+        self.visual_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen(VISUAL_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine),
+            label="visual range",
+            labelOpts={"color": VISUAL_COLOR, "position": 0.08},
+        )
+        self.hsep_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen(HSEP_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine),
+            label="hsep",
+            labelOpts={"color": HSEP_COLOR, "position": 0.02},
+        )
+        self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
+        self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
+        self.alt_curves: list[pg.PlotDataItem] = []
+        self.cursors = []
+        for plot in (self.sep_plot, self.alt_plot):
+            c = pg.InfiniteLine(angle=90, pen=pg.mkPen(CURSOR_COLOR, width=1.5), movable=False)
+            plot.addItem(c, ignoreBounds=True)
+            self.cursors.append(c)
+        self.sep_plot.scene().sigMouseClicked.connect(self._clicked)
+        self.message = QtWidgets.QLabel(
+            "Select a pair in the encounter table to plot its separation.", self
+        )
+        self.message.setObjectName("PanelSummary")
+        self.message.setWordWrap(True)
+        self.message.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
+        )
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.message)
+        lay.addWidget(self.glw, 1)
+        lay.addStretch(0)
+        self.ts: TrackSet | None = None
+        self.units = "nm"
+        self.visual_range_m = 10 * 1852.0
+        self.hsep_m = 5 * 1852.0
+        self.pair: tuple[int, int] | None = None
+        self.track: int | None = None
+        self.colors: dict[int, str] = {}
+        self.series: pd.DataFrame | None = None
+        self._set_labels()
+
+    # ------------------------------------------------------------------ inputs
+    def set_scene(self, ts: TrackSet | None) -> None:
+        self.ts = ts
+        self.pair = None
+        self.track = None
+        self.series = None
+        self._redraw()
+
+    def set_thresholds(self, visual_range_m: float, hsep_m: float) -> None:
+        self.visual_range_m, self.hsep_m = visual_range_m, hsep_m
+        self._redraw_thresholds()
+
+    def set_units(self, units: str) -> None:
+        self.units = units
+        self._set_labels()
+        self._redraw()
+
+    def set_colors(self, colors: dict[int, str]) -> None:
+        self.colors = dict(colors)
+        self._redraw_altitudes()
+
+    def set_selection(self, pair: tuple[int, int] | None, track: int | None = None) -> None:
+        if pair == self.pair and track == self.track:
+            return
+        self.pair, self.track = pair, track
+        self.series = None
+        self._redraw()
+
+    def set_time(self, t: float) -> None:
+        for c in self.cursors:
+            c.setValue(t)
+
+    # ------------------------------------------------------------------ drawing
+    def _set_labels(self) -> None:
+        self.sep_plot.setLabel("left", f"separation ({distance_label(self.units)})")
+        self.alt_plot.setLabel("left", f"altitude ({altitude_label(self.units)})")
+        self.alt_plot.setLabel("bottom", "UTC")
+
+    def _redraw_thresholds(self) -> None:
+        self.visual_line.setValue(distance_value(self.visual_range_m, self.units))
+        self.hsep_line.setValue(distance_value(self.hsep_m, self.units))
+
+    def _tracks_shown(self) -> list[int]:
+        if self.pair is not None:
+            return list(self.pair)
+        return [self.track] if self.track is not None else []
+
+    def _redraw(self) -> None:
+        ts, pair = self.ts, self.pair
+        self._redraw_thresholds()
+        if ts is None or pair is None:
+            self.slant_curve.setData([], [])
+            self.horiz_curve.setData([], [])
+            self.message.setText(
+                "Select a pair in the encounter table to plot its separation"
+                + ("." if self.track is None else "; altitude of the selected track below.")
+            )
+        else:
+            a, b = pair
+            t0 = max(ts.first_times[a], ts.first_times[b])
+            t1 = min(ts.last_times[a], ts.last_times[b])
+            if self.series is None and t1 > t0:
+                self.series = _series(ts, a, b, float(t0), float(t1))
+            s = self.series
+            if s is None or not len(s):
+                self.slant_curve.setData([], [])
+                self.horiz_curve.setData([], [])
+            else:
+                t = s["time"].to_numpy(dtype=float)
+                self.slant_curve.setData(
+                    t, distance_value(s["slant_m"].to_numpy(float), self.units)
+                )
+                self.horiz_curve.setData(
+                    t, distance_value(s["horizontal_m"].to_numpy(float), self.units)
+                )
+            names = ts.meta["callsign"].where(ts.meta["callsign"] != "", ts.meta["name"])
+            self.message.setText(f"{names.iloc[a] or ts.ids[a]}  –  {names.iloc[b] or ts.ids[b]}")
+        self._redraw_altitudes()
+        self.glw.setVisible(bool(self._tracks_shown()))
+        self.sep_plot.setVisible(pair is not None)
+        self.sep_plot.enableAutoRange()
+        self.alt_plot.enableAutoRange()
+
+    def _redraw_altitudes(self) -> None:
+        for c in self.alt_curves:
+            self.alt_plot.removeItem(c)
+        self.alt_curves = []
+        self.alt_legend.clear()
+        ts = self.ts
+        if ts is None:
+            return
+        for k in self._tracks_shown():
+            sl = ts.track_slice(k)
+            color = self.colors.get(k, "#dddddd")
+            name = ts.meta["callsign"].iloc[k] or ts.meta["name"].iloc[k] or ts.ids[k]
+            item = self.alt_plot.plot(
+                ts.t[sl],
+                altitude_value(ts.alt[sl], self.units),
+                pen=pg.mkPen(QtGui.QColor(color), width=1.5),
+                name=str(name),
+                connect="finite",
+            )
+            self.alt_curves.append(item)
+
+    def _clicked(self, event) -> None:
+        """Click in a plot: go to that time (the plots are for reading moments too)."""
+        if event.button() != QtCore.Qt.MouseButton.LeftButton or self.ts is None:
+            return
+        for plot in (self.sep_plot, self.alt_plot):
+            vb = plot.getViewBox()
+            if vb.sceneBoundingRect().contains(event.scenePos()):
+                self.seekRequested.emit(float(vb.mapSceneToView(event.scenePos()).x()))
+                return
+
+
+def curve_data(item: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) of a curve, for tests and export."""
+    x, y = item.getData()
+    return (np.zeros(0), np.zeros(0)) if x is None else (np.asarray(x), np.asarray(y))

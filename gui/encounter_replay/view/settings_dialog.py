@@ -1,0 +1,146 @@
+"""Analysis settings: thresholds in the units the analyst thinks in, stored in metres.
+
+Changing a threshold re-runs the analysis (the window does that on accept); changing
+only the units re-labels everything without re-running it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6 import QtWidgets
+
+from ..model.units import (
+    altitude_label,
+    altitude_to_m,
+    altitude_value,
+    distance_label,
+    distance_to_m,
+    distance_value,
+)
+
+PAIRABLE = ("weapon", "decoy", "ground", "sea", "other")
+DEFAULTS: dict[str, Any] = {
+    "visual_range_m": 10 * 1852.0,
+    "hsep_m": 5 * 1852.0,
+    "vsep_m": 1000 * 0.3048,
+    "within_m": 25 * 1852.0,
+    "include": frozenset({"aircraft"}),
+}
+
+
+class SettingsDialog(QtWidgets.QDialog):
+    """Edits a dict with the AnalysisSettings field names used here, plus the display units."""
+
+    def __init__(
+        self, values: dict[str, Any], units: str, parent: QtWidgets.QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Analysis settings")
+        self._units = units
+        self._metres = {k: float(values.get(k, DEFAULTS[k])) for k in DEFAULTS if k != "include"}
+        self.units_combo = QtWidgets.QComboBox(self)
+        self.units_combo.addItem("NM · ft · kt", "nm")
+        self.units_combo.addItem("km · m · km/h", "km")
+        self.units_combo.setCurrentIndex(0 if units == "nm" else 1)
+        self.spins: dict[str, QtWidgets.QDoubleSpinBox] = {}
+        form = QtWidgets.QFormLayout()
+        form.addRow("Units", self.units_combo)
+        rows = (
+            (
+                "visual_range_m",
+                "Visual range",
+                "Slant range within which a pair counts as in "
+                "visual contact (with line of sight over the horizon)",
+            ),
+            ("hsep_m", "Horizontal minimum", "Loss of separation: horizontal below this …"),
+            ("vsep_m", "Vertical minimum", "… and vertical below this"),
+            (
+                "within_m",
+                "Report pairs within",
+                "Pairs whose CPA slant range exceeds this are not listed",
+            ),
+        )
+        for key, label, tip in rows:
+            spin = QtWidgets.QDoubleSpinBox(self)
+            spin.setRange(0.01, 1e6)
+            spin.setToolTip(tip)
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v, k=key: self._edited(k, v))
+            self.spins[key] = spin
+            form.addRow(label, spin)
+        include = set(values.get("include", DEFAULTS["include"]))
+        self.class_checks: dict[str, QtWidgets.QCheckBox] = {}
+        classes = QtWidgets.QHBoxLayout()
+        for cls in PAIRABLE:
+            cb = QtWidgets.QCheckBox(cls, self)
+            cb.setChecked(cls in include)
+            self.class_checks[cls] = cb
+            classes.addWidget(cb)
+        classes.addStretch(1)
+        form.addRow("Also pair", classes)
+        note = QtWidgets.QLabel("Aircraft are always paired. Reference points never are.")
+        note.setObjectName("PanelSummary")
+        form.addRow("", note)
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+            | QtWidgets.QDialogButtonBox.StandardButton.RestoreDefaults,
+            parent=self,
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
+            self.restore_defaults
+        )
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.units_combo.currentIndexChanged.connect(self._units_changed)
+        self._show_values()
+
+    def _show_values(self) -> None:
+        u = self._units
+        for key, spin in self.spins.items():
+            spin.blockSignals(True)
+            if key == "vsep_m":
+                spin.setDecimals(0)
+                spin.setSingleStep(100)
+                spin.setSuffix(f" {altitude_label(u)}")
+                spin.setValue(altitude_value(self._metres[key], u))
+            else:
+                spin.setDecimals(2)
+                spin.setSingleStep(0.5)
+                spin.setSuffix(f" {distance_label(u)}")
+                spin.setValue(distance_value(self._metres[key], u))
+            spin.blockSignals(False)
+
+    def _edited(self, key: str, value: float) -> None:
+        to_m = altitude_to_m if key == "vsep_m" else distance_to_m
+        self._metres[key] = to_m(value, self._units)
+
+    def _units_changed(self) -> None:
+        self._units = self.units_combo.currentData()
+        self._show_values()
+
+    def restore_defaults(self) -> None:
+        self._metres = {k: float(v) for k, v in DEFAULTS.items() if k != "include"}
+        for cb in self.class_checks.values():
+            cb.setChecked(False)
+        self._show_values()
+
+    # ------------------------------------------------------------------ results
+    def units(self) -> str:
+        return self._units
+
+    def values(self) -> dict[str, Any]:
+        """Settings in metres, keyed like AnalysisSettings (only what this dialog edits)."""
+        out: dict[str, Any] = dict(self._metres)
+        out["include"] = frozenset(
+            {"aircraft"} | {c for c, cb in self.class_checks.items() if cb.isChecked()}
+        )
+        return out
+
+    def set_value(self, key: str, shown_value: float) -> None:
+        """Type a value as the user would (in the shown units); for scripted use and tests."""
+        self.spins[key].setValue(shown_value)

@@ -1,0 +1,478 @@
+"""The timeline: the whole recording at a glance, and the way to move through it.
+
+Custom-painted rather than a plot widget: it repaints on every clock tick, so everything
+that does not move (bands, markers, axis) is drawn once into a cached pixmap and a frame
+costs one blit plus the cursor line. Bands are the union of visual-contact and
+loss-of-separation intervals — of the selected pair, or of all pairs — because the
+question an analyst asks of it is "when did anything happen".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..model.units import fmt_distance, fmt_time_utc
+
+LEFT = 90  # room for the row names
+RIGHT = 12
+MARK_PICK_PX = 5
+ZOOM_STEP = 1.25
+MIN_SPAN_S = 2.0
+
+_NICE_STEPS = (
+    *(1, 2, 5, 10, 15, 30),
+    *(60 * m for m in (1, 2, 5, 10, 15, 30)),
+    *(3600 * h for h in (1, 2, 3, 6, 12, 24)),
+)
+
+COLORS = {
+    "bg": QtGui.QColor("#161a1f"),
+    "row": QtGui.QColor("#1e242b"),
+    "grid": QtGui.QColor("#2c343d"),
+    "text": QtGui.QColor("#aab4bf"),
+    "visual": QtGui.QColor("#3fb27f"),
+    "los": QtGui.QColor("#e5534b"),
+    "cpa": QtGui.QColor("#f2b84b"),
+    "cpa_sel": QtGui.QColor("#ffe08a"),
+    "event": QtGui.QColor("#7fa7d6"),
+    "cursor": QtGui.QColor("#ff9f1c"),
+    "loop": QtGui.QColor(90, 150, 255, 55),
+    "loop_edge": QtGui.QColor(120, 170, 255),
+    "overview": QtGui.QColor("#5a6b78"),
+}
+
+
+def merge_intervals(intervals: np.ndarray) -> np.ndarray:
+    """Union of (start, end) rows as sorted, disjoint rows; vectorised (no loop over rows)."""
+    iv = np.asarray(intervals, dtype=np.float64).reshape(-1, 2)
+    if len(iv) == 0:
+        return iv
+    iv = iv[np.argsort(iv[:, 0], kind="stable")]
+    ends = np.maximum.accumulate(iv[:, 1])
+    new = np.ones(len(iv), dtype=bool)
+    new[1:] = iv[1:, 0] > ends[:-1]
+    group = np.cumsum(new) - 1
+    starts = iv[new, 0]
+    group_end = np.zeros(len(starts))
+    np.maximum.at(group_end, group, ends)
+    group_end = np.maximum(group_end, starts)
+    return np.column_stack([starts, group_end])
+
+
+def _intervals_of(column: pd.Series) -> np.ndarray:
+    rows = [iv for cell in column for iv in (cell if cell is not None else [])]
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+
+
+@dataclass
+class Mark:
+    time: float
+    tooltip: str
+    kind: str  # "cpa", "cpa_sel", "event"
+
+
+class Timeline(QtWidgets.QWidget):
+    """Scrubber over the recording. Emits requests; the controller decides."""
+
+    seekRequested = QtCore.Signal(float)
+    loopSelected = QtCore.Signal(float, float)
+    loopCleared = QtCore.Signal()
+    bandModeChanged = QtCore.Signal(bool)
+
+    ROWS = (("Visual", "visual"), ("Sep. loss", "los"), ("CPA / events", "marks"))
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Timeline")
+        self.setMinimumHeight(96)
+        self.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed
+        )
+        self.setMouseTracking(True)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.start = 0.0
+        self.end = 0.0
+        self.view = (0.0, 0.0)
+        self.time = 0.0
+        self.loop: tuple[float, float] | None = None
+        self.all_pairs = True
+        self.units = "nm"
+        self._pairs: pd.DataFrame | None = None
+        self._selected: tuple[int, int] | None = None
+        self._names: list[str] = []
+        self._events: pd.DataFrame | None = None
+        self._visual = np.zeros((0, 2))
+        self._los = np.zeros((0, 2))
+        self._marks: list[Mark] = []
+        self._mark_t = np.zeros(0)
+        self._cache: QtGui.QPixmap | None = None
+        self._drag: str | None = None  # "seek", "loop", "pan"
+        self._drag_t0 = 0.0
+        self._pan_x = 0.0
+        self._pan_view = (0.0, 0.0)
+
+    # ------------------------------------------------------------------ data
+    def set_span(self, start: float, end: float) -> None:
+        """The whole recording; resets the zoom."""
+        self.start, self.end = float(start), float(max(end, start))
+        self.view = (self.start, self.end if self.end > self.start else self.start + 1.0)
+        self.time = min(max(self.time, self.start), self.end)
+        self._invalidate()
+
+    def set_scene(self, names: list[str], events: pd.DataFrame | None) -> None:
+        """Track names (for tooltips) and ACMI events (ticks)."""
+        self._names = list(names)
+        self._events = events
+        self._rebuild()
+
+    def set_pairs(self, pairs: pd.DataFrame | None) -> None:
+        self._pairs = pairs
+        self._rebuild()
+
+    def set_selected_pair(self, pair: tuple[int, int] | None) -> None:
+        self._selected = pair
+        self._rebuild()
+
+    def set_all_pairs(self, on: bool) -> None:
+        """Bands of all pairs (True) or only of the selected pair."""
+        if on != self.all_pairs:
+            self.all_pairs = on
+            self._rebuild()
+            self.bandModeChanged.emit(on)
+
+    def set_units(self, units: str) -> None:
+        self.units = units
+        self._rebuild()
+
+    def set_time(self, t: float) -> None:
+        old_x = self.time_to_x(self.time)
+        self.time = float(t)
+        lo, hi = self.view
+        if self.is_zoomed() and not lo <= t <= hi:
+            span = hi - lo
+            new_lo = min(max(t - 0.1 * span, self.start), self.end - span)
+            self.set_view(new_lo, new_lo + span)
+            return
+        new_x = self.time_to_x(self.time)
+        left, right = sorted((old_x, new_x))
+        self.update(QtCore.QRect(int(left) - 8, 0, int(right - left) + 17, self.height()))
+
+    def set_loop(self, loop: tuple[float, float] | None) -> None:
+        self.loop = loop
+        self._invalidate()
+
+    # ------------------------------------------------------------------ view range
+    def is_zoomed(self) -> bool:
+        return self.view[0] > self.start + 1e-6 or self.view[1] < self.end - 1e-6
+
+    def set_view(self, t0: float, t1: float) -> None:
+        """Show ``t0..t1`` (clamped to the recording, at least MIN_SPAN_S wide)."""
+        total = max(self.end - self.start, MIN_SPAN_S)
+        span = min(max(t1 - t0, MIN_SPAN_S), total)
+        t0 = min(max(t0, self.start), self.start + total - span)
+        self.view = (t0, t0 + span)
+        self._invalidate()
+
+    def zoom(self, factor: float, around: float | None = None) -> None:
+        """Zoom by ``factor`` (>1 zooms in) keeping the time ``around`` under the same x."""
+        lo, hi = self.view
+        c = self.time if around is None else around
+        self.set_view(c - (c - lo) / factor, c + (hi - c) / factor)
+
+    def reset_zoom(self) -> None:
+        self.set_view(self.start, self.end)
+
+    # ------------------------------------------------------------------ geometry
+    def _plot_width(self) -> float:
+        return max(self.width() - LEFT - RIGHT, 1)
+
+    def time_to_x(self, t: float) -> float:
+        lo, hi = self.view
+        if hi <= lo:
+            return float(LEFT)
+        return LEFT + (t - lo) / (hi - lo) * self._plot_width()
+
+    def x_to_time(self, x: float) -> float:
+        lo, hi = self.view
+        t = lo + (x - LEFT) / self._plot_width() * (hi - lo)
+        return min(max(t, self.start), self.end)
+
+    def _row_rect(self, i: int) -> QtCore.QRectF:
+        top, h, gap = 6.0, 16.0, 4.0
+        return QtCore.QRectF(LEFT, top + i * (h + gap), self._plot_width(), h)
+
+    def _axis_top(self) -> float:
+        return self._row_rect(len(self.ROWS) - 1).bottom() + 6
+
+    # ------------------------------------------------------------------ derived data
+    def _rebuild(self) -> None:
+        marks: list[Mark] = []
+        pairs = self._pairs
+        vis = los = np.zeros((0, 2))
+        if pairs is not None and len(pairs):
+            sel = self._selected
+            if sel is not None:
+                is_sel = ((pairs["a"] == sel[0]) & (pairs["b"] == sel[1])).to_numpy()
+            else:
+                is_sel = np.zeros(len(pairs), dtype=bool)
+            chosen = pairs if self.all_pairs else pairs[is_sel]
+            vis = merge_intervals(_intervals_of(chosen["visual_contact"]))
+            los = merge_intervals(_intervals_of(chosen["loss_of_separation"]))
+            for row, s in zip(pairs.itertuples(index=False), is_sel, strict=True):
+                if not (self.all_pairs or s):
+                    continue
+                name_a = row.a_name or row.a_id
+                name_b = row.b_name or row.b_id
+                tip = (
+                    f"CPA {name_a} – {name_b}\n{fmt_time_utc(row.cpa_time)}  "
+                    f"slant {fmt_distance(row.cpa_slant_m, self.units)}"
+                )
+                marks.append(Mark(float(row.cpa_time), tip, "cpa_sel" if s else "cpa"))
+        ev = self._events
+        if ev is not None and len(ev):
+            for t, kind, text in zip(ev["time"], ev["kind"], ev["text"], strict=True):
+                label = f"{kind}: {text}" if text else str(kind)
+                marks.append(Mark(float(t), f"{fmt_time_utc(t)}  {label}", "event"))
+        self._visual, self._los, self._marks = vis, los, marks
+        self._mark_t = np.array([m.time for m in marks], dtype=np.float64)
+        self._invalidate()
+
+    def mark_at(self, x: float) -> Mark | None:
+        """The marker drawn nearest to ``x`` within a few pixels (for tooltips)."""
+        if len(self._mark_t) == 0:
+            return None
+        xs = np.array([self.time_to_x(t) for t in self._mark_t])
+        i = int(np.argmin(np.abs(xs - x)))
+        return self._marks[i] if abs(xs[i] - x) <= MARK_PICK_PX else None
+
+    @property
+    def visual_bands(self) -> np.ndarray:
+        return self._visual
+
+    @property
+    def los_bands(self) -> np.ndarray:
+        return self._los
+
+    # ------------------------------------------------------------------ painting
+    def _invalidate(self) -> None:
+        self._cache = None
+        self.update()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        self._cache = None
+        super().resizeEvent(event)
+
+    def _tick_step(self) -> float:
+        lo, hi = self.view
+        per_px = (hi - lo) / self._plot_width()
+        for step in _NICE_STEPS:
+            if step / per_px >= 90:
+                return float(step)
+        return float(_NICE_STEPS[-1])
+
+    def _paint_static(self) -> QtGui.QPixmap:
+        dpr = self.devicePixelRatioF()
+        pm = QtGui.QPixmap(QtCore.QSize(int(self.width() * dpr), int(self.height() * dpr)))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(COLORS["bg"])
+        p = QtGui.QPainter(pm)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        font = p.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.5))
+        p.setFont(font)
+        lo, hi = self.view
+        x0, x1 = self.time_to_x(self.start), self.time_to_x(self.end)
+        # rows and their names
+        for i, (name, _key) in enumerate(self.ROWS):
+            r = self._row_rect(i)
+            p.fillRect(r, COLORS["row"])
+            p.setPen(COLORS["text"])
+            p.drawText(
+                QtCore.QRectF(4, r.top(), LEFT - 8, r.height()),
+                int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter),
+                name,
+            )
+        # bands
+        for i, bands, color in ((0, self._visual, "visual"), (1, self._los, "los")):
+            r = self._row_rect(i)
+            p.setPen(QtCore.Qt.PenStyle.NoPen)
+            p.setBrush(COLORS[color])
+            vis = bands[(bands[:, 1] >= lo) & (bands[:, 0] <= hi)] if len(bands) else bands
+            for a, b in vis:
+                xa, xb = self.time_to_x(a), self.time_to_x(b)
+                p.drawRect(QtCore.QRectF(xa, r.top() + 2, max(xb - xa, 2.0), r.height() - 4))
+        # markers: events as thin ticks, CPAs as diamonds (selected one brighter, drawn last)
+        r = self._row_rect(2)
+        order = sorted(range(len(self._marks)), key=lambda j: self._marks[j].kind == "cpa_sel")
+        for j in order:
+            m = self._marks[j]
+            if not lo <= m.time <= hi:
+                continue
+            x = self.time_to_x(m.time)
+            if m.kind == "event":
+                p.setPen(QtGui.QPen(COLORS["event"], 1.5))
+                p.drawLine(QtCore.QPointF(x, r.top() + 1), QtCore.QPointF(x, r.bottom() - 1))
+            else:
+                size = 6.5 if m.kind == "cpa_sel" else 4.5
+                c = r.center().y()
+                poly = QtGui.QPolygonF(
+                    [
+                        QtCore.QPointF(x, c - size),
+                        QtCore.QPointF(x + size, c),
+                        QtCore.QPointF(x, c + size),
+                        QtCore.QPointF(x - size, c),
+                    ]
+                )
+                p.setPen(QtGui.QPen(COLORS["bg"], 1))
+                p.setBrush(COLORS[m.kind])
+                p.drawPolygon(poly)
+        # axis
+        top = self._axis_top()
+        p.setPen(COLORS["grid"])
+        p.drawLine(QtCore.QPointF(LEFT, top), QtCore.QPointF(LEFT + self._plot_width(), top))
+        if hi > lo:
+            step = self._tick_step()
+            first = math.ceil(lo / step) * step
+            ticks = np.arange(first, hi + 1e-9, step)
+            fmt_decimals = 0
+            for t in ticks[:400]:
+                x = self.time_to_x(t)
+                p.setPen(COLORS["grid"])
+                p.drawLine(QtCore.QPointF(x, 4), QtCore.QPointF(x, top + 4))
+                p.setPen(COLORS["text"])
+                label = fmt_time_utc(t, fmt_decimals)
+                if step >= 60:
+                    label = label[:5] + "Z"
+                p.drawText(QtCore.QPointF(x + 3, top + 15), label)
+        # outside the recording: dimmed
+        shade = QtGui.QColor(0, 0, 0, 110)
+        if x0 > LEFT:
+            p.fillRect(QtCore.QRectF(LEFT, 0, x0 - LEFT, self.height()), shade)
+        if x1 < LEFT + self._plot_width():
+            p.fillRect(QtCore.QRectF(x1, 0, LEFT + self._plot_width() - x1, self.height()), shade)
+        # loop range
+        if self.loop is not None:
+            a, b = (self.time_to_x(t) for t in self.loop)
+            p.fillRect(QtCore.QRectF(a, 0, b - a, top), COLORS["loop"])
+            p.setPen(QtGui.QPen(COLORS["loop_edge"], 1.5))
+            p.drawLine(QtCore.QPointF(a, 0), QtCore.QPointF(a, top))
+            p.drawLine(QtCore.QPointF(b, 0), QtCore.QPointF(b, top))
+        # overview strip when zoomed: where the visible window sits in the whole recording
+        if self.is_zoomed() and self.end > self.start:
+            w = self._plot_width()
+            fa = (lo - self.start) / (self.end - self.start)
+            fb = (hi - self.start) / (self.end - self.start)
+            y = self.height() - 3
+            p.fillRect(QtCore.QRectF(LEFT, y, w, 3), COLORS["row"])
+            p.fillRect(
+                QtCore.QRectF(LEFT + fa * w, y, max((fb - fa) * w, 3), 3), COLORS["overview"]
+            )
+        p.end()
+        return pm
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        if (
+            self._cache is None
+            or self._cache.size() != self.size() * self._cache.devicePixelRatio()
+        ):
+            self._cache = self._paint_static()
+        p = QtGui.QPainter(self)
+        p.drawPixmap(0, 0, self._cache)
+        if self.end > self.start or self.time == self.start:
+            x = self.time_to_x(self.time)
+            if LEFT - 1 <= x <= LEFT + self._plot_width() + 1:
+                p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+                p.setPen(QtGui.QPen(COLORS["cursor"], 2))
+                p.drawLine(QtCore.QPointF(x, 0), QtCore.QPointF(x, self._axis_top()))
+                p.setPen(QtCore.Qt.PenStyle.NoPen)
+                p.setBrush(COLORS["cursor"])
+                p.drawPolygon(
+                    QtGui.QPolygonF(
+                        [QtCore.QPointF(x - 5, 0), QtCore.QPointF(x + 5, 0), QtCore.QPointF(x, 6)]
+                    )
+                )
+        p.end()
+
+    # ------------------------------------------------------------------ interaction
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        x = event.position().x()
+        if event.button() == QtCore.Qt.MouseButton.LeftButton:
+            if event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier:
+                self._drag = "loop"
+                self._drag_t0 = self.x_to_time(x)
+            else:
+                self._drag = "seek"
+                self.seekRequested.emit(self.x_to_time(x))
+        elif event.button() == QtCore.Qt.MouseButton.MiddleButton:
+            self._drag = "pan"
+            self._pan_x = x
+            self._pan_view = self.view
+        event.accept()
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        x = event.position().x()
+        if self._drag == "seek":
+            self.seekRequested.emit(self.x_to_time(x))
+        elif self._drag == "loop":
+            a, b = sorted((self._drag_t0, self.x_to_time(x)))
+            self.loop = (a, b)
+            self._invalidate()
+        elif self._drag == "pan":
+            lo, hi = self._pan_view
+            dt = (self._pan_x - x) / self._plot_width() * (hi - lo)
+            self.set_view(lo + dt, hi + dt)
+
+    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
+        if self._drag == "loop":
+            a, b = sorted((self._drag_t0, self.x_to_time(event.position().x())))
+            if b - a > 0.05:
+                self.loopSelected.emit(a, b)
+            else:
+                self.loopCleared.emit()
+        self._drag = None
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom(ZOOM_STEP**steps, around=self.x_to_time(event.position().x()))
+        event.accept()
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip:
+            pos = event.pos()
+            mark = self.mark_at(pos.x())
+            if mark is not None:
+                text = mark.tooltip
+            elif pos.x() >= LEFT:
+                text = fmt_time_utc(self.x_to_time(pos.x()))
+            else:
+                text = ""
+            if text:
+                QtWidgets.QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QtWidgets.QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
+        menu = self.build_context_menu()
+        menu.exec(event.globalPos())
+
+    def build_context_menu(self) -> QtWidgets.QMenu:
+        menu = QtWidgets.QMenu(self)
+        menu.addAction("Reset zoom", self.reset_zoom).setEnabled(self.is_zoomed())
+        zoom_loop = menu.addAction("Zoom to loop range")
+        zoom_loop.setEnabled(self.loop is not None)
+        zoom_loop.triggered.connect(lambda: self.loop and self.set_view(*self.loop))
+        menu.addAction("Clear loop range", self.loopCleared.emit).setEnabled(self.loop is not None)
+        menu.addSeparator()
+        all_pairs = menu.addAction("Bands for all pairs")
+        all_pairs.setCheckable(True)
+        all_pairs.setChecked(self.all_pairs)
+        all_pairs.toggled.connect(self.set_all_pairs)
+        return menu
