@@ -167,32 +167,35 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     rows = np.frombuffer(parsed.samples, dtype=np.float64).reshape(-1, NCOL)
     track = rows[:, 0].astype(np.int64)
     t = rows[:, 1]
-    lon = rows[:, 2] + parsed.ref_lon
-    lat = rows[:, 3] + parsed.ref_lat
+    with np.errstate(over="ignore"):  # absurd offsets overflow to inf: dropped below
+        lon = rows[:, 2] + parsed.ref_lon
+        lat = rows[:, 3] + parsed.ref_lat
     line = rows[:, 9].astype(np.int64)
 
-    no_pos = np.isnan(lon) | np.isnan(lat)
+    no_pos = ~(np.isfinite(lon) & np.isfinite(lat))
     if no_pos.any():
         n_tracks = len(np.unique(track[no_pos]))
         warnings.append(
             DataWarning(
                 source,
-                f"transforms without a known longitude/latitude dropped ({n_tracks} objects)",
+                "transforms without a known longitude/latitude dropped "
+                f"({n_tracks} object{'s' if n_tracks != 1 else ''})",
                 line=_first_line(line, no_pos),
                 count=int(no_pos.sum()),
             )
         )
-    bad_lat = ~no_pos & (np.abs(lat) > 90.0)
-    if bad_lat.any():
+    bad_pos = ~no_pos & ((np.abs(lat) > 90.0) | (np.abs(lon) > 360.0))
+    if bad_pos.any():
         warnings.append(
             DataWarning(
                 source,
-                "latitude outside ±90° dropped (wrong ReferenceLatitude, or angles in radians?)",
-                line=_first_line(line, bad_lat),
-                count=int(bad_lat.sum()),
+                "positions out of range dropped (latitude beyond ±90° or longitude beyond "
+                "±360°: wrong reference offsets, or not degrees?)",
+                line=_first_line(line, bad_pos),
+                count=int(bad_pos.sum()),
             )
         )
-    keep = ~(no_pos | bad_lat)
+    keep = ~(no_pos | bad_pos)
     if not keep.all():
         rows, track, t, lon, lat = rows[keep], track[keep], t[keep], lon[keep], lat[keep]
 

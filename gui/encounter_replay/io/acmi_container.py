@@ -74,11 +74,32 @@ class AcmiText:
         self._first_block = True
 
     # ---------------------------------------------------------------- reading bytes
+    def _read_pieces(self) -> bytes:
+        """Up to a chunk from a compressed stream, one decompression step at a time.
+
+        ``read1`` returns each step's output before the next step can fail, so a stream
+        cut short (a recorder that crashed) loses nothing that was decodable.
+        """
+        pieces: list[bytes] = []
+        size = 0
+        while size < CHUNK_BYTES and not self.stream_truncated:
+            try:
+                piece = self._raw.read1(CHUNK_BYTES - size)  # type: ignore[attr-defined]
+            except EOFError:
+                self.stream_truncated = True
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+            if self._total + size > self._limit:
+                break
+        return b"".join(pieces)
+
     def _read(self) -> bytes:
         try:
-            chunk = self._raw.read(CHUNK_BYTES)
+            chunk = self._read_pieces() if self.kind == "gzip" else self._raw.read(CHUNK_BYTES)
         except EOFError:
-            # gzip stream cut short (crash while writing): keep what came before it.
             self.stream_truncated = True
             return b""
         except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError) as exc:
