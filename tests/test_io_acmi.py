@@ -204,6 +204,23 @@ def test_latitude_out_of_range_dropped_with_warning(tmp_path):
     np.testing.assert_allclose(track(ts, "1")["lon"], [1, 179.5])  # 400° is no longitude
 
 
+def test_reference_changed_after_positions_warns(tmp_path):
+    body = REF + "0,ReferenceLongitude=10\n#1\n1,T=1|2|3,Type=Air\n0,ReferenceLongitude=20\n"
+    ts = read(tmp_path, body)
+    assert track(ts, "1")["lon"][0] == pytest.approx(21.0)  # the last value applies
+    (w,) = [w for w in ts.warnings if "changed after positions" in w.message]
+    assert w.line == 7
+    same = read(tmp_path, REF + "0,ReferenceLongitude=10\n#1\n1,T=1|2|3,Type=Air\n" + REF)
+    assert same.warnings == []  # restating the same value is harmless
+
+
+def test_ids_are_hex_numbers_shown_as_first_written(tmp_path):
+    body = REF + "#1\nA01,T=1|2|3,Type=Air\n#2\na01,T=2|2|3\n#3\n0a01,T=3|2|3\n"
+    ts = read(tmp_path, body)
+    assert ts.ids == ["A01"]
+    np.testing.assert_allclose(track(ts, "A01")["lon"], [1, 2, 3])
+
+
 # ---------------------------------------------------------------------------- time
 def test_fractional_reference_time(tmp_path):
     ts = read(tmp_path, "0,ReferenceTime=2020-12-26T21:04:15.365Z\n#1.5\n1,T=1|2|3,Type=Air\n")
@@ -409,12 +426,14 @@ def test_garbage_lines_become_one_warning(tmp_path):
         + "#later\n"  # 10
         + "1,T=1|2|inf\n"  # 11
         + "-g1\n"  # 12
+        + "0,Event=|a01|text\n"  # 13: event without a type
         + "#2\n1,T=1.5|2|3\n"
     )
     ts = read(tmp_path, body)
+    assert len(ts.events) == 0
     (w,) = [w for w in ts.warnings if "malformed" in w.message]
-    assert w.count == 7 and w.line == 6 and "this is not ACMI" in w.message
-    assert "(7 occurrences)" in str(w) and str(w).startswith(f"{tmp_path / 'rec.txt.acmi'}:6:")
+    assert w.count == 8 and w.line == 6 and "this is not ACMI" in w.message
+    assert "(8 occurrences)" in str(w) and str(w).startswith(f"{tmp_path / 'rec.txt.acmi'}:6:")
     np.testing.assert_allclose(track(ts, "1")["lon"], [1, 1.5])
     assert "2" not in ts.ids
 
@@ -432,6 +451,7 @@ def test_bad_line_is_skipped_whole(tmp_path):
         (b"\n\nFileType=text/acmi/tacview\n", 1, "not a Tacview ACMI file"),
         (b"FileType=text/csv\nFileVersion=2.2\n", 1, "unsupported ACMI FileType"),
         (b"FileType=text/acmi/tacview\nFileVersion=1.7\n#0\n", 2, "legacy ACMI 1.x not supported"),
+        (b"FileVersion=1.1\r\nFileType=text/acmi/tacview\r\n", 1, "legacy ACMI 1.x not supported"),
         (b"\x00\xff\xfe garbage \x01\x02", 1, "not a Tacview ACMI file"),
     ],
 )

@@ -120,8 +120,8 @@ def _stream_warnings(parsed: ParsedAcmi, text: AcmiText, source: str) -> list[Da
         found.append(
             DataWarning(
                 source,
-                "ReferenceLongitude/ReferenceLatitude changed after positions were recorded; "
-                "the last value is applied to all positions",
+                "ReferenceTime/ReferenceLongitude/ReferenceLatitude changed after positions "
+                "were recorded; the last value applies to the whole recording",
                 line=parsed.ref_changed_late.line,
                 count=parsed.ref_changed_late.count,
             )

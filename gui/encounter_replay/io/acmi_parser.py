@@ -99,7 +99,6 @@ class ParsedAcmi:
     version: str = ""
     header_notes: list[tuple[int, str]] = field(default_factory=list)
     reference_time: float | None = None
-    reference_time_line: int | None = None
     ref_lon: float = 0.0
     ref_lat: float = 0.0
     ref_changed_late: Issue = field(default_factory=Issue)
@@ -122,8 +121,6 @@ def parse_time(text: str) -> float:
     text = text.strip()
     if not text:
         raise ValueError("empty time")
-    # Python's fromisoformat accepts up to 6 fractional digits; writers may send more.
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
     when = datetime.fromisoformat(text)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -141,8 +138,10 @@ def check_header(first: str | None, second: str | None) -> tuple[str, bool]:
     if not line1:
         raise HeaderError(1, "not a Tacview ACMI file: line 1 is blank, expected FileType=")
     lines = [line1, (second or "").rstrip("\r").strip()]
+    version_line = 2
     if lines[0].startswith("FileVersion=") and lines[1].startswith("FileType="):
         lines.reverse()
+        version_line = 1
     key, _, value = lines[0].partition("=")
     if key != "FileType":
         raise HeaderError(
@@ -159,7 +158,9 @@ def check_header(first: str | None, second: str | None) -> tuple[str, bool]:
     version = version.strip()
     major = version.split(".", 1)[0]
     if major == "1":
-        raise HeaderError(2, f"legacy ACMI 1.x not supported (FileVersion={shorten(version, 20)})")
+        raise HeaderError(
+            version_line, f"legacy ACMI 1.x not supported (FileVersion={shorten(version, 20)})"
+        )
     return version, True
 
 
@@ -401,11 +402,13 @@ class AcmiParser:
                 else:
                     ref_lat = x
             updates.append((k, v))
-        # The line is good: apply it.
-        if ref_time is not None:
-            out.reference_time = ref_time
-            out.reference_time_line = ln
+        # The line is good: apply it. Reference values apply to the whole file, so a change
+        # after positions were recorded moves those too: say so.
         has_samples = len(out.samples) > 0
+        if ref_time is not None:
+            if has_samples and out.reference_time is not None and ref_time != out.reference_time:
+                out.ref_changed_late.add(ln)
+            out.reference_time = ref_time
         if ref_lon is not None:
             if has_samples and ref_lon != out.ref_lon:
                 out.ref_changed_late.add(ln)
