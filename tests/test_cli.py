@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from encounter_replay.cli import main, parse_distance
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_tracks"
 SAMPLE = SAMPLE_DIR / "syria_oct2015_illustrative.txt.acmi"
+
+
+def iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
@@ -39,7 +44,7 @@ def test_info_json_on_every_shared_file(shared_data, capsys):
         doc = json.loads(out)
         assert set(doc) == {"start", "end", "tracks", "events", "warnings"}
         assert doc["tracks"], path
-        assert doc["start"] <= doc["end"]
+        assert iso(doc["start"]) <= iso(doc["end"])
         for tr in doc["tracks"]:
             assert set(tr) == {
                 "id",
@@ -51,7 +56,7 @@ def test_info_json_on_every_shared_file(shared_data, capsys):
                 "start",
                 "end",
             }
-            assert tr["samples"] > 0 and tr["start"] <= tr["end"]
+            assert tr["samples"] > 0 and iso(tr["start"]) <= iso(tr["end"])
             assert tr["start"].endswith("Z")
 
 
