@@ -41,6 +41,7 @@ T_ABS_MAX = 1e10
 #: Numeric times below this (before 1973) look like offsets from the start of a flight.
 RELATIVE_T_MAX = 1e8
 _SHOW = 80  # characters of a bad line quoted in a warning
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as Arrow and the csv module see them
 _FLOAT_FIELDS = ("t", "lat", "lon", "alt", "speed", "heading", "roll", "pitch")
 _META_ROLES = ("name", "callsign", "type", "coalition", "cls", "color", "icao24")
 
@@ -101,10 +102,10 @@ def _inspect(path: Path) -> _Source:
         raise ReadError(path, "text is UTF-16 encoded; save the file as UTF-8 CSV", line=1)
     nul = head.find(b"\x00")
     if nul >= 0:
-        line = head.count(b"\n", 0, nul) + 1
+        line = len(_LINE_END.split(head[:nul].decode("utf-8", errors="replace")))
         raise ReadError(path, "binary data (NUL byte), not CSV text", line=line)
     complete = len(head) < HEAD_BYTES
-    lines = head.decode("utf-8", errors="replace").removeprefix("\ufeff").split("\n")
+    lines = _LINE_END.split(head.decode("utf-8", errors="replace").removeprefix("\ufeff"))
     k = next((i for i, ln in enumerate(lines) if ln.strip()), len(lines))
     sep = None
     m = re.fullmatch(r"\s*sep=(.)\s*", lines[k]) if k < len(lines) else None
@@ -112,11 +113,14 @@ def _inspect(path: Path) -> _Source:
         sep, k = m.group(1), k + 1
     if k >= len(lines) - (0 if complete else 1) or not lines[k].strip():
         raise ReadError(path, "no header line found", line=k + 1)
-    header = lines[k].rstrip("\r")
+    header = lines[k]
     if sep is None:
         counts = {c: header.count(c) for c in (",", "\t", ";", "|")}
         sep = max(counts, key=lambda c: (counts[c], c == ","))
-    names = [n.strip() for n in next(csv.reader([header], delimiter=sep), [])]
+    try:
+        names = [n.strip() for n in next(csv.reader([header], delimiter=sep), [])]
+    except csv.Error:
+        names = [n.strip() for n in header.split(sep)]
     body = lines[k + 1 :] if complete else lines[k + 1 : -1]
     names = _fit_trailing_blank(names, body, sep)
     return _Source(path=path, gz=gz, sep=sep, header_line=k + 1, names=names)
@@ -129,7 +133,7 @@ def _fit_trailing_blank(names: list[str], body: list[str], sep: str) -> list[str
     taken literally, every row would then have the wrong number of fields.
     """
     with contextlib.suppress(csv.Error):
-        records = csv.reader((ln.rstrip("\r") for ln in body), delimiter=sep)
+        records = csv.reader(body, delimiter=sep)
         first = next((r for r in records if r), None)
         if first is not None:
             n_row, n_head = len(first), len(names)
@@ -276,14 +280,14 @@ def _floats(col: pa.ChunkedArray | None, n: int, factor: float = 1.0) -> np.ndar
     values = None
     if pa.types.is_floating(typ) or pa.types.is_integer(typ):
         if col.null_count:
-            values = pc.fill_null(pc.cast(col, pa.float64()), np.nan).to_numpy()
+            values = pc.fill_null(pc.cast(col, pa.float64(), safe=False), np.nan).to_numpy()
         else:
             values = col.to_numpy().astype(np.float64, copy=False)
     elif pa.types.is_decimal(typ):
-        values = pc.fill_null(pc.cast(col, pa.float64()), np.nan).to_numpy()
+        values = pc.fill_null(pc.cast(col, pa.float64(), safe=False), np.nan).to_numpy()
     elif pa.types.is_string(typ) or pa.types.is_large_string(typ):
         with contextlib.suppress(pa.ArrowException):
-            values = pc.fill_null(pc.cast(col, pa.float64()), np.nan).to_numpy()
+            values = pc.fill_null(pc.cast(col, pa.float64(), safe=False), np.nan).to_numpy()
         if values is None:  # some cells are not numbers: parse leniently, cell by cell
             cells = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object).str.strip()
             values = pd.to_numeric(cells, errors="coerce").to_numpy(np.float64, na_value=np.nan)
@@ -295,7 +299,7 @@ def _floats(col: pa.ChunkedArray | None, n: int, factor: float = 1.0) -> np.ndar
 def _timestamp_seconds(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     per_s = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[col.type.unit]
     ints = pc.cast(col, pa.int64())
-    return pc.fill_null(pc.cast(ints, pa.float64()), np.nan).to_numpy() / per_s
+    return pc.fill_null(pc.cast(ints, pa.float64(), safe=False), np.nan).to_numpy() / per_s
 
 
 def _numeric_times(values: np.ndarray, col: cc.Column) -> tuple[np.ndarray, bool]:
@@ -597,18 +601,19 @@ def _sort_and_dedupe(s: _Samples, findings: list[_Finding]) -> None:
     track, t = s.track, s.cols["t"]
     dtrack, dt = np.diff(track), np.diff(t)
     if not (np.all(dtrack >= 0) and not np.any((dtrack == 0) & (dt < 0))):
-        order = np.lexsort((t, track))  # stable: equal times keep file order
-        late = (track[order][1:] == track[order][:-1]) & (np.diff(order) < 0)
-        if late.any():  # order[i] has an earlier time yet comes later in the file
-            late_rows = order[:-1][late]
+        # A sample is late when an earlier line of its track has a later time.
+        running_max = pd.Series(t).groupby(track, sort=False).cummax().to_numpy()
+        late = running_max > t
+        if late.any():
             findings.append(
                 _Finding(
                     f"{int(late.sum())} samples out of time order in "
-                    f"{len(np.unique(track[late_rows]))} tracks (sorted by time)",
+                    f"{len(np.unique(track[late]))} tracks (sorted by time)",
                     int(late.sum()),
-                    row=int(s.rows[late_rows].min()),
+                    row=int(s.rows[late].min()),
                 )
             )
+        order = np.lexsort((t, track))  # stable: equal times keep file order
         s.take(order)
         track, t = s.track, s.cols["t"]
         dtrack, dt = np.diff(track), np.diff(t)
