@@ -100,8 +100,18 @@ def pairs_csv(result, ts: TrackSet) -> str:
 
 
 def _empty_columns(result, ts: TrackSet) -> list[str]:
-    """Column names when no pair was reported: the header must not depend on the data."""
-    return list(result.pairs.columns)
+    """Column names when no pair was reported (a script's header must not depend on the
+    data): the keys ``to_json_dict`` gives a placeholder row of unknown values."""
+    import dataclasses
+
+    import pandas as pd
+
+    placeholder = {
+        c: ([] if c in ("visual_contact", "loss_of_separation") else 0)
+        for c in result.pairs.columns
+    }
+    probe = dataclasses.replace(result, pairs=pd.DataFrame([placeholder]))
+    return list(_flatten(probe.to_json_dict(ts)["pairs"][0]))
 
 
 def write_table(path: str | Path, result, ts: TrackSet) -> Path:
