@@ -41,24 +41,12 @@ def parse_seconds(text: str) -> float | None:
     return float(m.group(1)) * factor
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, not {v}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(v) and v > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
-    return v
+def _check_positive(args: argparse.Namespace, *names: str) -> None:
+    """One-line usage errors for sizes and rates (argparse would print its whole usage)."""
+    for name in names:
+        v = getattr(args, name)
+        if v is not None and not (math.isfinite(v) and v > 0):
+            raise UsageError(f"--{name} must be positive, not {v:g}")
 
 
 def _read(args: argparse.Namespace) -> TrackSet:
@@ -149,8 +137,8 @@ def _fail(exc: ExportError) -> int:
 
 def _add_view_args(p: argparse.ArgumentParser, width: int, height: int) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="recordings (ACMI, CSV)")
-    p.add_argument("--width", type=_positive_int, default=width, help=f"pixels ({width})")
-    p.add_argument("--height", type=_positive_int, default=height, help=f"pixels ({height})")
+    p.add_argument("--width", type=int, default=width, help=f"pixels ({width})")
+    p.add_argument("--height", type=int, default=height, help=f"pixels ({height})")
     p.add_argument(
         "--pair",
         nargs=2,
@@ -198,6 +186,7 @@ def setup_snapshot(p: argparse.ArgumentParser) -> None:
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
+    _check_positive(args, "width", "height")
     suffix = _check_suffix(args.out, (".png", ".svg"), "picture")
     _check_out_dir(args.out)
     if args.window and suffix != ".png":
@@ -245,18 +234,15 @@ def setup_video(p: argparse.ArgumentParser) -> None:
     _add_view_args(p, 1280, 720)
     p.add_argument("--start", required=True, metavar="T", help="first frame (like --time)")
     p.add_argument("--end", required=True, metavar="T", help="end of the clip (like --time)")
-    p.add_argument(
-        "--speed", type=_positive_float, default=1.0, help="replay speed, × real time (1)"
-    )
-    p.add_argument(
-        "--fps", type=_positive_float, default=None, help="frames per second (25; GIF 10)"
-    )
+    p.add_argument("--speed", type=float, default=1.0, help="replay speed, × real time (1)")
+    p.add_argument("--fps", type=float, default=None, help="frames per second (25; GIF 10)")
     p.add_argument("--out", required=True, type=Path, help="PATH.mp4 or PATH.gif")
 
 
 def run_video(args: argparse.Namespace) -> int:
     from .video import frame_size, frame_times
 
+    _check_positive(args, "width", "height", "speed", "fps")
     suffix = _check_suffix(args.out, (".mp4", ".gif"), "video")
     _check_out_dir(args.out)
     fps = args.fps if args.fps is not None else (10.0 if suffix == ".gif" else 25.0)
