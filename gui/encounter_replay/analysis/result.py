@@ -1,0 +1,145 @@
+"""The outcome of a run: one row per reported pair, and its machine-readable form."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..model import DataWarning, TrackSet
+from ..model.timefmt import iso_utc
+from .settings import AnalysisSettings
+
+#: Columns of :attr:`AnalysisResult.pairs`, in order.
+PAIR_COLUMNS = (
+    "a",
+    "b",
+    "a_id",
+    "b_id",
+    "a_name",
+    "b_name",
+    "cpa_time",
+    "cpa_slant_m",
+    "cpa_horizontal_m",
+    "cpa_vertical_m",
+    "closure_mps",
+    "range_rate_mps",
+    "bearing_ab_deg",
+    "bearing_ba_deg",
+    "min_horizontal_m",
+    "min_horizontal_time",
+    "visual_contact",
+    "loss_of_separation",
+    "visual_s",
+    "los",
+    "alt_unknown_s",
+)
+
+
+class AnalysisCancelled(Exception):
+    """The progress callback asked to stop."""
+
+
+def empty_pairs() -> pd.DataFrame:
+    cols: dict[str, pd.Series] = {}
+    for c in PAIR_COLUMNS:
+        if c in ("a", "b"):
+            cols[c] = pd.Series([], dtype="int64")
+        elif c in ("a_id", "b_id", "a_name", "b_name", "visual_contact", "loss_of_separation"):
+            cols[c] = pd.Series([], dtype="object")
+        elif c == "los":
+            cols[c] = pd.Series([], dtype="bool")
+        else:
+            cols[c] = pd.Series([], dtype="float64")
+    return pd.DataFrame(cols)
+
+
+def _num(x: float) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _spans(spans: list[tuple[float, float]]) -> list[list[str | None]]:
+    return [[iso_utc(a), iso_utc(b)] for a, b in spans]
+
+
+@dataclass
+class AnalysisResult:
+    """Pairs sorted by CPA slant range (unknown last), with the run's settings.
+
+    Columns of ``pairs`` (SI units, times POSIX seconds UTC):
+
+    * ``a``, ``b``: track indices in the analysed TrackSet (``a < b``); ``a_id``/``b_id``
+      the source ids; ``a_name``/``b_name`` callsign, else name, else id.
+    * ``cpa_time``, ``cpa_slant_m``: closest point of approach in slant range (ECEF chord),
+      exact under linear motion between samples. NaN only when no altitude is known for
+      the pair at all (then the pair is reported on its horizontal minimum).
+    * ``cpa_horizontal_m`` (geodesic between the ground points), ``cpa_vertical_m``
+      (absolute altitude difference), ``bearing_ab_deg``/``bearing_ba_deg`` (true bearing
+      from each aircraft to the other): all at ``cpa_time``.
+    * ``closure_mps``: relative speed of the two aircraft at the CPA, ``|v_B − v_A|`` —
+      how fast they passed each other. (The range rate is zero at an interior minimum, so
+      it says nothing there.) When the CPA falls on a sample time the velocities of the
+      interval ending there (the approach) are used.
+    * ``range_rate_mps``: d(slant)/dt at the CPA on that interval; 0 for an interior
+      minimum, negative when the closest moment is the end of the data while still
+      closing, positive when it is the start while opening.
+    * ``min_horizontal_m``/``min_horizontal_time``: least horizontal separation (may be
+      at another time than the slant CPA).
+    * ``visual_contact``, ``loss_of_separation``: lists of ``(start, end)``; ``visual_s``
+      their total length, ``los`` whether any loss of separation occurred.
+    * ``alt_unknown_s``: seconds of the examined overlap without altitude for either
+      aircraft (slant, visual contact and vertical separation not assessed there).
+    """
+
+    settings: AnalysisSettings
+    pairs: pd.DataFrame = field(default_factory=empty_pairs)
+    warnings: list[DataWarning] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def to_json_dict(self, ts: TrackSet | None = None) -> dict:
+        """The ``analyze --json`` document: ids as ``a``/``b``, ISO-8601 UTC times, SI
+        numbers, ``null`` for unknown values."""
+        out_pairs = []
+        for row in self.pairs.itertuples(index=False):
+            out_pairs.append(
+                {
+                    "a": row.a_id,
+                    "b": row.b_id,
+                    "a_name": row.a_name,
+                    "b_name": row.b_name,
+                    "cpa_time": iso_utc(row.cpa_time),
+                    "cpa_slant_m": _num(row.cpa_slant_m),
+                    "cpa_horizontal_m": _num(row.cpa_horizontal_m),
+                    "cpa_vertical_m": _num(row.cpa_vertical_m),
+                    "closure_mps": _num(row.closure_mps),
+                    "range_rate_mps": _num(row.range_rate_mps),
+                    "bearing_ab_deg": _num(row.bearing_ab_deg),
+                    "bearing_ba_deg": _num(row.bearing_ba_deg),
+                    "min_horizontal_m": _num(row.min_horizontal_m),
+                    "min_horizontal_time": iso_utc(row.min_horizontal_time),
+                    "visual_contact": _spans(row.visual_contact),
+                    "visual_s": _num(row.visual_s),
+                    "loss_of_separation": _spans(row.loss_of_separation),
+                    "alt_unknown_s": _num(row.alt_unknown_s),
+                }
+            )
+        return {
+            "settings": self.settings.to_dict(),
+            "pairs": out_pairs,
+            "warnings": [str(w) for w in self.warnings],
+        }
+
+    def pair_row(self, a: int, b: int) -> pd.Series | None:
+        """The row of the pair of track indices ``a``, ``b`` (either order), if reported."""
+        lo, hi = min(a, b), max(a, b)
+        hit = self.pairs[(self.pairs["a"] == lo) & (self.pairs["b"] == hi)]
+        return None if hit.empty else hit.iloc[0]
+
+    def intervals_of(self, column: str) -> np.ndarray:
+        """All intervals of ``column`` as an ``(n, 3)`` array ``[pair row, start, end]``
+        (for drawing bands on the timeline in one item)."""
+        rows = [(i, s, e) for i, spans in enumerate(self.pairs[column]) for s, e in spans]
+        return np.array(rows, dtype=np.float64).reshape(-1, 3)
