@@ -76,6 +76,10 @@ class LoadWorker(QtCore.QThread):
     def cancel(self) -> None:
         self._cancel = True
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel
+
     def _check(self) -> bool:
         if self._cancel:
             raise Cancelled()

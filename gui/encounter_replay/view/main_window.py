@@ -263,6 +263,9 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.pair_label = QtWidgets.QLabel("", bar)
         self.pair_label.setObjectName("PairReadout")
+        self.pair_label.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
         lay = QtWidgets.QHBoxLayout(bar)
         lay.setContentsMargins(8, 2, 4, 2)
         lay.setSpacing(2)
@@ -312,10 +315,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabifyDockWidget(self.dock_plots, self.dock_tracks)
         self.tabifyDockWidget(self.dock_tracks, self.dock_warnings)
         self.dock_plots.raise_()
-        self.resizeDocks([self.dock_encounters], [560], QtCore.Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.dock_encounters, self.dock_plots], [330, 420], QtCore.Qt.Orientation.Vertical
-        )
         self.setCorner(QtCore.Qt.Corner.BottomRightCorner, right)
         self.setDockOptions(
             QtWidgets.QMainWindow.DockOption.AnimatedDocks
@@ -669,6 +668,8 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.critical(self, title, text)
 
     def _on_loaded(self, result: LoadResult) -> None:
+        if self._worker is not None and self._worker.is_cancelled:
+            return  # Cancel was pressed after the worker finished: honour it
         if self._next_job is not None:
             return  # superseded by a newer request
         if result.settings != self.analysis_settings:
@@ -817,9 +818,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_time(t)
         self.clock.set_time(t)
         self.plots.set_time(t)
-        self._update_pair_readout(t)
 
-    def _update_pair_readout(self, t: float) -> None:
+    def _update_pair_readout(self) -> None:
+        """Selected pair and its CPA under the transport buttons (changes with selection)."""
         pair = self.state.selected_pair
         if pair is None or self.ts is None:
             if self.pair_label.text():
@@ -830,7 +831,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         names = self._track_names()
         text = (
-            f"{names[pair[0]]} – {names[pair[1]]}   CPA {fmt_time_utc(row.cpa_time)}  "
+            f"{names[pair[0]]} – {names[pair[1]]}\nCPA {fmt_time_utc(row.cpa_time)} · "
             f"{fmt_distance(row.cpa_slant_m, self.state.units)}"
         )
         if text != self.pair_label.text():
@@ -867,7 +868,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tracks.set_follow(s.follow_track)
         self.plots.set_colors(self._effective_colors())
         self.plots.set_selection(s.selected_pair, s.selected_track)
-        self._update_pair_readout(s.time)
+        self._update_pair_readout()
         self._update_enabled()
 
     def _effective_colors(self) -> dict[int, str]:
@@ -970,7 +971,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_units(units)
         self.plots.set_units(units)
         self.encounters.summary.setText(self._pairs_summary())
-        self._update_pair_readout(self.state.time)
+        self._update_pair_readout()
 
     def _units_toggled(self, metric: bool) -> None:
         self.set_units("km" if metric else "nm")
@@ -1255,14 +1256,31 @@ class MainWindow(QtWidgets.QMainWindow):
         state = self.qsettings.value("window/state")
         if geom is not None:
             self.restoreGeometry(geom)
-        if state is not None:
-            self.restoreState(state)
+        self._need_dock_sizes = state is None or not self.restoreState(state)
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._need_dock_sizes:  # dock sizes only take once the window has its size
+            self._need_dock_sizes = False
+            QtCore.QTimer.singleShot(0, self, self._default_dock_sizes)
+
+    def _default_dock_sizes(self) -> None:
+        """Panels about a third of the width; the table a little shorter than the plots."""
+        width = max(self.width() * 0.34, 480)
+        self.resizeDocks([self.dock_encounters], [int(width)], QtCore.Qt.Orientation.Horizontal)
+        h = max(self.height() - 120, 400)
+        self.resizeDocks(
+            [self.dock_encounters, self.dock_plots],
+            [int(h * 0.42), int(h * 0.58)],
+            QtCore.Qt.Orientation.Vertical,
+        )
         units = self.qsettings.value("view/units", "nm")
         if units in ("nm", "km"):
             self.set_units(units)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.controller.stop()
+        self.plots.stop()
         self._next_job = None
         if self._worker is not None:
             self._worker.cancel()

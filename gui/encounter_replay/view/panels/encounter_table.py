@@ -192,10 +192,10 @@ class EncounterTable(QtWidgets.QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
-        for col in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
         self.summary = QtWidgets.QLabel("No analysis yet", objectName="PanelSummary")
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -205,7 +205,9 @@ class EncounterTable(QtWidgets.QWidget):
         self._quiet = False
         self.view.clicked.connect(self._on_clicked)
         self.view.doubleClicked.connect(self._on_double_clicked)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        # selection, not the current index: focusing the table sets a current row without
+        # selecting it, and that must not move the clock
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
 
     def set_pairs(self, pairs: pd.DataFrame | None, summary: str = "") -> None:
         self._quiet = True
@@ -213,11 +215,18 @@ class EncounterTable(QtWidgets.QWidget):
             self.model.set_pairs(pairs)
         finally:
             self._quiet = False
+        self.fit_columns()
         n = 0 if pairs is None else len(pairs)
         self.summary.setText(summary or f"{n} pair{'s' if n != 1 else ''}")
 
     def set_units(self, units: str) -> None:
         self.model.set_units(units)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns to their contents (pair names capped so numbers stay in view)."""
+        self.view.resizeColumnsToContents()
+        self.view.setColumnWidth(0, min(self.view.columnWidth(0), 220))
 
     def row_count(self) -> int:
         return self.proxy.rowCount()
@@ -248,9 +257,10 @@ class EncounterTable(QtWidgets.QWidget):
     def _on_clicked(self, index: QtCore.QModelIndex) -> None:
         self._emit_for(index, self.pairActivated)
 
-    def _on_current(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
-        if not self._quiet:
-            self._emit_for(current, self.pairActivated)
+    def _on_selection(self, selected: QtCore.QItemSelection, _old: QtCore.QItemSelection) -> None:
+        rows = selected.indexes()
+        if rows and not self._quiet:
+            self._emit_for(rows[0], self.pairActivated)
 
     def _on_double_clicked(self, index: QtCore.QModelIndex) -> None:
         self._emit_for(index, self.pairZoomRequested)

@@ -22,6 +22,7 @@ VISUAL_COLOR = "#3fb27f"
 HSEP_COLOR = "#e5534b"
 CURSOR_COLOR = "#ff9f1c"
 AXIS_COLOR = "#aab4bf"
+CURSOR_MS = 100
 
 
 def _series(ts: TrackSet, a: int, b: int, t0: float, t1: float) -> pd.DataFrame:
@@ -68,13 +69,13 @@ class PlotsPanel(QtWidgets.QWidget):
             angle=0,
             pen=pg.mkPen(VISUAL_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine),
             label="visual range",
-            labelOpts={"color": VISUAL_COLOR, "position": 0.08},
+            labelOpts={"color": VISUAL_COLOR, "position": 0.02, "anchors": [(0, 1), (0, 1)]},
         )
         self.hsep_line = pg.InfiniteLine(
             angle=0,
             pen=pg.mkPen(HSEP_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine),
-            label="hsep",
-            labelOpts={"color": HSEP_COLOR, "position": 0.02},
+            label="horizontal minimum",
+            labelOpts={"color": HSEP_COLOR, "position": 0.02, "anchors": [(0, 1), (0, 1)]},
         )
         self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
         self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
@@ -99,6 +100,11 @@ class PlotsPanel(QtWidgets.QWidget):
         lay.addWidget(self.message)
         lay.addWidget(self.glw, 1)
         lay.addStretch(0)
+        self._cursor_t = 0.0
+        self._since_cursor = QtCore.QElapsedTimer()
+        self._cursor_timer = QtCore.QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.timeout.connect(self._apply_cursor)
         self.ts: TrackSet | None = None
         self.units = "nm"
         self.visual_range_m = 10 * 1852.0
@@ -138,8 +144,25 @@ class PlotsPanel(QtWidgets.QWidget):
         self._redraw()
 
     def set_time(self, t: float) -> None:
+        """Move the cursors, at most every CURSOR_MS: repainting two plots with their axes
+        costs ~10 ms, too much for every frame; a cursor 0.1 s behind is not."""
+        self._cursor_t = t
+        if not self.isVisible() or not self._tracks_shown():
+            return
+        if self._since_cursor.isValid() and self._since_cursor.elapsed() < CURSOR_MS:
+            if not self._cursor_timer.isActive():
+                self._cursor_timer.start(CURSOR_MS - self._since_cursor.elapsed())
+            return
+        self._apply_cursor()
+
+    def stop(self) -> None:
+        """Stop the cursor timer (the window is closing)."""
+        self._cursor_timer.stop()
+
+    def _apply_cursor(self) -> None:
+        self._since_cursor.start()
         for c in self.cursors:
-            c.setValue(t)
+            c.setValue(self._cursor_t)
 
     # ------------------------------------------------------------------ drawing
     def _set_labels(self) -> None:
@@ -188,6 +211,7 @@ class PlotsPanel(QtWidgets.QWidget):
             self.message.setText(f"{names.iloc[a] or ts.ids[a]}  –  {names.iloc[b] or ts.ids[b]}")
         self._redraw_altitudes()
         self.glw.setVisible(bool(self._tracks_shown()))
+        self._apply_cursor()
         self.sep_plot.setVisible(pair is not None)
         self.sep_plot.enableAutoRange()
         self.alt_plot.enableAutoRange()

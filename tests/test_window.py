@@ -1,0 +1,408 @@
+"""The replay window end to end under offscreen Qt: loading, playback, seeking, selection,
+settings, bad input, drag and drop, sessions, shortcuts, a repaint soak and a screenshot.
+
+Expected numbers come from the scene's construction (tests/gui_scene.py), not from the
+code under test. Modal dialogs are never shown: QMessageBox.critical is replaced.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+import gui_scene
+from encounter_replay.io import ReadOptions
+from encounter_replay.view.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+LOAD_MS = 20_000
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    """Error dialogs recorded instead of shown."""
+    shown: list[tuple[str, str]] = []
+
+    def critical(parent, title, text, *args, **kwargs):
+        shown.append((title, text))
+        return QtWidgets.QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "critical", staticmethod(critical))
+    return shown
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, errors):
+    def make(size: tuple[int, int] | None = (1400, 900)) -> MainWindow:
+        settings = QtCore.QSettings(
+            str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat
+        )
+        w = MainWindow(ReadOptions(), settings=settings)
+        qtbot.addWidget(w)
+        if size is not None:
+            w.resize(*size)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    return make
+
+
+@pytest.fixture
+def window(make_window) -> MainWindow:
+    return make_window()
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    return gui_scene.write_csv(tmp_path / "scene.csv")
+
+
+def load(qtbot, w: MainWindow, paths, add: bool = False) -> None:
+    with qtbot.waitSignal(w.sceneLoaded, timeout=LOAD_MS):
+        w.open_files([str(p) for p in paths], add=add)
+
+
+@pytest.fixture
+def loaded(qtbot, window, csv_file) -> MainWindow:
+    load(qtbot, window, [csv_file])
+    return window
+
+
+# ---------------------------------------------------------------------------- loading
+def test_open_reads_in_worker_and_fills_every_view(qtbot, loaded, csv_file):
+    w = loaded
+    assert len(w.ts) == 4 and w.files == [str(csv_file)]
+    assert w.stack.currentWidget() is w.canvas
+    assert w.encounters.row_count() == 3
+    # closest pair first: the two jets, CPA where their longitudes cross
+    a, b, t = w.encounters.pair_at_view_row(0)
+    assert {w.ts.ids[a], w.ts.ids[b]} == {"101", "202"}
+    assert t == pytest.approx(gui_scene.T0 + gui_scene.MEET_S, abs=0.01)
+    assert w.state.start == gui_scene.T0 and w.state.end == gui_scene.T0 + gui_scene.DURATION
+    assert w.clock.text() == "23:06:40.0Z"
+    assert w.tracks.model.rowCount() == 4
+    assert "4 tracks" in w.scene_label.text()
+    assert str(csv_file) in w.recent_files()[0]
+
+
+def test_add_files_merges_and_open_replaces(qtbot, loaded, tmp_path):
+    w = loaded
+    other = gui_scene.write_csv(tmp_path / "other.csv", id_prefix="X")
+    load(qtbot, w, [other], add=True)
+    assert len(w.ts) == 8 and len(w.files) == 2
+    load(qtbot, w, [other])
+    assert len(w.ts) == 4 and w.files == [str(other)]
+    assert w.ts.ids[0].startswith("X")
+
+
+def test_bad_file_shows_error_and_keeps_previous_scene(qtbot, loaded, tmp_path, errors):
+    w = loaded
+    before = w.ts
+    w.controller.seek(gui_scene.T0 + 100)
+    bad = tmp_path / "garbage.bin"
+    bad.write_bytes(bytes(range(256)) * 40)
+    with qtbot.waitSignal(w.loadFailed, timeout=LOAD_MS) as sig:
+        w.open_files([str(bad)])
+    assert "garbage.bin" in sig.args[0]
+    assert len(errors) == 1
+    title, text = errors[0]
+    assert title == "Cannot open file"
+    assert "garbage.bin" in text and "Line:" in text and "Cause:" in text
+    assert "previous scene is unchanged" in text
+    assert w.ts is before and w.state.time == gui_scene.T0 + 100
+    assert w.encounters.row_count() == 3
+
+
+def test_cancel_keeps_previous_scene(qtbot, loaded, tmp_path):
+    w = loaded
+    before = w.ts
+    more = [gui_scene.write_csv(tmp_path / f"f{i}.csv", id_prefix=f"F{i}") for i in range(3)]
+    w.open_files([str(p) for p in more])
+    assert w.busy() and w.cancel_button.isVisible()
+    w.cancel_load()
+    qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
+    assert w.ts is before and len(w.ts) == 4
+    assert not w.cancel_button.isVisible()
+
+
+# ---------------------------------------------------------------------------- playback
+def test_play_advances_by_wall_time_and_pause_stops(qtbot, loaded):
+    w = loaded
+    w.controller.set_speed(8)
+    start = w.state.time
+    t_wall = time.perf_counter()
+    w.controller.play()
+    assert w.state.playing
+    qtbot.wait(400)
+    w.controller.pause()
+    wall = time.perf_counter() - t_wall
+    moved = w.state.time - start
+    assert 0.5 * 8 * 0.4 < moved <= 8 * wall + 1e-6  # follows wall clock × speed
+    assert w.controller.frames >= 3
+    frozen = w.state.time
+    qtbot.wait(100)
+    assert w.state.time == frozen and not w.state.playing
+    assert w.clock.text() != "23:06:40.0Z"
+
+
+def test_timeline_click_and_drag_seek(qtbot, loaded):
+    w = loaded
+    tl = w.timeline
+    target = gui_scene.T0 + 420.0
+    x = round(tl.time_to_x(target))
+    y = int(tl._row_rect(0).center().y())
+    qtbot.mouseClick(tl, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(x, y))
+    seconds_per_px = (tl.view[1] - tl.view[0]) / tl._plot_width()
+    assert abs(w.state.time - target) <= seconds_per_px
+    # drag: press at one x, move, release → lands at the release position
+    x2 = round(tl.time_to_x(gui_scene.T0 + 100))
+    qtbot.mousePress(tl, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(x, y))
+    qtbot.mouseMove(tl, QtCore.QPoint(x2, y))
+    qtbot.mouseRelease(tl, QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(x2, y))
+    assert abs(w.state.time - (gui_scene.T0 + 100)) <= seconds_per_px
+
+
+def test_table_click_selects_pair_and_lands_on_cpa(qtbot, loaded):
+    w = loaded
+    view = w.encounters.view
+    rect = view.visualRect(w.encounters.proxy.index(0, 1))
+    qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
+    pair = w.state.selected_pair
+    assert pair is not None and {w.ts.ids[pair[0]], w.ts.ids[pair[1]]} == {"101", "202"}
+    assert w.state.time == pytest.approx(gui_scene.T0 + gui_scene.MEET_S, abs=0.01)
+    assert "VIPER 1" in w.pair_label.text() and "FENCER 1" in w.pair_label.text()
+    # the plots show that pair's separation, whose minimum is the 100 m vertical offset
+    from encounter_replay.view.panels.plots import curve_data
+
+    _x, y = curve_data(w.plots.slant_curve)
+    assert np.nanmin(y) == pytest.approx(100 / 1852, abs=0.02)
+    # the timeline now highlights this pair's CPA
+    assert any(m.kind == "cpa_sel" for m in w.timeline._marks)
+
+
+def test_settings_change_reruns_analysis_and_table_changes(qtbot, loaded):
+    w = loaded
+    assert w.encounters.row_count() == 3
+    dlg = w.open_settings()
+    assert dlg is not None and dlg.isVisible()
+    dlg.set_value("within_m", 10.0)  # NM: the tanker pairs (~24 NM) drop out
+    with qtbot.waitSignal(w.analysisChanged, timeout=LOAD_MS):
+        dlg.accept()
+    assert w.encounters.row_count() == 1
+    assert w.analysis.settings.within_m == pytest.approx(10 * 1852)
+    # units only: no re-run, relabelled table
+    assert not w.apply_settings({}, units="km")
+    assert w.encounters.model.headerData(2, QtCore.Qt.Orientation.Horizontal, 0) == "Slant km"
+    assert w.encounters.model.data(w.encounters.model.index(0, 2), 0) == "0.10"
+
+
+def test_drop_files_opens_them_and_ctrl_drop_adds(qtbot, window, csv_file, tmp_path):
+    w = window
+
+    def drop(paths, mods=QtCore.Qt.KeyboardModifier.NoModifier):
+        mime = QtCore.QMimeData()
+        mime.setUrls([QtCore.QUrl.fromLocalFile(str(p)) for p in paths])
+        pos = QtCore.QPointF(w.width() / 2, w.height() / 2)
+        enter = QtGui.QDragEnterEvent(
+            pos.toPoint(),
+            QtCore.Qt.DropAction.CopyAction,
+            mime,
+            QtCore.Qt.MouseButton.LeftButton,
+            mods,
+        )
+        QtWidgets.QApplication.sendEvent(w, enter)
+        assert enter.isAccepted()
+        event = QtGui.QDropEvent(
+            pos, QtCore.Qt.DropAction.CopyAction, mime, QtCore.Qt.MouseButton.LeftButton, mods
+        )
+        with qtbot.waitSignal(w.sceneLoaded, timeout=LOAD_MS):
+            QtWidgets.QApplication.sendEvent(w, event)
+
+    drop([csv_file])
+    assert len(w.ts) == 4
+    other = gui_scene.write_csv(tmp_path / "b.csv", id_prefix="B")
+    drop([other], QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert len(w.ts) == 8
+    # something that is not a file is refused
+    mime = QtCore.QMimeData()
+    mime.setText("hello")
+    enter = QtGui.QDragEnterEvent(
+        QtCore.QPoint(5, 5),
+        QtCore.Qt.DropAction.CopyAction,
+        mime,
+        QtCore.Qt.MouseButton.LeftButton,
+        QtCore.Qt.KeyboardModifier.NoModifier,
+    )
+    QtWidgets.QApplication.sendEvent(w, enter)
+    assert not enter.isAccepted()
+
+
+def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path):
+    w = loaded
+    w.select_pair(0, 1)
+    w.controller.seek(gui_scene.T0 + 250.5)
+    w.controller.set_speed(16)
+    w.controller.set_loop(gui_scene.T0 + 200, gui_scene.T0 + 300)
+    w.set_class_visible("weapon", False)
+    w.tracks.set_color(2, "#00ff00")
+    w.set_units("km")
+    w.set_trail(300.0)
+    w.apply_settings({"visual_range_m": 8 * 1852.0})
+    qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
+    path = tmp_path / "brief.json"
+    w.save_session(str(path))
+
+    w2 = make_window()
+    with qtbot.waitSignal(w2.sceneLoaded, timeout=LOAD_MS):
+        assert w2.open_session(str(path))
+    s = w2.state
+    assert w2.files == w.files
+    assert s.time == pytest.approx(gui_scene.T0 + 250.5)
+    assert s.selected_pair == (0, 1) and s.speed == 16
+    assert s.loop == (gui_scene.T0 + 200, gui_scene.T0 + 300)
+    assert s.hidden_classes == {"weapon"} and s.colors == {2: "#00ff00"}
+    assert s.units == "km" and s.trail_s == 300.0
+    assert w2.analysis_settings.visual_range_m == pytest.approx(8 * 1852.0)
+    assert not w2.class_actions["weapon"].isChecked()
+
+
+def test_bad_session_gives_error(window, tmp_path, errors):
+    path = tmp_path / "s.json"
+    path.write_text('{"schema": "encounter-replay-session", "version": 7}')
+    assert not window.open_session(str(path))
+    assert errors and "newer Encounter Replay" in errors[0][1]
+
+
+def test_keyboard_shortcuts(qtbot, window):
+    from encounter_replay.analysis import analyze
+
+    w = window
+    ts = gui_scene.trackset()  # built in code: carries two events, at +200 s and +260 s
+    w.set_scene(ts, analyze(ts, w.analysis_settings), ["scene"])
+    w.activateWindow()
+    w.encounters.view.setFocus()  # shortcuts work with focus in a panel, which must not jump
+    K, M = QtCore.Qt.Key, QtCore.Qt.KeyboardModifier
+    t0 = gui_scene.T0
+    qtbot.keyClick(w, K.Key_Right)
+    assert w.state.time == t0 + 1
+    qtbot.keyClick(w, K.Key_Left)
+    assert w.state.time == t0
+    visited = []
+    for _ in range(6):
+        qtbot.keyClick(w, K.Key_Right, M.ShiftModifier)
+        visited.append(round(w.state.time - t0, 2))
+    # events and CPAs in time order; after the last one the clock stays put
+    assert visited[0] == 200 and 260 in visited and round(gui_scene.MEET_S, 2) in visited
+    assert visited == sorted(visited) and visited[-1] == visited[-2]
+    qtbot.keyClick(w, K.Key_Left, M.ShiftModifier)
+    assert w.state.time - t0 < visited[-1]
+    qtbot.keyClick(w, K.Key_Plus)
+    assert w.state.speed == 2
+    qtbot.keyClick(w, K.Key_Minus)
+    qtbot.keyClick(w, K.Key_Minus)
+    assert w.state.speed == 0.5
+    qtbot.keyClick(w, K.Key_End)
+    assert w.state.time == t0 + gui_scene.DURATION
+    qtbot.keyClick(w, K.Key_Home)
+    assert w.state.time == t0
+    qtbot.keyClick(w, K.Key_Space)
+    assert w.state.playing
+    qtbot.keyClick(w, K.Key_Space)
+    assert not w.state.playing
+
+
+def test_track_list_hides_and_recolours(qtbot, loaded):
+    w = loaded
+    m = w.tracks.model
+    m.setData(
+        m.index(1, 0), QtCore.Qt.CheckState.Unchecked.value, QtCore.Qt.ItemDataRole.CheckStateRole
+    )
+    assert w.state.hidden_tracks == {1}
+    w.tracks.set_color(0, "#123456")
+    assert w.state.colors == {0: "#123456"}
+    w.tracks.class_buttons["weapon"].click()
+    assert w.state.hidden_classes == {"weapon"}
+    assert not w.class_actions["weapon"].isChecked()
+    w.tracks.followRequested.emit(1)
+    assert w.state.follow_track == 1 and m.data(m.index(1, 5), 0) == "●"
+
+
+def test_window_state_is_remembered(qtbot, make_window):
+    w = make_window((760, 700))  # within the 800×800 offscreen screen (restore clamps to it)
+    assert w.dock_plots.isVisible()
+    w.dock_plots.close()
+    w.close()
+    w2 = make_window(size=None)
+    assert w2.size() == QtCore.QSize(760, 700)
+    assert not w2.dock_plots.isVisible() and w2.dock_encounters.isVisible()
+
+
+def test_repaint_soak_3000_frames(qtbot, loaded):
+    """Design §9: thousands of timer-driven repaints must not crash (PySide6 6.12 on 3.11 did)."""
+    w = loaded
+    w.select_pair(0, 1)
+    w.set_trail(None)
+    c = w.controller
+    c._timer.setInterval(0)
+    c.set_speed(64)
+    c.set_loop(gui_scene.T0, gui_scene.T0 + gui_scene.DURATION)
+    painted = []
+    w.canvas.installEventFilter(filt := _PaintCounter(painted))
+    c.timeChanged.connect(lambda _t: w.canvas.repaint())
+    t = time.perf_counter()
+    c.play()
+    qtbot.waitUntil(lambda: c.frames >= 3000, timeout=90_000)
+    c.pause()
+    elapsed = time.perf_counter() - t
+    assert c.frames >= 3000 and len(painted) >= 3000
+    print(f"soak: {c.frames} frames in {elapsed:.1f} s ({1000 * elapsed / c.frames:.1f} ms/frame)")
+    w.canvas.removeEventFilter(filt)
+
+
+class _PaintCounter(QtCore.QObject):
+    def __init__(self, sink: list) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QtCore.QEvent.Type.Paint:
+            self.sink.append(1)
+        return False
+
+
+def test_screenshot_is_not_blank_and_map_shows_tracks(qtbot, loaded, tmp_path):
+    w = loaded
+    w.select_pair(0, 1)
+    qtbot.wait(50)
+    img = w.grab().toImage()
+    assert img.width() >= 1000 and img.height() >= 700
+    arr = _pixels(img)
+    assert len(np.unique(arr.reshape(-1, arr.shape[-1]), axis=0)) > 50
+    canvas = _pixels(w.canvas.grab().toImage())
+    bg = np.median(canvas.reshape(-1, 3), axis=0)
+    lit = np.abs(canvas.astype(int) - bg).sum(axis=-1) > 60
+    assert lit.sum() > 200  # tracks (and labels) drawn, not an empty map
+    w.grab().save(str(tmp_path / "window.png"))
+
+
+def _pixels(img: QtGui.QImage) -> np.ndarray:
+    img = img.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), dtype=np.uint8, count=bpl * h).reshape(h, bpl)
+    return buf[:, : w * 3].reshape(h, w, 3)
+
+
+def test_sample_encounter_opens(qtbot, window):
+    from encounter_replay.resources import sample_path
+
+    try:
+        path = sample_path()
+    except FileNotFoundError:
+        pytest.skip("the sample encounter has not been generated yet")
+    load(qtbot, window, [path])
+    assert len(window.ts) >= 2 and window.analysis is not None
+    assert window.encounters.row_count() >= 1
