@@ -80,9 +80,9 @@ def _wrap180(a: float) -> float:
 class Leg:
     """One instruction of a flight script.
 
-    kind: ``wp`` fly to (lat, lon) and go on when abeam minus turn anticipation;
-    ``orbit`` circle (lat, lon) at ``radius_nm`` (``cw``) until ``until`` s;
-    ``follow`` keep station on ``lead`` at (fwd, right) NM and ``dz_ft`` until ``until``.
+    kind: ``wp`` fly to (lat, lon), going on to the next leg one turn radius early;
+    ``orbit`` circle (lat, lon) at ``radius_nm`` (``cw``) for the rest of the recording;
+    ``follow`` keep station on the aircraft's lead at (fwd, right) NM and ``dz_ft``.
     """
 
     kind: str
@@ -93,7 +93,6 @@ class Leg:
     bank: float = 45.0
     radius_nm: float = 1.0
     cw: bool = True
-    until: float = math.inf
     fwd_nm: float = 0.0
     right_nm: float = 0.0
     dz_ft: float = 0.0
@@ -185,6 +184,7 @@ def _orbiter(ac: Aircraft, phase: float) -> Aircraft:
 
 def scenario() -> list[Aircraft]:
     """The cast and their scripts. Times are seconds after 09:00:00Z."""
+    # CAP east of the Euphrates: north on the west leg, clockwise, 20 NM legs.
     viper_cap = _racetrack((36.26, 38.545), (36.60, 38.545), 5.5, 8, 23000, 440)
     viper11 = Aircraft(
         id="101",
@@ -195,6 +195,8 @@ def scenario() -> list[Aircraft]:
         country="us",
         perf=FIGHTER,
         start_t=0.0,
+        # entry point chosen so that the CAP's northbound leg runs alongside the SOKOL
+        # flight's northbound leg, about 12 NM apart (09:19-09:23)
         lat=36.552,
         lon=38.891,
         alt_ft=23000,
@@ -238,15 +240,15 @@ def scenario() -> list[Aircraft]:
         kt=175,
         hdg=357,
         script=[
-            Leg("wp", 35.50, 36.06, 9000, 330, bank=30),
-            Leg("wp", 35.80, 36.60, 20000, 460),
-            Leg("wp", 36.12, 37.05, 14500, 450),
-            Leg("wp", 36.27, 37.80, 14500, 450),
-            Leg("wp", 36.30, 38.32, 22000, 470),
-            Leg("wp", 36.70, 38.33, 22000, 460),
-            Leg("wp", 36.45, 37.80, 20150, 450, bank=60),
-            Leg("wp", 36.35, 37.00, 24000, 460),
-            Leg("wp", 35.75, 36.30, 16000, 430),
+            Leg("wp", 35.50, 36.06, 9000, 330, bank=30),  # climb out, turn east
+            Leg("wp", 35.80, 36.60, 20000, 460),  # south of Idlib
+            Leg("wp", 36.12, 37.05, 14500, 450),  # down to 14,500 ft south of Aleppo
+            Leg("wp", 36.27, 37.80, 14500, 450),  # past HAVOC 41's orbit (north of track)
+            Leg("wp", 36.30, 38.32, 22000, 470),  # climb, across the Euphrates
+            Leg("wp", 36.70, 38.33, 22000, 460),  # north, alongside the VIPER CAP
+            Leg("wp", 36.45, 37.80, 20150, 450, bank=60),  # back west past REAPER 31
+            Leg("wp", 36.35, 37.00, 24000, 460),  # north of Aleppo
+            Leg("wp", 35.75, 36.30, 16000, 430),  # home
             Leg("wp", 35.45, 36.00, 6000, 350),
         ],
         rate_s=1.0,
@@ -290,6 +292,7 @@ def scenario() -> list[Aircraft]:
             script=[Leg("orbit", 36.54, 37.92, 21400, 180, bank=20, radius_nm=3.0, cw=True)],
             rate_s=4.0,
         ),
+        # centre and phase set so that SOKOL 02 passes about 1.5 NM away and 700 ft below
         phase=60.0,
     )
     havoc41 = _orbiter(
@@ -310,6 +313,7 @@ def scenario() -> list[Aircraft]:
             script=[Leg("orbit", 36.255, 37.45, 13000, 80, bank=15, radius_nm=1.2, cw=False)],
             rate_s=3.0,
         ),
+        # phase set so that SOKOL 01 passes about 3 NM away and 1,500 ft above
         phase=270.0,
     )
     return [viper11, viper12, sokol01, sokol02, reaper31, havoc41]
@@ -340,16 +344,13 @@ def simulate(ac: Aircraft, others: dict[str, Aircraft], rng: np.random.Generator
     p = ac.perf
     alt_noise = _smooth_noise(rng, n, 20.0, 12.0)  # m
     spd_noise = _smooth_noise(rng, n, 30.0, 1.5)  # m/s
-    out = {k: np.empty(n) for k in ("lat", "lon", "alt", "v", "hdg", "roll", "pitch", "vs")}
+    out = {k: np.empty(n) for k in ("lat", "lon", "alt", "v", "hdg", "roll", "pitch")}
     legs = list(ac.script)
     lead = others[ac.lead] if ac.lead else None
     lead_off = 0
     if lead is not None:
         lead_off = round((ac.start_t - lead.start_t) / DT)
     for i in range(n):
-        t = ac.start_t + i * DT
-        while legs and legs[0].kind in ("orbit", "follow") and t >= legs[0].until:
-            legs.pop(0)
         leg = legs[0] if legs else None
         hdg_cmd, v_cmd, alt_cmd, max_bank = hdg, v, alt, 30.0
         if leg is not None and leg.kind == "wp":
@@ -409,7 +410,6 @@ def simulate(ac: Aircraft, others: dict[str, Aircraft], rng: np.random.Generator
         out["lat"][i], out["lon"][i], out["alt"][i] = lat, lon, alt
         out["v"][i], out["hdg"][i], out["roll"][i] = v, hdg % 360.0, bank
         out["pitch"][i] = math.degrees(math.atan2(vs, v)) + p.alpha
-        out["vs"][i] = vs
         m, nr = _radii(lat)
         h = math.radians(hdg + 0.5 * rate * DT)
         lat += math.degrees(v * math.cos(h) * DT / m)
@@ -519,7 +519,9 @@ def _acmi_escape(text: str) -> str:
     return text.replace(",", "\\,")
 
 
-def write_acmi(path: Path, cast: list[Aircraft], samples: dict[str, dict], events: list) -> None:
+def write_acmi(
+    path: Path, cast: list[Aircraft], samples: dict[str, dict], events: list[tuple[float, str]]
+) -> None:
     """Tacview 2.2 text: globals, then frames in time order with only the objects sampled then."""
     buf = io.StringIO()
     w = buf.write
@@ -658,19 +660,6 @@ def generate(out_dir: Path) -> tuple[Path, Path]:
     return acmi, csv_path
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: beside me)")
-    ap.add_argument("--check", action="store_true", help="print the designed separations")
-    args = ap.parse_args(argv)
-    acmi, csv_path = generate(args.out)
-    print(f"wrote {acmi} ({acmi.stat().st_size} bytes)")
-    print(f"wrote {csv_path} ({csv_path.stat().st_size} bytes)")
-    if args.check:
-        check(csv_path)
-    return 0
-
-
 # ---------------------------------------------------------------------------- check
 def read_csv_tracks(path: Path) -> dict[str, dict[str, np.ndarray]]:
     """The written CSV back as arrays per id (t in s after START, lat, lon, alt in m)."""
@@ -719,13 +708,27 @@ def check(csv_path: Path) -> None:
 
 def _report(names: dict[str, str], a: str, b: str, s: dict[str, np.ndarray]) -> None:
     k = int(np.argmin(s["h"]))
-    under20 = float(np.count_nonzero(s["h"] < 20 * NM) * 0.1)
-    los = float(np.count_nonzero((s["h"] < 5 * NM) & (s["v"] < 1000 * FT)) * 0.1)
+    step = float(s["t"][1] - s["t"][0])
+    under20 = float(np.count_nonzero(s["h"] < 20 * NM) * step)
+    los = float(np.count_nonzero((s["h"] < 5 * NM) & (s["v"] < 1000 * FT)) * step)
     when = (START + timedelta(seconds=float(s["t"][k]))).strftime("%H:%M:%S")
     print(
         f"{names[a] + ' / ' + names[b]:24} {s['h'][k] / NM:7.2f} NM {when:>9} "
         f"{s['v'][k] / FT:7.0f} ft {under20 / 60:5.1f} m {los:5.1f} s"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: beside me)")
+    ap.add_argument("--check", action="store_true", help="print the designed separations")
+    args = ap.parse_args(argv)
+    acmi, csv_path = generate(args.out)
+    print(f"wrote {acmi} ({acmi.stat().st_size} bytes)")
+    print(f"wrote {csv_path} ({csv_path.stat().st_size} bytes)")
+    if args.check:
+        check(csv_path)
+    return 0
 
 
 if __name__ == "__main__":
