@@ -181,3 +181,22 @@ def test_closest_pair_is_the_first_row(analysed):
     assert pair == (0, 1)
     assert t == result.pairs.iloc[0].cpa_time
     assert closest_pair(AnalysisResult(result.settings, pairs=result.pairs.iloc[0:0])) is None
+
+
+def test_long_interval_lists_are_summarised():
+    from encounter_replay.export.report import intervals_html
+
+    spans = [(T0 + 100 * i, T0 + 100 * i + 30) for i in range(5)]
+    text = intervals_html(spans)
+    lines = text.split("<br>")
+    assert lines[0] == "09:20:00Z–09:20:30Z (0:30)"
+    assert lines[1] == "09:21:40Z–09:22:10Z (0:30)"
+    assert lines[2] == "+3 more, 2:30 in all"
+    assert intervals_html(spans[:3]).count("<br>") == 2
+    assert intervals_html([]) == "–"
+
+
+def test_time_span_names_the_date_once():
+    from encounter_replay.export.report import time_span
+
+    assert time_span(scene()) == "2015-10-10 09:20:00Z – 09:24:00Z (0:04:00)"

@@ -148,10 +148,42 @@ def _kt(mps: float) -> str:
     return f"{mps * 3600 / 1852:,.0f}" if math.isfinite(mps) else "–"
 
 
+#: Intervals listed per cell before the rest are summarised (keeps the briefing one page).
+MAX_INTERVALS_SHOWN = 3
+
+
 def intervals_html(intervals: Iterable[Sequence[float]]) -> str:
-    """``09:21:04Z–09:22:40Z (1:36)`` per interval, one per line."""
-    parts = [f"{clock_utc(a)}–{clock_utc(b)} ({fmt_duration(b - a)})" for a, b in list(intervals)]
-    return "<br>".join(parts) if parts else "–"
+    """``09:21:04Z–09:22:40Z (1:36)`` per interval, one per line; long lists summarised."""
+    spans = [(float(a), float(b)) for a, b in intervals]
+    if not spans:
+        return "–"
+
+    def line(a: float, b: float) -> str:
+        return f"{clock_utc(a)}–{clock_utc(b)} ({fmt_duration(b - a)})"
+
+    if len(spans) <= MAX_INTERVALS_SHOWN:
+        return "<br>".join(line(a, b) for a, b in spans)
+    shown = MAX_INTERVALS_SHOWN - 1
+    total = sum(b - a for a, b in spans)
+    return "<br>".join(
+        [
+            *(line(a, b) for a, b in spans[:shown]),
+            f"+{len(spans) - shown} more, {fmt_duration(total)} in all",
+        ]
+    )
+
+
+def time_span(ts: TrackSet) -> str:
+    """``2015-10-10 09:00:00Z – 09:40:00Z (0:40:00)``; the end's date only when it differs."""
+    if not len(ts):
+        return "no tracks"
+    start, end = iso_utc(ts.start) or "", iso_utc(ts.end) or ""
+    end_text = clock_utc(ts.end) if start[:10] == end[:10] else end.replace("T", " ")
+    s = round(ts.end - ts.start)
+    return (
+        f"{start[:10]} {clock_utc(ts.start)} – {end_text} "
+        f"({s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d})"
+    )
 
 
 def _pair_rows(result, ts: TrackSet, limit: int) -> str:
@@ -254,7 +286,7 @@ footer { margin-top: 8px; font-size: 7.5pt; color: var(--muted); border-top: 1px
 @page { size: A4 portrait; margin: 10mm; }
 @media print {
   body { padding: 0; max-width: none; font-size: 9.5pt; }
-  figure img { max-height: 100mm; }
+  figure img { max-height: 95mm; }
   tr, figure, section { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -273,11 +305,7 @@ def briefing_html(
     from .. import __version__
 
     title = default_title(ts) if title is None else title
-    span = (
-        f"{iso_utc(ts.start)} – {clock_utc(ts.end)} ({fmt_duration(ts.end - ts.start)})"
-        if len(ts)
-        else "no tracks"
-    )
+    span = time_span(ts)
     n_pairs = len(result.pairs)
     more = (
         f"<p class=ids>{n_pairs - BRIEFING_MAX_PAIRS} more pair(s) in the CSV/JSON report.</p>"
