@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6 import QtCore
@@ -33,11 +33,15 @@ class LoadResult:
     added: bool  # files were added to the previous scene (track indices kept)
     seconds: float
     settings: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    analysis_error: str | None = None
 
 
 def run_analysis(ts: TrackSet, settings: Any, progress) -> Any:
-    """``analyze`` with a progress callback; raises :class:`Cancelled` when it says stop."""
+    """``analyze`` with a progress callback; raises :class:`Cancelled` when it says stop.
+
+    The analysis package (scipy, pyproj) is imported here, in the worker, so that its
+    import time is not spent before the window can show the tracks.
+    """
     from ..analysis import AnalysisCancelled, analyze
 
     try:
@@ -46,10 +50,17 @@ def run_analysis(ts: TrackSet, settings: Any, progress) -> Any:
         raise Cancelled() from None
 
 
+def default_settings() -> Any:
+    from ..analysis import AnalysisSettings
+
+    return AnalysisSettings()
+
+
 class LoadWorker(QtCore.QThread):
     """One job: read ``files`` (optionally onto ``base``) then analyse; or only analyse."""
 
     progress = QtCore.Signal(float, str)
+    read = QtCore.Signal(object)  # LoadResult without analysis: the tracks can be shown
     loaded = QtCore.Signal(object)  # LoadResult
     failed = QtCore.Signal(object)  # ReadError or another Exception
     cancelled = QtCore.Signal()
@@ -59,7 +70,7 @@ class LoadWorker(QtCore.QThread):
         parent: QtCore.QObject,
         files: list[str],
         options: ReadOptions,
-        settings: Any,
+        settings: Any,  # AnalysisSettings; None: the defaults
         base: TrackSet | None = None,
         base_files: list[str] | None = None,
         analyse_only: bool = False,
@@ -103,6 +114,15 @@ class LoadWorker(QtCore.QThread):
                 self._check()
                 ts = concat(sets)
                 files = self.base_files + self.files
+                self.read.emit(
+                    LoadResult(
+                        ts=ts,
+                        analysis=None,
+                        files=files,
+                        added=self.base is not None,
+                        seconds=time.perf_counter() - t_start,
+                    )
+                )
             self.progress.emit(read_share, "Analysing separation")
 
             def on_progress(fraction: float) -> bool:
@@ -110,8 +130,17 @@ class LoadWorker(QtCore.QThread):
                 return not self._cancel
 
             analysis = None
-            if self.settings is not None and len(ts):
-                analysis = run_analysis(ts, self.settings, on_progress)
+            analysis_error = None
+            if self.settings is None:
+                self.settings = default_settings()
+            if len(ts):
+                try:
+                    analysis = run_analysis(ts, self.settings, on_progress)
+                except Cancelled:
+                    raise
+                except Exception as exc:  # a bug in the analysis must not cost the scene
+                    traceback.print_exc(file=sys.stderr)
+                    analysis_error = f"analysis failed: {type(exc).__name__}: {exc}"
             self._check()
             self.loaded.emit(
                 LoadResult(
@@ -121,6 +150,7 @@ class LoadWorker(QtCore.QThread):
                     added=self.base is not None and not self.analyse_only,
                     seconds=time.perf_counter() - t_start,
                     settings=self.settings,
+                    analysis_error=analysis_error,
                 )
             )
         except Cancelled:

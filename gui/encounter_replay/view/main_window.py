@@ -22,7 +22,7 @@ import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..io import ReadError, ReadOptions
-from ..model import TrackSet
+from ..model import DataWarning, TrackSet
 from ..model.replay import SPEEDS
 from ..model.session import Session, SessionError, load_session, save_session
 from ..model.units import fmt_distance, fmt_duration, fmt_speed_factor, fmt_time_utc
@@ -52,15 +52,6 @@ TRAIL_CHOICES: tuple[tuple[str, float | None], ...] = (
 FILE_FILTER = "Recordings (*.acmi *.txt.acmi *.zip.acmi *.csv *.csv.gz *.tsv *.txt);;All files (*)"
 SESSION_FILTER = "Encounter Replay sessions (*.json);;All files (*)"
 CLASS_NAMES = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
-
-
-def analysis_settings_class() -> Any:
-    """AnalysisSettings, or None while the analysis package is absent (window still opens)."""
-    try:
-        from ..analysis import AnalysisSettings
-    except ImportError:
-        return None
-    return AnalysisSettings
 
 
 def make_canvas(parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
@@ -136,7 +127,8 @@ class PlaceholderCanvas(QtWidgets.QWidget):
 class MainWindow(QtWidgets.QMainWindow):
     """See the module docstring. Public attributes are what tests and the export layer use."""
 
-    sceneLoaded = QtCore.Signal()
+    sceneShown = QtCore.Signal()  # tracks on screen (analysis may still be running)
+    sceneLoaded = QtCore.Signal()  # scene and its analysis in place
     loadFailed = QtCore.Signal(str)
     analysisChanged = QtCore.Signal()
 
@@ -154,8 +146,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ts: TrackSet | None = None
         self.analysis: Any = None
         self.files: list[str] = []
-        AS = analysis_settings_class()
-        self.analysis_settings = AS() if AS is not None else None
+        self._analysis_settings: Any = None  # AnalysisSettings once known; None = defaults
         self._worker: LoadWorker | None = None
         self._next_job: dict[str, Any] | None = None
         self._pending_session: Session | None = None
@@ -554,6 +545,20 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.toolbar.addAction(a)
 
     # ================================================================== loading
+    @property
+    def analysis_settings(self) -> Any:
+        """The AnalysisSettings in force (built on first use: importing the analysis package
+        costs ~0.5 s, which the first load spends in the worker instead)."""
+        if self._analysis_settings is None:
+            from ..analysis import AnalysisSettings
+
+            self._analysis_settings = AnalysisSettings()
+        return self._analysis_settings
+
+    @analysis_settings.setter
+    def analysis_settings(self, value: Any) -> None:
+        self._analysis_settings = value
+
     def _sample_path(self) -> Path | None:
         try:
             from ..resources import sample_path
@@ -608,8 +613,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self._next_job = job
             self._worker.cancel()
             return
-        w = LoadWorker(self, options=self.options, settings=self.analysis_settings, **job)
+        w = LoadWorker(self, options=self.options, settings=self._analysis_settings, **job)
         w.progress.connect(self._on_progress)
+        w.read.connect(self._on_read)
         w.loaded.connect(self._on_loaded)
         w.failed.connect(self._on_failed)
         w.cancelled.connect(self._on_cancelled)
@@ -667,25 +673,50 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loadFailed.emit(message)
         QtWidgets.QMessageBox.critical(self, title, text)
 
-    def _on_loaded(self, result: LoadResult) -> None:
+    def _current_result(self, result: LoadResult) -> bool:
+        """False for results the user no longer wants (cancelled, or superseded)."""
         if self._worker is not None and self._worker.is_cancelled:
-            return  # Cancel was pressed after the worker finished: honour it
+            return False  # Cancel pressed after the worker got this far: honour it
         if self._next_job is not None:
-            return  # superseded by a newer request
-        if result.settings != self.analysis_settings:
-            return  # settings changed while this ran; the newer job will report
-        if result.files and not result.added and result.ts is not self.ts:
-            self.set_scene(result.ts, result.analysis, result.files)
-        elif result.ts is not self.ts:
-            self.set_scene(result.ts, result.analysis, result.files, added=True)
+            return False  # a newer request replaces this one
+        known = self._analysis_settings
+        return result.settings is None or known is None or result.settings == known
+
+    def _on_read(self, result: LoadResult) -> None:
+        """Files read: show the tracks now; the analysis follows in :meth:`_on_loaded`."""
+        if self._current_result(result):
+            self._install_scene(result.ts, result.files, added=result.added)
+            self.encounters.summary.setText("Analysing separation…")
+
+    def _on_loaded(self, result: LoadResult) -> None:
+        if not self._current_result(result):
+            return
+        self._analysis_settings = result.settings
+        if result.ts is not self.ts:  # (a read that was not shown yet)
+            self._install_scene(result.ts, result.files, added=result.added)
+        self.set_analysis(result.analysis, keep_selection=result.ts is self.ts)
+        if result.analysis_error:
+            self.statusBar().showMessage(result.analysis_error, 15000)
+            self.warnings.set_analysis_warnings([DataWarning("analysis", result.analysis_error)])
+            self.dock_warnings.raise_()
         else:
-            self.set_analysis(result.analysis)
-        self.statusBar().showMessage(f"Ready ({result.seconds:.2f} s)", 5000)
+            self.statusBar().showMessage(f"Ready ({result.seconds:.2f} s)", 5000)
+        self._finish_scene()
 
     # ================================================================== scene
     def set_scene(self, ts: TrackSet, analysis: Any, files: list[str], added: bool = False) -> None:
-        """Put a new scene in place (all views at once). ``added``: files joined the scene."""
+        """Put a scene and its analysis in place at once (the loader does it in two steps).
+        ``added``: the files joined the previous scene, whose tracks keep their indices."""
+        self._install_scene(ts, files, added)
+        if analysis is not None:
+            self._analysis_settings = analysis.settings
+        self.set_analysis(analysis, keep_selection=False)
+        self._finish_scene()
+
+    def _install_scene(self, ts: TrackSet, files: list[str], added: bool = False) -> None:
+        """Tracks on the map, timeline, lists: everything that does not need the analysis."""
         self.ts = ts
+        self.analysis = None
         self.files = list(files)
         for f in files:
             self._remember_recent(f)
@@ -693,7 +724,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controller.reset_scene(start, end, keep_tracks=added)
         self.tracks.set_meta(ts.meta)
         self._default_colors = list(self.tracks.model.defaults)
-        self.canvas.set_scene(ts, analysis)
+        self.canvas.set_scene(ts, None)
         self.canvas.set_units(self.state.units)
         self.canvas.set_trail_seconds(self.state.trail_s)
         for cls in self.state.hidden_classes:
@@ -710,21 +741,35 @@ class MainWindow(QtWidgets.QMainWindow):
             b.setChecked(cls not in self.state.hidden_classes)
             b.blockSignals(False)
         self.warnings.set_data_warnings(ts.warnings)
+        self.warnings.set_analysis_warnings([])
+        self.encounters.set_pairs(None, "Analysing separation…" if self.busy() else "No analysis")
         self.timeline.set_span(start, end)
         self.timeline.set_scene(self._track_names(), ts.events)
+        self.timeline.set_pairs(None)
         self.plots.set_scene(ts)
         self.clock.set_start(start)
         self.stack.setCurrentWidget(self.canvas)
-        self.set_analysis(analysis, keep_selection=False)
+        self._set_marks()
         self._on_time(self.state.time)
         title = ts.title or ", ".join(Path(f).name for f in files)
         self.setWindowTitle(f"{title} — Encounter Replay" if title else "Encounter Replay")
         self._update_scene_label()
         self._update_enabled()
+        self.sceneShown.emit()
+
+    def _finish_scene(self) -> None:
+        """The analysis is in: apply a session waiting for it, tell listeners."""
         if self._pending_session is not None:
             session, self._pending_session = self._pending_session, None
             self._apply_session(session)
         self.sceneLoaded.emit()
+
+    def _set_marks(self) -> None:
+        """Times Shift+←/→ jump between: events and every pair's CPA."""
+        marks = [self.ts.events["time"].to_numpy(float)] if self.ts is not None else []
+        if self.analysis is not None and len(self.analysis.pairs):
+            marks.append(self.analysis.pairs["cpa_time"].to_numpy(float))
+        self.controller.set_marks(np.concatenate(marks) if marks else np.zeros(0))
 
     def _track_names(self) -> list[str]:
         return [self.tracks.model.label(k) for k in range(len(self.ts))] if self.ts else []
@@ -733,19 +778,18 @@ class MainWindow(QtWidgets.QMainWindow):
         """New analysis results for the current scene (after loading or a settings change)."""
         self.analysis = analysis
         pairs = analysis.pairs if analysis is not None else None
-        if self.analysis_settings is not None:
-            s = self.analysis_settings
+        if analysis is not None:
+            s = analysis.settings
             self.canvas.set_visual_range_m(s.visual_range_m)
             self.plots.set_thresholds(s.visual_range_m, s.hsep_m)
-        if hasattr(self.canvas, "set_analysis") and analysis is not None:
-            self.canvas.set_analysis(analysis)
+            if hasattr(self.canvas, "set_analysis"):
+                self.canvas.set_analysis(analysis)
+            elif self.ts is not None:
+                self.canvas.set_scene(self.ts, analysis)
         self.encounters.set_pairs(pairs, self._pairs_summary())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
-        marks = [self.ts.events["time"].to_numpy(float)] if self.ts is not None else []
-        if pairs is not None and len(pairs):
-            marks.append(pairs["cpa_time"].to_numpy(float))
-        self.controller.set_marks(np.concatenate(marks) if marks else np.zeros(0))
+        self._set_marks()
         sel = self.state.selected_pair
         if not keep_selection or (sel is not None and self._pair_row(sel) is None):
             self.controller.select_pair(None)
@@ -756,7 +800,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _pairs_summary(self) -> str:
         if self.analysis is None:
-            return "Analysis unavailable" if self.analysis_settings is None else "No analysis yet"
+            return "Analysing separation…" if self.busy() else "No analysis"
         s = self.analysis.settings
         u = self.state.units
         n = len(self.analysis.pairs)
@@ -806,7 +850,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self.act_loop_clear,
         ):
             a.setEnabled(has)
-        self.act_settings.setEnabled(self.analysis_settings is not None)
         self.act_zoom_pair.setEnabled(has and self.state.selected_pair is not None)
         self.act_cpa.setEnabled(has and self.state.selected_pair is not None)
         self.act_follow.setEnabled(has and self.state.selected_track is not None)
@@ -981,13 +1024,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ================================================================== settings
     def settings_values(self) -> dict[str, Any]:
-        s = self.analysis_settings
-        return dataclasses.asdict(s) if s is not None else {}
+        return dataclasses.asdict(self.analysis_settings)
 
-    def open_settings(self) -> SettingsDialog | None:
+    def open_settings(self) -> SettingsDialog:
         """The settings dialog, opened window-modal without blocking (returns it)."""
-        if self.analysis_settings is None:
-            return None
         dlg = SettingsDialog(self.settings_values(), self.state.units, self)
         dlg.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.accepted.connect(lambda: self.apply_settings(dlg.values(), dlg.units()))
@@ -999,9 +1039,6 @@ class MainWindow(QtWidgets.QMainWindow):
         Returns True when an analysis run was started."""
         if units is not None and units != self.state.units:
             self.set_units(units)
-        AS = analysis_settings_class()
-        if AS is None or self.analysis_settings is None:
-            return False
         new = dataclasses.replace(self.analysis_settings, **values)
         if new == self.analysis_settings:
             return False
@@ -1020,8 +1057,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return ids[k] if k is not None and 0 <= k < len(ids) else None
 
         analysis = {}
-        if self.analysis_settings is not None:
-            a = self.analysis_settings
+        if self._analysis_settings is not None:  # None: defaults, nothing to store
+            a = self._analysis_settings
             analysis = {
                 "visual_range_m": a.visual_range_m,
                 "hsep_m": a.hsep_m,
@@ -1089,7 +1126,7 @@ class MainWindow(QtWidgets.QMainWindow):
             QtWidgets.QMessageBox.critical(self, "Cannot open session", str(exc))
             return False
         self.options = ReadOptions(session.altitude_unit, session.speed_unit)
-        if session.analysis and self.analysis_settings is not None:
+        if session.analysis:
             values = dict(session.analysis)
             if "include" in values:
                 values["include"] = frozenset(values["include"])
