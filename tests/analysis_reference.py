@@ -101,8 +101,11 @@ def dense_minimum(
     t0, t1 = overlap(ts, a, b)
     if t1 <= t0:
         return (np.nan,) * 4
+    # Presence starts and ends on samples: put them on both grids.
+    samples = np.concatenate([ts.t[ts.track_slice(a)], ts.t[ts.track_slice(b)]])
+    samples = samples[(samples >= t0) & (samples <= t1)]
     grid = np.arange(t0, t1 + coarse, coarse)
-    grid = grid[grid <= t1]
+    grid = np.union1d(grid[grid <= t1], samples)
     d = dense_pair(ts, a, b, grid, gap_s)
     out = []
     for values in (d.slant, d.horizontal):
@@ -110,12 +113,15 @@ def dense_minimum(
             out += [np.nan, np.nan]
             continue
         # Bound on how fast the separation can change: from the coarse samples.
-        rate = np.nanmax(np.abs(np.diff(values)) / coarse) if len(values) > 1 else 0.0
+        with np.errstate(invalid="ignore"):
+            rates = np.abs(np.diff(values)) / np.maximum(np.diff(grid), 1e-3)
+        rate = float(np.nanmax(rates)) if np.isfinite(rates).any() else 0.0
         slack = 3.0 * rate * coarse + 1.0
         near = np.flatnonzero(values <= np.nanmin(values) + slack)
         fine = np.unique(
             np.concatenate(
                 [np.arange(grid[k] - coarse, grid[k] + coarse + step, step) for k in near]
+                + [samples]
             )
         )
         fine = fine[(fine >= t0) & (fine <= t1)]

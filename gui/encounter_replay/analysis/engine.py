@@ -31,10 +31,10 @@ from ..model import DataWarning, TrackSet
 from .cpa import quadratic_minimum
 from .intervals import chord_of_arc, merge_touching, separation_loss, visual_pieces
 from .prepared import SOURCE, PreparedTracks, prepare
-from .pruning import candidate_windows
+from .pruning import all_overlapping_windows, candidate_windows
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult, empty_pairs
 from .settings import AnalysisSettings
-from .union import along, inside_counts, relative, union_intervals
+from .union import Intervals, along, inside_counts, relative, union_intervals
 
 Progress = Callable[[float], bool | None]
 
@@ -69,18 +69,28 @@ def group_argmin(
     return group[starts], hit[first], mins
 
 
-def _lon_along(lon: np.ndarray, idx: np.ndarray, f: np.ndarray) -> np.ndarray:
+def _lon_along(lon: np.ndarray, idx: np.ndarray, nxt: np.ndarray, f: np.ndarray) -> np.ndarray:
     """Longitude along a segment the short way round (as the display interpolates)."""
     l0 = lon[idx]
-    d = (lon[idx + 1] - l0 + 180.0) % 360.0 - 180.0
+    d = (lon[nxt] - l0 + 180.0) % 360.0 - 180.0
     return (l0 + f * d + 180.0) % 360.0 - 180.0
 
 
-def _state(prep: PreparedTracks, idx: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, ...]:
+def _positions(
+    prep: PreparedTracks, iv: Intervals, k: np.ndarray, s: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """``(lat_a, lon_a, alt_a, lat_b, lon_b, alt_b)`` at fraction ``s`` of entries ``k``,
+    interpolated in latitude/longitude/altitude as the display moves the aircraft."""
+    fa = iv.fa0[k] + s * (iv.fa1[k] - iv.fa0[k])
+    fb = iv.fb0[k] + s * (iv.fb1[k] - iv.fb0[k])
+    ia, na, ib, nb = iv.ia[k], iv.na[k], iv.ib[k], iv.nb[k]
     return (
-        along(prep.lat, idx, f),
-        _lon_along(prep.lon, idx, f),
-        along(prep.alt, idx, f),
+        along(prep.lat, ia, na, fa),
+        _lon_along(prep.lon, ia, na, fa),
+        along(prep.alt, ia, na, fa),
+        along(prep.lat, ib, nb, fb),
+        _lon_along(prep.lon, ib, nb, fb),
+        along(prep.alt, ib, nb, fb),
     )
 
 
@@ -98,11 +108,8 @@ class _Chunk:
         pair_of_window: np.ndarray,
         n_pairs: int,
     ) -> None:
-        self.prep = prep
         iv = union_intervals(prep, ja, jb, w0, w1)
-        self.iv = iv
         pair = pair_of_window[iv.win]
-        self.pair = pair
         dt = iv.tau1 - iv.tau0
         self.n_intervals = len(iv)
 
@@ -119,48 +126,41 @@ class _Chunk:
         sg, dmin_g = quadratic_minimum(dg0, eg, quad_g[0], quad_g[1])
 
         # --- closest point of approach per pair
-        val = np.where(known, dmin_p, np.inf)
-        groups, k, best = group_argmin(pair, val)
+        groups, k, best = group_argmin(pair, np.where(known, dmin_p, np.inf))
         # At a sample time prefer the interval that ends there (the approach side).
-        prev = k - 1
+        prev = np.maximum(k - 1, 0)
         use_prev = (
             (sp[k] == 0.0)
             & (k > 0)
-            & (pair[np.maximum(prev, 0)] == pair[k])
-            & (iv.tau1[np.maximum(prev, 0)] == iv.tau0[k])
-            & known[np.maximum(prev, 0)]
+            & (pair[prev] == pair[k])
+            & (iv.tau1[prev] == iv.tau0[k])
+            & (dt[prev] > 0)
+            & known[prev]
         )
         s_at = np.where(use_prev, 1.0, sp[k])
         k = np.where(use_prev, prev, k)
         slant_ok = np.isfinite(best)
         t_cpa = iv.tau0[k] + s_at * dt[k]
-        v_rel = ep[:, k] / dt[k]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # Unknown (NaN) only for a CPA at an instant between two gaps.
+            v_rel = np.where(dt[k] > 0, ep[:, k] / dt[k], np.nan)
         d_cpa = dp0[:, k] + s_at * ep[:, k]
         rng = np.sqrt(_dot(d_cpa, d_cpa))
         closure = np.sqrt(_dot(v_rel, v_rel))
         with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.where(rng > 0, _dot(d_cpa, v_rel) / rng, 0.0)
-        fa = iv.fa0[k] + s_at * (iv.fa1[k] - iv.fa0[k])
-        fb = iv.fb0[k] + s_at * (iv.fb1[k] - iv.fb0[k])
-        lat_a, lon_a, alt_a = _state(prep, iv.ia[k], fa)
-        lat_b, lon_b, alt_b = _state(prep, iv.ib[k], fb)
+            rate = np.where(rng > 0, _dot(d_cpa, v_rel) / rng, 0.0 * closure)
+        lat_a, lon_a, alt_a, lat_b, lon_b, alt_b = _positions(prep, iv, k, s_at)
         az_ab, az_ba, hdist = geodesic_inverse(lat_a, lon_a, lat_b, lon_b)
 
         # --- least horizontal separation per pair
         _, kh, _ = group_argmin(pair, dmin_g)
         th = iv.tau0[kh] + sg[kh] * dt[kh]
-        fha = iv.fa0[kh] + sg[kh] * (iv.fa1[kh] - iv.fa0[kh])
-        fhb = iv.fb0[kh] + sg[kh] * (iv.fb1[kh] - iv.fb0[kh])
-        _, _, hmin = geodesic_inverse(
-            along(prep.lat, iv.ia[kh], fha),
-            _lon_along(prep.lon, iv.ia[kh], fha),
-            along(prep.lat, iv.ib[kh], fhb),
-            _lon_along(prep.lon, iv.ib[kh], fhb),
-        )
+        hlat_a, hlon_a, _, hlat_b, hlon_b, _ = _positions(prep, iv, kh, sg[kh])
+        haz_ab, haz_ba, hmin = geodesic_inverse(hlat_a, hlon_a, hlat_b, hlon_b)
         # Where slant is unknown, the horizontal minimum there bounds what it could be.
         _, _, unknown_h = group_argmin(pair, np.where(known, np.inf, dmin_g))
 
-        per = {
+        self.per_pair = {
             "pair": groups,
             "cpa_time": np.where(slant_ok, t_cpa, th),
             "cpa_slant_m": np.where(slant_ok, best, np.nan),
@@ -168,8 +168,9 @@ class _Chunk:
             "cpa_vertical_m": np.where(slant_ok, np.abs(alt_b - alt_a), np.nan),
             "closure_mps": np.where(slant_ok, closure, np.nan),
             "range_rate_mps": np.where(slant_ok, rate, np.nan),
-            "bearing_ab_deg": az_ab,
-            "bearing_ba_deg": az_ba,
+            # Slant unknown throughout: bearings at the horizontal minimum instead.
+            "bearing_ab_deg": np.where(slant_ok, az_ab, haz_ab),
+            "bearing_ba_deg": np.where(slant_ok, az_ba, haz_ba),
             "min_horizontal_m": hmin,
             "min_horizontal_time": th,
             "unknown_h": unknown_h,
@@ -177,24 +178,14 @@ class _Chunk:
                 groups
             ],
         }
-        # Bearings for slant-unknown pairs: at the horizontal minimum instead.
-        if not slant_ok.all():
-            fix = ~slant_ok
-            az1, az2, _ = geodesic_inverse(
-                along(prep.lat, iv.ia[kh[fix]], fha[fix]),
-                _lon_along(prep.lon, iv.ia[kh[fix]], fha[fix]),
-                along(prep.lat, iv.ib[kh[fix]], fhb[fix]),
-                _lon_along(prep.lon, iv.ib[kh[fix]], fhb[fix]),
-            )
-            per["bearing_ab_deg"][fix] = az1
-            per["bearing_ba_deg"][fix] = az2
-        self.per_pair = per
 
-        # --- visual contact
+        # --- visual contact (intervals of positive length only)
         vis_pair = np.maximum(prep.visual_range[ja], prep.visual_range[jb])[iv.win]
-        ha = (along(prep.alt, iv.ia, iv.fa0), along(prep.alt, iv.ia, iv.fa1))
-        hb = (along(prep.alt, iv.ib, iv.fb0), along(prep.alt, iv.ib, iv.fb1))
+        ha = (along(prep.alt, iv.ia, iv.na, iv.fa0), along(prep.alt, iv.ia, iv.na, iv.fa1))
+        hb = (along(prep.alt, iv.ib, iv.nb, iv.fb0), along(prep.alt, iv.ib, iv.nb, iv.fb1))
         vi, vlo, vhi = visual_pieces(quad_p, vis_pair, dg0, dg1, ha, hb, settings.earth_k)
+        pos = dt[vi] > 0
+        vi, vlo, vhi = vi[pos], vlo[pos], vhi[pos]
         self.visual = merge_touching(
             pair[vi], iv.tau0[vi] + vlo * dt[vi], iv.tau0[vi] + vhi * dt[vi]
         )
@@ -203,6 +194,8 @@ class _Chunk:
         li, llo, lhi = separation_loss(
             quad_g, chord_of_arc(settings.hsep_m), dh0, dh1, settings.vsep_m
         )
+        pos = dt[li] > 0
+        li, llo, lhi = li[pos], llo[pos], lhi[pos]
         self.los = merge_touching(pair[li], iv.tau0[li] + llo * dt[li], iv.tau0[li] + lhi * dt[li])
 
 
@@ -231,13 +224,15 @@ def analyze(
     progress: Progress | None = None,
     *,
     chunk_points: int = CHUNK_POINTS,
+    prune: bool = True,
 ) -> AnalysisResult:
     """CPA, least horizontal separation, visual-contact and loss-of-separation intervals
     for every pair of paired-class tracks whose CPA slant range is within
     ``settings.within_m`` (see :class:`AnalysisResult` for the columns).
 
     ``progress(fraction)`` is called between stages and chunks; returning ``False``
-    cancels with :class:`AnalysisCancelled`.
+    cancels with :class:`AnalysisCancelled`. ``prune=False`` examines every pair over its
+    whole overlap (quadratic; for checking the pruning).
     """
     settings = settings or AnalysisSettings()
 
@@ -253,6 +248,8 @@ def analyze(
     windows, margin = candidate_windows(
         prep, gap_s=settings.gap_s, within_m=settings.within_m, hsep_m=settings.hsep_m
     )
+    if not prune:
+        windows = all_overlapping_windows(prep)
     stats = {
         "tracks": len(prep),
         "samples": len(prep.t),

@@ -64,7 +64,13 @@ class Margin:
     delta: float
 
     def chord_bound(self, slant: np.ndarray | float) -> np.ndarray | float:
-        """The largest ground chord compatible with a slant range of ``slant``."""
+        """The largest ground chord compatible with a slant range of ``slant``.
+
+        The bound is meant for distances small against the Earth; for continental radii
+        (ε ≥ ½) nothing is pruned.
+        """
+        if self.eps >= 0.5:
+            return np.full(np.shape(slant), np.inf)
         return (np.asarray(slant) + self.delta) / (1.0 - self.eps)
 
 
@@ -118,9 +124,6 @@ def bucket_boxes(prep: PreparedTracks, width: float) -> Boxes:
     hi = np.where(has_prev[:, None], np.maximum(hi, prev_g), hi)
     lo = np.where(has_next[:, None], np.minimum(lo, next_g), lo)
     hi = np.where(has_next[:, None], np.maximum(hi, next_g), hi)
-    # A box matters only if some segment of the track lies in the bucket.
-    inner = np.add.reduceat(prep.seg_ok.astype(np.int64), starts) > 0
-    keep = inner | has_prev
     # Positions at the bucket's start edge, for the upper bounds.
     edge_t = prep.t_ref + bucket[starts] * width
     exact = prep.t[starts] == edge_t
@@ -137,13 +140,14 @@ def bucket_boxes(prep: PreparedTracks, width: float) -> Boxes:
     exact_rows = np.flatnonzero(exact)
     edge_p[exact_rows] = p1[exact_rows]
     edge_g[exact_rows] = g1[exact_rows]
+    # Every group is kept, even a lone sample between gaps: the track is there then.
     return Boxes(
-        track=track_of[starts][keep],
-        bucket=bucket[starts][keep],
-        lo=lo[keep],
-        hi=hi[keep],
-        edge_p=edge_p[keep],
-        edge_g=edge_g[keep],
+        track=track_of[starts],
+        bucket=bucket[starts],
+        lo=lo,
+        hi=hi,
+        edge_p=edge_p,
+        edge_g=edge_g,
     )
 
 
@@ -162,15 +166,16 @@ def close_box_pairs(boxes: Boxes, radius: float) -> tuple[np.ndarray, np.ndarray
     centre = 0.5 * (boxes.lo + boxes.hi)
     half = 0.5 * np.sqrt(np.sum((boxes.hi - boxes.lo) ** 2, axis=1))
     cap = max(float(np.percentile(half, 99.0)), 1.0)
-    small = half <= cap
-    query_r = radius + 2.0 * cap + 1.0
-    spacing = 4.0 * query_r + 1e6
-    pts = np.column_stack([centre, boxes.bucket * spacing])
+    # An unbounded radius (continental "within"): every box meets its whole bucket.
+    small = half <= cap if np.isfinite(radius) else np.zeros(n, dtype=bool)
     i_s = np.flatnonzero(small)
     pairs_i: list[np.ndarray] = []
     pairs_j: list[np.ndarray] = []
     if len(i_s) > 1:
-        tree = cKDTree(pts[i_s])
+        query_r = radius + 2.0 * cap + 1.0
+        spacing = 4.0 * query_r + 1e6
+        pts = np.column_stack([centre[i_s], boxes.bucket[i_s] * spacing])
+        tree = cKDTree(pts)
         pr = tree.query_pairs(query_r, output_type="ndarray")
         pairs_i.append(i_s[pr[:, 0]])
         pairs_j.append(i_s[pr[:, 1]])
@@ -276,3 +281,18 @@ def candidate_windows(
         Windows(wa[ok], wb[ok], w0[ok], w1[ok], n_box_pairs=n_box_pairs, n_kept=n_kept),
         margin,
     )
+
+
+def all_overlapping_windows(prep: PreparedTracks) -> Windows:
+    """Every pair whose tracks overlap in time, over the whole overlap: no pruning.
+
+    Quadratic in the number of tracks; it exists so tests (and doubters) can check that
+    pruning never loses a pair.
+    """
+    n = len(prep)
+    ja, jb = np.triu_indices(n, k=1)
+    first, last = prep.first, prep.last
+    w0 = np.maximum(first[ja], first[jb])
+    w1 = np.minimum(last[ja], last[jb])
+    ok = w1 > w0
+    return Windows(ja[ok].astype(np.int64), jb[ok].astype(np.int64), w0[ok], w1[ok])

@@ -38,10 +38,13 @@ def inside_counts(
 
 @dataclass
 class Intervals:
-    """Union intervals where both tracks are present (gaps and zero lengths removed).
+    """Union intervals where both tracks are present (gaps and zero lengths removed),
+    plus zero-length entries (``tau0 == tau1``) for instants of common presence that no
+    interval covers.
 
-    ``ia``/``ib`` are the segments (start sample) moving A/B; ``fa0, fa1, fb0, fb1`` the
-    fractions along them at the interval's start and end.
+    A/B move from sample ``ia``/``ib`` towards ``na``/``nb`` (``ia + 1``, or ``ia`` itself
+    for a point entry standing on a sample); ``fa0, fa1, fb0, fb1`` are the fractions along
+    that segment at the entry's start and end.
     """
 
     win: np.ndarray
@@ -49,6 +52,8 @@ class Intervals:
     tau1: np.ndarray
     ia: np.ndarray
     ib: np.ndarray
+    na: np.ndarray
+    nb: np.ndarray
     fa0: np.ndarray
     fa1: np.ndarray
     fb0: np.ndarray
@@ -78,8 +83,8 @@ def union_intervals(
     ib[base] = lo_b - 1
     end = base + npts - 1
     times[end] = w1
-    ia[end] = lo_a + n_a - 1
-    ib[end] = lo_b + n_b - 1
+    ia[end] = prep.last_at_or_before(ja, w1)
+    ib[end] = prep.last_at_or_before(jb, w1)
 
     # Samples of A: place = rank in A + B samples at or before it (ties: B first).
     wa, ra = _ranks(n_a)
@@ -100,27 +105,51 @@ def union_intervals(
     ib[pos] = idx_b
     ia[pos] = lo_a[wb] - 1 + cnt_a
 
+    t, seg_ok = prep.t, prep.seg_ok
+    win_of = np.repeat(np.arange(len(npts)), npts)
     not_last = np.ones(total, dtype=bool)
     not_last[end] = False
-    j = np.flatnonzero(not_last)
-    win = np.repeat(np.arange(len(npts)), npts - 1)
-    tau0, tau1 = times[j], times[j + 1]
+    nxt = np.minimum(np.arange(1, total + 1), total - 1)
+    valid = not_last & (times[nxt] > times) & seg_ok[ia] & seg_ok[ib]
+
+    # Instants where both are present but no interval covers them: a sample between two
+    # gaps, or one track's last sample before a gap meeting the other's first after one.
+    # They become zero-length entries (points) so the minimum can be found there too.
+    same_prev = np.zeros(total, dtype=bool)
+    same_prev[1:] = (times[1:] == times[:-1]) & (win_of[1:] == win_of[:-1])
+    cluster_last = np.ones(total, dtype=bool)
+    cluster_last[:-1] = ~same_prev[1:]
+    first_of = np.maximum.accumulate(np.where(same_prev, 0, np.arange(total)))
+    before = first_of - 1
+    covered = valid | (
+        (before >= 0) & valid[np.maximum(before, 0)] & (win_of[np.maximum(before, 0)] == win_of)
+    )
+    present_a = (t[ia] == times) | seg_ok[ia]
+    present_b = (t[ib] == times) | seg_ok[ib]
+    point = cluster_last & ~covered & present_a & present_b
+
+    j = np.flatnonzero(valid | point)
+    tau0 = times[j]
+    tau1 = np.where(valid[j], times[nxt[j]], tau0)
     sa, sb = ia[j], ib[j]
-    ok = (tau1 > tau0) & prep.seg_ok[sa] & prep.seg_ok[sb]
-    win, tau0, tau1, sa, sb = win[ok], tau0[ok], tau1[ok], sa[ok], sb[ok]
-    t = prep.t
-    da = t[sa + 1] - t[sa]
-    db = t[sb + 1] - t[sb]
+    # Moving along a segment, or standing exactly on a sample (a point entry).
+    mov_a, mov_b = seg_ok[sa], seg_ok[sb]
+    na = np.where(mov_a, sa + 1, sa)
+    nb = np.where(mov_b, sb + 1, sb)
+    da = np.where(mov_a, t[na] - t[sa], 1.0)
+    db = np.where(mov_b, t[nb] - t[sb], 1.0)
     return Intervals(
-        win=win,
+        win=win_of[j],
         tau0=tau0,
         tau1=tau1,
         ia=sa,
         ib=sb,
-        fa0=(tau0 - t[sa]) / da,
-        fa1=(tau1 - t[sa]) / da,
-        fb0=(tau0 - t[sb]) / db,
-        fb1=(tau1 - t[sb]) / db,
+        na=na,
+        nb=nb,
+        fa0=np.where(mov_a, (tau0 - t[sa]) / da, 0.0),
+        fa1=np.where(mov_a, (tau1 - t[sa]) / da, 0.0),
+        fb0=np.where(mov_b, (tau0 - t[sb]) / db, 0.0),
+        fb1=np.where(mov_b, (tau1 - t[sb]) / db, 0.0),
     )
 
 
@@ -132,13 +161,13 @@ def relative(x: np.ndarray, iv: Intervals) -> tuple[np.ndarray, np.ndarray]:
     precision of the separation, not of the Earth-sized absolute coordinates.
     """
     xa, xb = x[..., iv.ia], x[..., iv.ib]
-    va = x[..., iv.ia + 1] - xa
-    vb = x[..., iv.ib + 1] - xb
+    va = x[..., iv.na] - xa
+    vb = x[..., iv.nb] - xb
     base = xb - xa
     return base + iv.fb0 * vb - iv.fa0 * va, base + iv.fb1 * vb - iv.fa1 * va
 
 
-def along(x: np.ndarray, idx: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """A per-sample quantity at fraction ``f`` along the segment starting at ``idx``."""
+def along(x: np.ndarray, idx: np.ndarray, nxt: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """A per-sample quantity at fraction ``f`` of the way from sample ``idx`` to ``nxt``."""
     x0 = x[..., idx]
-    return x0 + f * (x[..., idx + 1] - x0)
+    return x0 + f * (x[..., nxt] - x0)
