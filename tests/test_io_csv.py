@@ -82,6 +82,10 @@ def check_invariants(tset: TrackSet) -> None:
         arr = getattr(tset, name)
         assert arr.dtype == np.float64 and arr.shape == (n,), name
     assert np.all(np.isfinite(tset.t)) and np.all(np.abs(tset.lat) <= 90)
+    for name in ("alt", "speed", "heading", "roll", "pitch"):
+        assert not np.any(np.isinf(getattr(tset, name))), name  # unknown is NaN, never inf
+    for name in ("t", "lat", "lon", "alt", "speed", "heading", "roll", "pitch"):
+        assert getattr(tset, name).flags.writeable, name  # not a view of Arrow's buffers
     assert np.all(np.abs(tset.lon) <= 180)
     for k in range(len(tset)):
         assert np.all(np.diff(tset.t[tset.track_slice(k)]) > 0)  # sorted, no duplicates
@@ -364,13 +368,14 @@ def test_line_numbers_count_blank_lines(parser, tmp_path):
 def test_missing_altitude_is_kept_as_nan_and_reported(parser, tmp_path):
     p = write(
         tmp_path,
-        "time,id,lat,lon,alt_m\n1,A,1,1,100\n2,A,1,1,\n3,A,1,1,NaN\n4,A,1,1,120\n",
+        "time,id,lat,lon,alt_m\n1,A,1,1,100\n2,A,1,1,\n3,A,1,1,NaN\n4,A,1,1,120\n5,A,1,1,inf\n",
     )
     out = read(p)
-    assert out.n_samples == 4
-    np.testing.assert_array_equal(np.isnan(out.alt), [False, True, True, False])
+    check_invariants(out)
+    assert out.n_samples == 5
+    np.testing.assert_array_equal(np.isnan(out.alt), [False, True, True, False, True])
     w = find_warning(out, "altitude missing")
-    assert w.count == 2 and w.line == 3
+    assert w.count == 3 and w.line == 3
 
 
 def test_duplicate_timestamps_keep_the_first(parser, tmp_path):
@@ -511,6 +516,16 @@ def test_other_delimiters(tmp_path, sep):
     assert read(p).n_samples == 1
 
 
+def test_excel_sep_hint_and_cr_line_ends(tmp_path):
+    p = write(tmp_path, "sep=;\ntime;id;lat;lon\n1;A;1,5;1\n2;A;2;2\n")
+    out = read(p)  # "1,5" is not a number here: a decimal comma is reported, not guessed
+    assert find_warning(out, "dropped").line == 3 and out.n_samples == 1
+    p.write_bytes(b"time,id,lat,lon\r1,A,1,1\r2,A,x,2\r3,A,3,3\r")
+    out = read(p)
+    np.testing.assert_allclose(out.lat, [1, 3])
+    assert find_warning(out, "dropped").line == 3
+
+
 def test_trailing_delimiters_and_bom_and_quotes(parser, tmp_path):
     p = tmp_path / "x.csv"
     p.write_bytes(
@@ -520,6 +535,20 @@ def test_trailing_delimiters_and_bom_and_quotes(parser, tmp_path):
     assert out.n_samples == 2 and out.meta["name"][0] == "Smith, J."
     p.write_text("time,id,lat,lon,\n1,A,1,1\n2,A,2,2\n")
     assert read(p).n_samples == 2
+
+
+def test_quoted_line_breaks_after_the_head_are_parsed(tmp_path):
+    """No quotes in the first 256 KB: Arrow runs in its fast mode, loses sync at the first
+    quoted line break, and the reader must fall back without losing or garbling rows."""
+    n, pad = 60_000, "x" * 200  # long second lines: a block end likely falls inside quotes
+    lines = ["time,id,lat,lon,name"] + [f"{i},A,{i % 80},1,plain" for i in range(n)]
+    for i in range(30_000, n):  # from ~600 KB on, past the inspected head
+        lines[i + 1] = f'{i},A,{i % 80},1,"two\n{pad}"'
+    p = write(tmp_path, "\n".join(lines) + "\n")
+    out = read(p)
+    assert out.n_samples == n
+    np.testing.assert_array_equal(out.lat, np.arange(n) % 80)
+    assert not unexpected(out)
 
 
 def test_invalid_utf8_falls_back_and_keeps_line_numbers(tmp_path):

@@ -20,7 +20,7 @@ import re
 import warnings
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -300,7 +300,9 @@ def _floats(col: pa.ChunkedArray | None, n: int, factor: float = 1.0) -> np.ndar
             values = pd.to_numeric(cells, errors="coerce").to_numpy(np.float64, na_value=np.nan)
     else:
         return np.full(n, np.nan)
-    return values * factor if factor != 1.0 else values
+    if factor != 1.0:
+        return values * factor
+    return values if values.flags.writeable else values.copy()  # Arrow memory is read-only
 
 
 def _timestamp_seconds(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -450,7 +452,6 @@ class _Samples:
     cols: dict[str, np.ndarray]
     track: np.ndarray  # id code per sample
     rows: np.ndarray  # parsed-row index per sample (for line numbers and metadata)
-    findings: list[_Finding] = field(default_factory=list)
 
     def take(self, index: np.ndarray) -> None:
         self.cols = {k: v[index] for k, v in self.cols.items()}
@@ -511,6 +512,8 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
         cols[role] = _floats(column(role), n, cc.angle_factor(layout.roles.get(role)))
     cols["alt"] = _floats(column("alt"), n, alt_unit.factor if alt_unit else 1.0)
     cols["speed"] = _floats(column("speed"), n, speed_unit.factor if speed_unit else 1.0)
+    for role in ("alt", "speed", "heading", "roll", "pitch"):
+        cols[role][np.isinf(cols[role])] = np.nan  # "inf" is no measurement either
 
     if "id" in layout.roles:
         id_codes, id_texts = _codes(column("id"))
