@@ -142,13 +142,16 @@ def test_middle_drag_pans_when_zoomed(qtbot, timeline):
 def test_bands_all_pairs_or_selected_pair(timeline):
     tl = timeline
     tl.set_pairs(pairs_frame())
-    assert tl.visual_bands.tolist() == [[T0 + 250, T0 + 400]]  # union of both pairs
+    # nothing selected: union of all pairs
+    assert tl.visual_bands.tolist() == [[T0 + 250, T0 + 400]]
     assert tl.los_bands.tolist() == [[T0 + 290, T0 + 310]]
-    tl.set_selected_pair((0, 2))
-    tl.set_all_pairs(False)
+    tl.set_selected_pair((0, 2))  # a pair selected: only its bands and its CPA
     assert tl.visual_bands.tolist() == [[T0 + 330, T0 + 400]]
     assert tl.los_bands.shape == (0, 2)
     assert [m.kind for m in tl._marks] == ["cpa_sel"]
+    tl.set_all_pairs(True)  # forced: all pairs, the selected CPA still highlighted
+    assert tl.visual_bands.tolist() == [[T0 + 250, T0 + 400]]
+    assert sorted(m.kind for m in tl._marks) == ["cpa", "cpa_sel"]
 
 
 def test_marker_tooltips_name_the_pair_and_event(timeline):

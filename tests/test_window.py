@@ -196,7 +196,7 @@ def test_settings_change_reruns_analysis_and_table_changes(qtbot, loaded):
     assert w.analysis.settings.within_m == pytest.approx(10 * 1852)
     # units only: no re-run, relabelled table
     assert not w.apply_settings({}, units="km")
-    assert w.encounters.model.headerData(2, QtCore.Qt.Orientation.Horizontal, 0) == "Slant km"
+    assert w.encounters.model.headerData(2, QtCore.Qt.Orientation.Horizontal, 0) == "Slant\nkm"
     assert w.encounters.model.data(w.encounters.model.index(0, 2), 0) == "0.10"
 
 

@@ -124,6 +124,27 @@ class PlaceholderCanvas(QtWidgets.QWidget):
         p.end()
 
 
+class ElidedLabel(QtWidgets.QLabel):
+    """A label whose lines end in "…" when the window is too narrow, instead of being cut."""
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        p = QtGui.QPainter(self)
+        p.setPen(self.palette().color(QtGui.QPalette.ColorRole.WindowText))
+        fm = self.fontMetrics()
+        r = self.contentsRect()
+        lines = self.text().split("\n")
+        y = r.top() + (r.height() - fm.height() * len(lines)) // 2 + fm.ascent()
+        for line in lines:
+            p.drawText(
+                r.left(), y, fm.elidedText(line, QtCore.Qt.TextElideMode.ElideRight, r.width())
+            )
+            y += fm.height()
+        p.end()
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """See the module docstring. Public attributes are what tests and the export layer use."""
 
@@ -252,7 +273,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loop_button.setToolTip(
             "Loop a time range: Shift+drag on the timeline, or loop the visible timeline range"
         )
-        self.pair_label = QtWidgets.QLabel("", bar)
+        self.pair_label = ElidedLabel("", bar)
         self.pair_label.setObjectName("PairReadout")
         self.pair_label.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
@@ -385,7 +406,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_all_bands = self._action(
             "Timeline bands for all pairs", self.timeline.set_all_pairs, checkable=True
         )
-        self.act_all_bands.setChecked(True)
         self.act_about = self._action("&About Encounter Replay", self.show_about)
         self.act_keys = self._action("&Keyboard shortcuts", self.show_keys, "F1")
 

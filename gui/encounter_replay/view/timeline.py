@@ -100,7 +100,7 @@ class Timeline(QtWidgets.QWidget):
         self.view = (0.0, 0.0)
         self.time = 0.0
         self.loop: tuple[float, float] | None = None
-        self.all_pairs = True
+        self.all_pairs = False  # False: the selected pair's bands (all pairs while none is)
         self.units = "nm"
         self._pairs: pd.DataFrame | None = None
         self._selected: tuple[int, int] | None = None
@@ -139,7 +139,10 @@ class Timeline(QtWidgets.QWidget):
         self._rebuild()
 
     def set_all_pairs(self, on: bool) -> None:
-        """Bands of all pairs (True) or only of the selected pair."""
+        """Bands of all pairs (True), or of the selected pair when there is one (False).
+
+        A formation flies "in visual contact" all along, so the union over all pairs often
+        covers the whole recording; the selected pair's bands are the useful default."""
         if on != self.all_pairs:
             self.all_pairs = on
             self._rebuild()
@@ -220,11 +223,12 @@ class Timeline(QtWidgets.QWidget):
                 is_sel = ((pairs["a"] == sel[0]) & (pairs["b"] == sel[1])).to_numpy()
             else:
                 is_sel = np.zeros(len(pairs), dtype=bool)
-            chosen = pairs if self.all_pairs else pairs[is_sel]
+            every = self.all_pairs or sel is None
+            chosen = pairs if every else pairs[is_sel]
             vis = merge_intervals(_intervals_of(chosen["visual_contact"]))
             los = merge_intervals(_intervals_of(chosen["loss_of_separation"]))
             for row, s in zip(pairs.itertuples(index=False), is_sel, strict=True):
-                if not (self.all_pairs or s):
+                if not (every or s):
                     continue
                 name_a = row.a_name or row.a_id
                 name_b = row.b_name or row.b_id
@@ -471,7 +475,7 @@ class Timeline(QtWidgets.QWidget):
         zoom_loop.triggered.connect(lambda: self.loop and self.set_view(*self.loop))
         menu.addAction("Clear loop range", self.loopCleared.emit).setEnabled(self.loop is not None)
         menu.addSeparator()
-        all_pairs = menu.addAction("Bands for all pairs")
+        all_pairs = menu.addAction("Bands for all pairs (not only the selected one)")
         all_pairs.setCheckable(True)
         all_pairs.setChecked(self.all_pairs)
         all_pairs.toggled.connect(self.set_all_pairs)

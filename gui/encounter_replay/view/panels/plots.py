@@ -22,6 +22,9 @@ VISUAL_COLOR = "#3fb27f"
 HSEP_COLOR = "#e5534b"
 CURSOR_COLOR = "#ff9f1c"
 AXIS_COLOR = "#aab4bf"
+#: The two tracks of a pair in the altitude plot: distinct even when both share a coalition
+#: colour (a formation is one colour on the map, but two lines here must not be).
+PAIR_COLORS = ("#7cc4ff", "#ff9a76")
 CURSOR_MS = 100
 
 
@@ -224,9 +227,10 @@ class PlotsPanel(QtWidgets.QWidget):
         ts = self.ts
         if ts is None:
             return
-        for k in self._tracks_shown():
+        shown = self._tracks_shown()
+        for i, k in enumerate(shown):
             sl = ts.track_slice(k)
-            color = self.colors.get(k, "#dddddd")
+            color = PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, "#dddddd")
             name = ts.meta["callsign"].iloc[k] or ts.meta["name"].iloc[k] or ts.ids[k]
             item = self.alt_plot.plot(
                 ts.t[sl],
