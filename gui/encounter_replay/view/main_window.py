@@ -766,7 +766,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_span(start, end)
         self.timeline.set_scene(self._track_names(), ts.events)
         self.timeline.set_pairs(None)
-        self.plots.set_scene(ts)
+        self.plots.set_scene(ts, self._track_names())
         self.clock.set_start(start)
         self.stack.setCurrentWidget(self.canvas)
         self._set_marks()
@@ -806,7 +806,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.canvas.set_analysis(analysis)
             elif self.ts is not None:
                 self.canvas.set_scene(self.ts, analysis)
-        self.encounters.set_pairs(pairs, self._pairs_summary())
+        self.encounters.set_pairs(pairs, self._pairs_summary(), self._track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
         self._set_marks()

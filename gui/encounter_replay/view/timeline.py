@@ -230,8 +230,9 @@ class Timeline(QtWidgets.QWidget):
             for row, s in zip(pairs.itertuples(index=False), is_sel, strict=True):
                 if not (every or s):
                     continue
-                name_a = row.a_name or row.a_id
-                name_b = row.b_name or row.b_id
+                names = self._names
+                name_a = names[row.a] if row.a < len(names) else row.a_name or row.a_id
+                name_b = names[row.b] if row.b < len(names) else row.b_name or row.b_id
                 tip = (
                     f"CPA {name_a} – {name_b}\n{fmt_time_utc(row.cpa_time)}  "
                     f"slant {fmt_distance(row.cpa_slant_m, self.units)}"

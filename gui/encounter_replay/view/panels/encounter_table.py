@@ -44,6 +44,7 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
         super().__init__(parent)
         self._pairs = pd.DataFrame()
         self._rows: list[Any] = []
+        self.labels: list[str] = []
         self.units = "nm"
         self._columns = self._make_columns()
 
@@ -54,8 +55,8 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
             # header, display text, sort key, tooltip
             (
                 "Pair",
-                lambda r: f"{r.a_name or r.a_id}  –  {r.b_name or r.b_id}",
-                lambda r: f"{r.a_name or r.a_id} {r.b_name or r.b_id}".lower(),
+                lambda r: f"{self.label(r, 'a')}  –  {self.label(r, 'b')}",
+                lambda r: f"{self.label(r, 'a')} {self.label(r, 'b')}".lower(),
                 "The two tracks",
             ),
             (
@@ -102,8 +103,16 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
             ),
         ]
 
+    def label(self, r: Any, side: str) -> str:
+        """Track label as the track list shows it (unique), else the analysis's name."""
+        k = int(getattr(r, side))
+        if k < len(self.labels):
+            return self.labels[k]
+        return str(getattr(r, f"{side}_name") or getattr(r, f"{side}_id"))
+
     # ------------------------------------------------------------------ data
-    def set_pairs(self, pairs: pd.DataFrame | None) -> None:
+    def set_pairs(self, pairs: pd.DataFrame | None, labels: list[str] | None = None) -> None:
+        self.labels = list(labels or [])
         self.beginResetModel()
         self._pairs = pairs.reset_index(drop=True) if pairs is not None else pd.DataFrame()
         self._rows = list(self._pairs.itertuples(index=False)) if len(self._pairs) else []
@@ -209,10 +218,13 @@ class EncounterTable(QtWidgets.QWidget):
         # selecting it, and that must not move the clock
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
 
-    def set_pairs(self, pairs: pd.DataFrame | None, summary: str = "") -> None:
+    def set_pairs(
+        self, pairs: pd.DataFrame | None, summary: str = "", labels: list[str] | None = None
+    ) -> None:
+        """Rows of ``AnalysisResult.pairs``; ``labels``: the track list's name per track."""
         self._quiet = True
         try:
-            self.model.set_pairs(pairs)
+            self.model.set_pairs(pairs, labels)
         finally:
             self._quiet = False
         self.fit_columns()

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...model import TrackSet
 from ...model.units import altitude_label, altitude_value, distance_label, distance_value
+from .track_list import unique_labels
 
 SLANT_COLOR = "#f2b84b"
 HORIZ_COLOR = "#5bc0de"
@@ -109,6 +110,7 @@ class PlotsPanel(QtWidgets.QWidget):
         self._cursor_timer.setSingleShot(True)
         self._cursor_timer.timeout.connect(self._apply_cursor)
         self.ts: TrackSet | None = None
+        self.labels: list[str] = []
         self.units = "nm"
         self.visual_range_m = 10 * 1852.0
         self.hsep_m = 5 * 1852.0
@@ -119,8 +121,10 @@ class PlotsPanel(QtWidgets.QWidget):
         self._set_labels()
 
     # ------------------------------------------------------------------ inputs
-    def set_scene(self, ts: TrackSet | None) -> None:
+    def set_scene(self, ts: TrackSet | None, labels: list[str] | None = None) -> None:
+        """A new scene; ``labels``: track names as the track list shows them."""
         self.ts = ts
+        self.labels = list(labels) if labels else (unique_labels(ts.meta) if ts is not None else [])
         self.pair = None
         self.track = None
         self.series = None
@@ -210,8 +214,7 @@ class PlotsPanel(QtWidgets.QWidget):
                 self.horiz_curve.setData(
                     t, distance_value(s["horizontal_m"].to_numpy(float), self.units)
                 )
-            names = ts.meta["callsign"].where(ts.meta["callsign"] != "", ts.meta["name"])
-            self.message.setText(f"{names.iloc[a] or ts.ids[a]}  –  {names.iloc[b] or ts.ids[b]}")
+            self.message.setText(f"{self.labels[a]}  –  {self.labels[b]}")
         self._redraw_altitudes()
         self.glw.setVisible(bool(self._tracks_shown()))
         self._apply_cursor()
@@ -231,7 +234,7 @@ class PlotsPanel(QtWidgets.QWidget):
         for i, k in enumerate(shown):
             sl = ts.track_slice(k)
             color = PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, "#dddddd")
-            name = ts.meta["callsign"].iloc[k] or ts.meta["name"].iloc[k] or ts.ids[k]
+            name = self.labels[k]
             item = self.alt_plot.plot(
                 ts.t[sl],
                 altitude_value(ts.alt[sl], self.units),

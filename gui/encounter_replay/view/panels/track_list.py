@@ -12,8 +12,17 @@ import numpy as np
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
-COALITION_COLORS = {"blue": "#4da3ff", "red": "#ff5c5c", "neutral": "#e0c050"}
-OTHER_COLOR = "#c8ccd2"
+_SIDE_COLORS = {"blue": "#3b82f6", "red": "#ef4444"}
+_NEUTRAL = "#e5e7eb"
+
+
+def coalition_color(coalition: str, color: str = "") -> str:
+    c = color.strip()
+    if c.startswith("#") and QtGui.QColor.isValidColorName(c):
+        return c
+    return _SIDE_COLORS.get(c.lower()) or _SIDE_COLORS.get(coalition.strip().lower(), _NEUTRAL)
+
+
 CLASS_ORDER = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
 
 COL_SHOW, COL_NAME, COL_TYPE, COL_CLASS, COL_SIDE, COL_FOLLOW = range(6)
@@ -21,21 +30,27 @@ HEADERS = ("", "Name", "Type", "Class", "Side", "Follow")
 
 
 def default_color(row: Any) -> str:
-    """The colour a track is drawn in before the user picks one: file colour, else coalition."""
-    color = str(getattr(row, "color", "") or "")
-    if QtGui.QColor.isValidColorName(color):
-        return color
-    side = str(getattr(row, "coalition", "") or "").strip().lower()
-    if side in COALITION_COLORS:
-        return COALITION_COLORS[side]
-    side = color.strip().lower()  # ACMI Color=Blue/Red given as a word
-    return COALITION_COLORS.get(side, OTHER_COLOR)
+    """The colour a track is drawn in before the user picks one (the map's own rule)."""
+    return coalition_color(
+        str(getattr(row, "coalition", "") or ""), str(getattr(row, "color", "") or "")
+    )
 
 
 def track_label(row: Any) -> str:
     callsign = str(getattr(row, "callsign", "") or "")
     name = str(getattr(row, "name", "") or "")
     return callsign or name or str(row.id)
+
+
+def unique_labels(meta: pd.DataFrame) -> list[str]:
+    """Callsign, else name, else id — with the id added where that would be ambiguous
+    (a JSBSim file names every aircraft "f16"; a table of "f16 – f16" says nothing)."""
+    labels = [track_label(r) for r in meta.itertuples(index=False)]
+    counts = pd.Series(labels, dtype="object").value_counts()
+    return [
+        f"{lab} [{tid}]" if counts[lab] > 1 and lab != str(tid) else lab
+        for lab, tid in zip(labels, meta["id"], strict=True)
+    ]
 
 
 class TrackListModel(QtCore.QAbstractTableModel):
@@ -54,7 +69,7 @@ class TrackListModel(QtCore.QAbstractTableModel):
     def set_meta(self, meta: pd.DataFrame) -> None:
         self.beginResetModel()
         self._rows = list(meta.itertuples(index=False))
-        self._labels = [track_label(r) for r in self._rows]
+        self._labels = unique_labels(meta)
         self.visible = np.ones(len(self._rows), dtype=bool)
         self.defaults = [default_color(r) for r in self._rows]
         self.colors = list(self.defaults)
@@ -197,8 +212,8 @@ class TrackList(QtWidgets.QWidget):
         self.view.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_NAME, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        for col in (COL_SHOW, COL_TYPE, COL_CLASS, COL_SIDE, COL_FOLLOW):
+        header.setSectionResizeMode(COL_TYPE, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        for col in (COL_SHOW, COL_NAME, COL_CLASS, COL_SIDE, COL_FOLLOW):
             header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

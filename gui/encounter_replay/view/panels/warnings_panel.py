@@ -18,14 +18,17 @@ class WarningsPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.tree = QtWidgets.QTreeWidget(self)
         self.tree.setObjectName("WarningsTree")
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Source", "Line", "Count", "Finding"])
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Finding", "Line", "Count"])
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setWordWrap(False)
         header = self.tree.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QtWidgets.QLabel("No data-quality findings", objectName="PanelSummary")
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -50,32 +53,31 @@ class WarningsPanel(QtWidgets.QWidget):
         return [str(w) for w in self._data + self._analysis]
 
     def _rebuild(self) -> None:
+        """One group per file (and one for the analysis), the finding first: long file
+        names go in the group title, not in a column that would push the findings away."""
         self.tree.clear()
-        for title, items in (("Data quality", self._data), ("Analysis", self._analysis)):
-            if not items:
-                continue
-            top = QtWidgets.QTreeWidgetItem([f"{title} ({len(items)})", "", "", ""])
+        groups: dict[str, list[DataWarning]] = {}
+        for w in self._data:
+            groups.setdefault(f"{Path(w.source).name or 'data'}", []).append(w)
+        if self._analysis:
+            groups["Analysis"] = list(self._analysis)
+        for title, items in groups.items():
+            top = QtWidgets.QTreeWidgetItem([f"{title} ({len(items)})", "", ""])
             f = top.font(0)
             f.setBold(True)
             top.setFont(0, f)
+            top.setFirstColumnSpanned(False)
+            top.setToolTip(0, items[0].source)
             self.tree.addTopLevelItem(top)
             for w in items:
                 row = QtWidgets.QTreeWidgetItem(
-                    [
-                        Path(w.source).name if w.source else "",
-                        "" if w.line is None else str(w.line),
-                        str(w.count),
-                        w.message,
-                    ]
+                    [w.message, "" if w.line is None else str(w.line), str(w.count)]
                 )
-                row.setToolTip(0, w.source)
-                row.setToolTip(3, str(w))
+                row.setToolTip(0, str(w))
                 row.setTextAlignment(1, QtCore.Qt.AlignmentFlag.AlignRight)
                 row.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
                 top.addChild(row)
             top.setExpanded(True)
-        for col in range(3):
-            self.tree.resizeColumnToContents(col)
         n = self.count()
         self.summary.setText(
             f"{n} finding{'s' if n != 1 else ''} — loading went on past each"
