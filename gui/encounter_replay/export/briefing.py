@@ -13,7 +13,7 @@ from ..model import TrackSet
 from ..model.timefmt import clock_utc
 from .caption import caption_text
 from .image import png_bytes, render_snapshot
-from .offscreen import scene_canvas
+from .offscreen import dispose, scene_canvas
 from .report import closest_pair, write_briefing
 
 #: Size of the briefing's map picture: sharp when printed ~180 mm wide.
@@ -27,11 +27,11 @@ def briefing_map(ts: TrackSet, analysis, size: tuple[int, int] = MAP_SIZE) -> tu
     """
     found = closest_pair(analysis)
     pair, t = found if found is not None else (None, (ts.start + ts.end) / 2)
-    canvas = scene_canvas(ts, analysis, time=t, pair=pair)
+    canvas = scene_canvas(ts, analysis, time=t, size=size, pair=pair)
     try:
         image = render_snapshot(canvas, *size)
     finally:
-        canvas.deleteLater()
+        dispose(canvas)
     cap = caption_text(ts, t, pair)
     what = "Closest approach" if pair is not None else "Mid-recording"
     text = f"{what}, {clock_utc(t, 1)}" + (f": {cap.separation}" if cap.separation else "")

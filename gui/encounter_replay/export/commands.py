@@ -206,20 +206,24 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
             save_png(image, args.out)
         else:
-            from .image import export_image
-            from .offscreen import scene_canvas
+            from .image import export_image, map_size
+            from .offscreen import dispose, scene_canvas
 
+            caption = _caption(args, ts, t, pair)
             canvas = scene_canvas(
                 ts,
                 analysis,
                 time=t,
+                size=map_size(args.width, args.height, caption is not None),
                 pair=pair,
                 trail_s=args.trail,
                 units=args.units,
                 zoom_pair=args.view == "pair",
             )
-            export_image(canvas, args.out, args.width, args.height, _caption(args, ts, t, pair))
-            canvas.deleteLater()
+            try:
+                export_image(canvas, args.out, args.width, args.height, caption)
+            finally:
+                dispose(canvas)
     except ExportError as exc:
         return _fail(exc)
     print(f"wrote {args.out} ({args.width}×{args.height}, {iso_utc(t)})")
@@ -257,32 +261,36 @@ def run_video(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     try:
-        from .offscreen import scene_canvas
+        from .image import map_size
+        from .offscreen import dispose, scene_canvas
         from .video import canvas_video
 
         canvas = scene_canvas(
             ts,
             analysis,
             time=start,
+            size=map_size(*size, not args.no_caption),
             pair=pair,
             trail_s=args.trail,
             units=args.units,
             zoom_pair=args.view == "pair",
         )
-        result = canvas_video(
-            canvas,
-            ts,
-            args.out,
-            times,
-            size,
-            fps,
-            pair=pair,
-            caption=not args.no_caption,
-            title=args.title,
-            units=args.units,
-            progress=_terminal_progress() if sys.stderr.isatty() else None,
-        )
-        canvas.deleteLater()
+        try:
+            result = canvas_video(
+                canvas,
+                ts,
+                args.out,
+                times,
+                size,
+                fps,
+                pair=pair,
+                caption=not args.no_caption,
+                title=args.title,
+                units=args.units,
+                progress=_terminal_progress() if sys.stderr.isatty() else None,
+            )
+        finally:
+            dispose(canvas)
     except ExportError as exc:
         return _fail(exc)
     print(

@@ -41,6 +41,14 @@ def scaled_size(width: int, height: int, scale: float) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def map_size(width: int, height: int, captioned: bool, placement: str = "below") -> tuple[int, int]:
+    """Size of the map area inside a ``width`` × ``height`` picture (less the caption strip
+    when it goes below), which is the size to lay the map out at."""
+    if captioned and placement == "below":
+        return width, max(1, height - strip_height(width, height))
+    return width, height
+
+
 def _map_rect(width: int, height: int, caption: CaptionText | None, placement: str):
     """(map rectangle, caption rectangle or None) inside a width × height picture."""
     if placement not in PLACEMENTS:
@@ -106,14 +114,38 @@ def png_bytes(image: QtGui.QImage) -> bytes:
 
 
 # ---------------------------------------------------------------------------- SVG
-def _graphics_view(canvas) -> QtWidgets.QGraphicsView:
-    """The QGraphicsView inside the canvas (pyqtgraph's PlotWidget), whose scene we draw."""
-    views = canvas.findChildren(QtWidgets.QGraphicsView)
-    if isinstance(canvas, QtWidgets.QGraphicsView):
-        views = [canvas, *views]
+def _export_view(canvas, width: int, height: int) -> QtWidgets.QGraphicsView:
+    """A graphics view showing the canvas's map laid out at ``width`` × ``height``.
+
+    ``render_image`` lays out an offscreen twin of the canvas at the requested size (the
+    same one that draws PNGs); its graphics view is what we paint as vectors, so PNG and
+    SVG frame the same area with the same labels.
+    """
+    canvas.render_image(width, height)
+    source = getattr(canvas, "_twin", None) or canvas
+    views = source.findChildren(QtWidgets.QGraphicsView)
+    if isinstance(source, QtWidgets.QGraphicsView):
+        views = [source, *views]
     if not views:
         raise ExportError("SVG export: the map canvas has no graphics view to draw")
     return max(views, key=lambda v: v.width() * v.height())
+
+
+class _vector_mode:
+    """pyqtgraph items draw cached pixmaps (symbols, text) unless told they are exported;
+    in export mode they paint real paths, which is what an SVG needs."""
+
+    def __init__(self, view: QtWidgets.QGraphicsView, painter: QtGui.QPainter) -> None:
+        self.items = [i for i in view.scene().items() if hasattr(i, "setExportMode")]
+        self.opts = {"antialias": True, "background": None, "painter": painter}
+
+    def __enter__(self) -> None:
+        for item in self.items:
+            item.setExportMode(True, self.opts)
+
+    def __exit__(self, *exc) -> None:
+        for item in self.items:
+            item.setExportMode(False)
 
 
 def render_svg(
@@ -129,8 +161,7 @@ def render_svg(
     """The map as vectors: the canvas's graphics scene painted onto a QSvgGenerator.
 
     pyqtgraph's own SVGExporter breaks on PySide6 ≥ 6.11 (design §9), but the scene paints
-    itself with QPainter, and a QPainter on a QSvgGenerator writes SVG elements. The canvas
-    is laid out at the export size first (as for PNG), so both formats frame the same view.
+    itself with QPainter, and a QPainter on a QSvgGenerator writes SVG elements.
     """
     from PySide6 import QtSvg
 
@@ -139,69 +170,29 @@ def render_svg(
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist")
     map_rect, cap_rect = _map_rect(width, height, caption, placement)
+    view = _export_view(canvas, map_rect.width(), map_rect.height())
     gen = QtSvg.QSvgGenerator()
     gen.setFileName(str(path))
     gen.setSize(QtCore.QSize(width, height))
     gen.setViewBox(QtCore.QRect(0, 0, width, height))
     gen.setTitle(title or (caption.title if caption else "Encounter Replay map"))
     gen.setDescription("\n".join(caption.lines()) if caption else "")
-    with _laid_out(canvas, map_rect.width(), map_rect.height()):
-        view = _graphics_view(canvas)
-        p = QtGui.QPainter()
-        if not p.begin(gen):
-            raise ExportError(f"{path}: cannot write SVG (permission or disk space?)")
-        try:
-            p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-            p.setClipRect(map_rect)
+    p = QtGui.QPainter()
+    if not p.begin(gen):
+        raise ExportError(f"{path}: cannot write SVG (permission or disk space?)")
+    try:
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setClipRect(map_rect)
+        with _vector_mode(view, p):
             view.render(p, QtCore.QRectF(map_rect), view.viewport().rect())
-            p.setClipping(False)
-            if cap_rect is not None:
-                paint_caption(p, cap_rect, caption, opacity=1.0 if placement == "below" else 0.82)
-        finally:
-            p.end()
+        p.setClipping(False)
+        if cap_rect is not None:
+            paint_caption(p, cap_rect, caption, opacity=1.0 if placement == "below" else 0.82)
+    finally:
+        p.end()
     if not path.exists() or path.stat().st_size == 0:
         raise ExportError(f"{path}: SVG was not written")
     return path
-
-
-class _laid_out:
-    """Context: the canvas resized to ``w`` × ``h`` for drawing, its old size restored after.
-
-    A canvas that offers ``export_layout(w, h)`` (a context manager) is asked to do it
-    itself; otherwise the widget is resized and its pending layout and resize events are
-    delivered, which is what pyqtgraph needs to recompute the view box.
-    """
-
-    def __init__(self, canvas, w: int, h: int) -> None:
-        self.canvas, self.w, self.h = canvas, w, h
-        self._inner = None
-        self._old: QtCore.QSize | None = None
-
-    def __enter__(self):
-        hook = getattr(self.canvas, "export_layout", None)
-        if hook is not None:
-            self._inner = hook(self.w, self.h)
-            return self._inner.__enter__()
-        self._old = self.canvas.size()
-        self._resize(QtCore.QSize(self.w, self.h))
-        return self.canvas
-
-    def __exit__(self, *exc) -> None:
-        if self._inner is not None:
-            self._inner.__exit__(*exc)
-        elif self._old is not None:
-            self._resize(self._old)
-
-    def _resize(self, size: QtCore.QSize) -> None:
-        c = self.canvas
-        if not c.isVisible():
-            c.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        c.resize(size)
-        if c.layout() is not None:
-            c.layout().activate()
-        QtWidgets.QApplication.sendPostedEvents()
-        for v in c.findChildren(QtWidgets.QGraphicsView):
-            v.resize(v.size())
 
 
 # ---------------------------------------------------------------------------- window, clipboard

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ..model import TrackSet
 
@@ -36,6 +36,7 @@ def scene_canvas(
     analysis,
     *,
     time: float,
+    size: tuple[int, int],
     pair: tuple[int, int] | None = None,
     trail_s: float | None = 120.0,
     units: str = "nm",
@@ -43,20 +44,34 @@ def scene_canvas(
 ):
     """A MapCanvas showing ``ts`` at ``time``, set up the way the window would be.
 
-    With ``zoom_pair`` the view frames the selected pair at ``time`` instead of all tracks
+    The canvas is laid out (offscreen) at ``size``, the size of the map in the export,
+    before the view is fitted, so the tracks fill the picture whatever its aspect. With
+    ``zoom_pair`` the view frames the selected pair at ``time`` instead of all tracks
     (large scenes make a pair invisible at full extent).
     """
     ensure_qapp()
     from ..view.map_canvas import MapCanvas
 
     canvas = MapCanvas()
+    canvas.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    canvas.resize(*size)
+    canvas.show()
+    canvas.layout().activate()
+    QtCore.QCoreApplication.sendPostedEvents()
     canvas.set_scene(ts, analysis)
     canvas.set_units(units)
     canvas.set_trail_seconds(trail_s)
     canvas.set_selected_pair(pair)
     if analysis is not None:
         canvas.set_visual_range_m(analysis.settings.visual_range_m)
+    canvas.fit_to_tracks()
     canvas.set_time(time)
     if zoom_pair and pair is not None:
         canvas.zoom_to_pair(pair[0], pair[1], time)
     return canvas
+
+
+def dispose(canvas) -> None:
+    """Close an offscreen canvas (and its export twin) now rather than at exit."""
+    canvas.close()
+    canvas.deleteLater()
