@@ -253,6 +253,9 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     w.set_trail(300.0)
     w.apply_settings({"visual_range_m": 8 * 1852.0})
     qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
+    from encounter_replay.model.session import Annotation
+
+    w.annotations = [Annotation(gui_scene.T0 + 300, "Merge", "101")]
     path = tmp_path / "brief.json"
     w.save_session(str(path))
 
@@ -268,6 +271,7 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     assert s.units == "km" and s.trail_s == 300.0
     assert w2.analysis_settings.visual_range_m == pytest.approx(8 * 1852.0)
     assert not w2.class_actions["weapon"].isChecked()
+    assert w2.annotations == w.annotations
 
 
 def test_bad_session_gives_error(window, tmp_path, errors):

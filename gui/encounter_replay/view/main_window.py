@@ -24,7 +24,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..io import ReadError, ReadOptions
 from ..model import DataWarning, TrackSet
 from ..model.replay import SPEEDS
-from ..model.session import Session, SessionError, load_session, save_session
+from ..model.session import Annotation, Session, SessionError, load_session, save_session
 from ..model.units import fmt_distance, fmt_duration, fmt_speed_factor, fmt_time_utc
 from .clock_widget import ClockWidget
 from .icons import transport_icon
@@ -171,6 +171,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._worker: LoadWorker | None = None
         self._next_job: dict[str, Any] | None = None
         self._pending_session: Session | None = None
+        #: Notes pinned to moments; kept through sessions (no editor in the window yet).
+        self.annotations: list[Annotation] = []
         self._default_colors: list[str] = []
 
         self.controller = ReplayController(self)
@@ -1112,6 +1114,7 @@ class MainWindow(QtWidgets.QMainWindow):
             hidden_tracks=[ids[k] for k in sorted(s.hidden_tracks) if k < len(ids)],
             colors={ids[k]: c for k, c in s.colors.items() if k < len(ids)},
             analysis=analysis,
+            annotations=list(self.annotations),
         )
 
     def save_session(self, path: str) -> None:
@@ -1162,6 +1165,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _apply_session(self, session: Session) -> None:
         """State from a session onto the freshly loaded scene (ids → indices)."""
         index = {tid: k for k, tid in enumerate(self.ts.ids)} if self.ts is not None else {}
+        self.annotations = list(session.annotations)
         self.set_units(session.units)
         self.set_trail(session.trail_s)
         self.controller.set_speed(session.speed)
@@ -1340,8 +1344,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plots.stop()
         self._next_job = None
         if self._worker is not None:
+            # a file being parsed is finished first (cancel is checked between files and
+            # throughout the analysis); destroying a running QThread would abort
             self._worker.cancel()
-            self._worker.wait(10000)
+            self._worker.wait()
         self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.qsettings.setValue("window/state", self.saveState())
         self.qsettings.setValue("view/units", self.state.units)
