@@ -410,3 +410,35 @@ def test_sample_encounter_opens(qtbot, window):
     load(qtbot, window, [path])
     assert len(window.ts) >= 2 and window.analysis is not None
     assert window.encounters.row_count() >= 1
+
+
+@pytest.mark.slow
+def test_app_starts_from_the_command_line_and_reports_when_shown(csv_file, tmp_path):
+    """`python -m encounter_replay FILE` under the smoke switch: shown, analysed, exit 0;
+    a garbage file: the window still opens, the failure is reported, exit 1."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN="1")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # keep QSettings out of the home dir
+    ok = subprocess.run(
+        [sys.executable, "-m", "encounter_replay", str(csv_file)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "shown" in ok.stdout and "(4 tracks, 3 pairs)" in ok.stdout
+    bad = tmp_path / "junk.acmi"
+    bad.write_bytes(b"\x00\x01garbage" * 50)
+    fail = subprocess.run(
+        [sys.executable, "-m", "encounter_replay", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert fail.returncode == 1 and "load FAILED" in fail.stdout
+    assert "Traceback" not in fail.stderr
