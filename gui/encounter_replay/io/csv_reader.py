@@ -41,6 +41,28 @@ T_ABS_MAX = 1e10
 #: Numeric times below this (before 1973) look like offsets from the start of a flight.
 RELATIVE_T_MAX = 1e8
 _SHOW = 80  # characters of a bad line quoted in a warning
+#: Cells Arrow reads as missing; the text paths must treat them alike.
+_NULL_TOKENS = frozenset(
+    [
+        "",
+        "#N/A",
+        "#N/A N/A",
+        "#NA",
+        "-1.#IND",
+        "-1.#QNAN",
+        "-NaN",
+        "-nan",
+        "1.#IND",
+        "1.#QNAN",
+        "N/A",
+        "NA",
+        "NULL",
+        "NaN",
+        "n/a",
+        "nan",
+        "null",
+    ]
+)
 _LINE_END = re.compile(r"\r\n|\r|\n")  # as Arrow and the csv module see them
 _FLOAT_FIELDS = ("t", "lat", "lon", "alt", "speed", "heading", "roll", "pitch")
 _META_ROLES = ("name", "callsign", "type", "coalition", "cls", "color", "icao24")
@@ -341,7 +363,7 @@ def _times(col: pa.ChunkedArray, spec: cc.Column) -> tuple[np.ndarray, bool]:
     cells = cells.fillna("").str.strip()
     numbers = pd.to_numeric(cells, errors="coerce").to_numpy(np.float64, na_value=np.nan)
     n_num = int(np.isfinite(numbers).sum())
-    if n_num and 2 * n_num >= int((cells != "").sum()):
+    if n_num and 2 * n_num >= int((~cells.isin(_NULL_TOKENS)).sum()):
         return _numeric_times(numbers, spec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
