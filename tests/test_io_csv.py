@@ -192,7 +192,7 @@ def test_unit_suffixes_in_names(tmp_path):
     out = read(p)
     assert out.alt[0] == 1000.0 and out.speed[0] == 100.0 and not unexpected(out)
 
-    p = write(tmp_path, "t,id,lat,lon,Altitude (ft),speed_kmh\n100,A,1,1,1000,36\n", "c.csv")
+    p = write(tmp_path, "t,id,lat,lon,Altitude (ft MSL),speed_kmh\n100,A,1,1,1000,36\n", "c.csv")
     out = read(p)
     assert out.alt[0] == pytest.approx(304.8) and out.speed[0] == pytest.approx(10.0)
 
@@ -290,6 +290,12 @@ def test_class_and_coalition_columns(tmp_path):
     assert list(out.meta["name"]) == ["Fox", "Viper", "", ""]
     assert list(out.meta["type"]) == ["AIM-120", "F-16C", "CVN", ""]
     assert "'spaceship'" in find_warning(out, "unrecognised object class").message
+
+
+def test_adsb_emitter_category_is_not_an_object_class(tmp_path):
+    p = write(tmp_path, "time,hex,lat,lon,category\n1,abc123,1,1,A3\n")
+    out = read(p)
+    assert out.meta["cls"][0] == "aircraft" and not unexpected(out)
 
 
 def test_no_id_column_makes_one_track_named_after_the_file(tmp_path):

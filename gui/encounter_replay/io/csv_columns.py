@@ -125,7 +125,8 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "callsign": ("callsign",),
     "type": ("type", "aircrafttype", "actype", "typecode", "model"),
     "coalition": ("coalition", "side", "affiliation"),
-    "cls": ("class", "cls", "objectclass", "category", "kind"),
+    # Not "category": ADS-B emitter categories (A1…A7) are no object class.
+    "cls": ("class", "cls", "objectclass"),
     "color": ("color", "colour"),
     "icao24": ("icao24", "icao", "hex"),
 }
@@ -172,7 +173,7 @@ def split_name(name: str) -> Column:
     unit = None
     m = _BRACKET_UNIT.match(text)
     if m and m.group(1).strip():
-        text, unit = m.group(1), m.group(2).strip().replace(" ", "")
+        text, unit = m.group(1), (m.group(2).split() or [""])[0]  # "(ft MSL)" → ft
     tokens = [tok for tok in _SEPARATORS.split(text) if tok]
     if unit is None and len(tokens) > 1 and tokens[-1] in UNIT_WORDS:
         unit = tokens.pop()
