@@ -529,13 +529,17 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
         DataWarning(source, u.guessed_note) for u in (alt_unit, speed_unit) if u and u.guessed_note
     ]
     t, relative = _times(column("time"), layout.roles["time"])
+    factors = {"alt": alt_unit.factor if alt_unit else 1.0}
+    factors["speed"] = speed_unit.factor if speed_unit else 1.0
     cols = {"t": t}
-    for role in ("lat", "lon", "heading", "roll", "pitch"):
-        cols[role] = _floats(column(role), n, cc.angle_factor(layout.roles.get(role)))
-    cols["alt"] = _floats(column("alt"), n, alt_unit.factor if alt_unit else 1.0)
-    cols["speed"] = _floats(column("speed"), n, speed_unit.factor if speed_unit else 1.0)
+    # Columns the file lacks are filled with NaN at the end, not carried through sorting.
+    for role in ("lat", "lon", "alt", "speed", "heading", "roll", "pitch"):
+        if role in layout.roles:
+            factor = factors.get(role) or cc.angle_factor(layout.roles[role])
+            cols[role] = _floats(column(role), n, factor)
     for role in ("alt", "speed", "heading", "roll", "pitch"):
-        cols[role][np.isinf(cols[role])] = np.nan  # "inf" is no measurement either
+        if role in cols:
+            cols[role][np.isinf(cols[role])] = np.nan  # "inf" is no measurement either
 
     if "id" in layout.roles:
         id_codes, id_texts = _codes(column("id"))
@@ -573,7 +577,7 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
     _locate(src, parsed, findings)
     notes += [f.warning(source) for f in findings]
     return TrackSet(
-        **{k: np.ascontiguousarray(s.cols[k], dtype=np.float64) for k in _FLOAT_FIELDS},
+        **{k: s.cols.get(k, np.full(len(s.track), np.nan)) for k in _FLOAT_FIELDS},
         offsets=offsets,
         meta=meta,
         warnings=notes,
@@ -628,14 +632,24 @@ def _drop_unplaceable(
     s.take(np.flatnonzero(~bad))
 
 
+def _small_codes(track: np.ndarray) -> np.ndarray:
+    """Track codes in the narrowest integer type, which numpy's stable sort radix-sorts."""
+    top = int(track.max()) if len(track) else 0
+    return track.astype(np.uint16 if top < 2**16 else np.int64, copy=False)
+
+
 def _sort_and_dedupe(s: _Samples, findings: list[_Finding]) -> None:
     """Stable sort by (track, time); report out-of-order samples; keep the first of equal times."""
     track, t = s.track, s.cols["t"]
     dtrack, dt = np.diff(track), np.diff(t)
     if not (np.all(dtrack >= 0) and not np.any((dtrack == 0) & (dt < 0))):
-        order = np.lexsort((t, track))  # stable: equal times keep file order
-        same = track[order][1:] == track[order][:-1]
-        if np.any(same & (np.diff(order) < 0)):  # some track is not in time order in the file
+        # Stable sort by track (radix sort on small codes); if the file was in time order
+        # within each track (true of time-sorted, interleaved exports) that is all.
+        order = np.argsort(_small_codes(track), kind="stable")
+        t_sorted, tr_sorted = t[order], track[order]
+        same = tr_sorted[1:] == tr_sorted[:-1]
+        if np.any(same & (np.diff(t_sorted) < 0)):  # some track is not in time order
+            order = np.lexsort((t, track))  # stable: equal times keep file order
             # A sample is late when an earlier line of its track has a later time.
             running_max = pd.Series(t).groupby(track, sort=False).cummax().to_numpy()
             late = running_max > t
