@@ -275,11 +275,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.loop_button.setToolTip(
             "Loop a time range: Shift+drag on the timeline, or loop the visible timeline range"
         )
-        self.pair_label = ElidedLabel("", bar)
-        self.pair_label.setObjectName("PairReadout")
-        self.pair_label.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
-        )
         lay = QtWidgets.QHBoxLayout(bar)
         lay.setContentsMargins(8, 2, 4, 2)
         lay.setSpacing(2)
@@ -298,8 +293,7 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.addWidget(self.speed_combo)
         lay.addSpacing(6)
         lay.addWidget(self.loop_button)
-        lay.addSpacing(16)
-        lay.addWidget(self.pair_label, 1)
+        lay.addStretch(1)
         lay.addWidget(self.clock)
         return bar
 
@@ -498,6 +492,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_status(self) -> None:
         sb = self.statusBar()
+        self.pair_label = ElidedLabel("", self)
+        self.pair_label.setObjectName("PairReadout")
+        self.pair_label.setMinimumWidth(120)
         self.scene_label = QtWidgets.QLabel("No recording open")
         self.progress = QtWidgets.QProgressBar(self)
         self.progress.setRange(0, 1000)
@@ -509,6 +506,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for w in (self.progress, self.cancel_button):
             w.setVisible(False)
             sb.addPermanentWidget(w)
+        sb.addPermanentWidget(self.pair_label)
         sb.addPermanentWidget(self.scene_label)
 
     def _connect(self) -> None:
@@ -896,8 +894,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         names = self._track_names()
         text = (
-            f"{names[pair[0]]} – {names[pair[1]]}\nCPA {fmt_time_utc(row.cpa_time)} · "
-            f"{fmt_distance(row.cpa_slant_m, self.state.units)}"
+            f"Selected: {names[pair[0]]} – {names[pair[1]]} · CPA {fmt_time_utc(row.cpa_time)} · "
+            f"{fmt_distance(row.cpa_slant_m, self.state.units)} slant"
         )
         if text != self.pair_label.text():
             self.pair_label.setText(text)
@@ -1327,7 +1325,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _default_dock_sizes(self) -> None:
         """Panels about a third of the width; the table a little shorter than the plots."""
-        width = max(self.width() * 0.34, 480)
+        width = max(self.width() * 0.37, 480)
         self.resizeDocks([self.dock_encounters], [int(width)], QtCore.Qt.Orientation.Horizontal)
         h = max(self.height() - 120, 400)
         self.resizeDocks(
