@@ -132,20 +132,31 @@ def _export_view(canvas, width: int, height: int) -> QtWidgets.QGraphicsView:
 
 
 class _vector_mode:
-    """pyqtgraph items draw cached pixmaps (symbols, text) unless told they are exported;
-    in export mode they paint real paths, which is what an SVG needs."""
+    """Make the scene paint vectors: pyqtgraph items draw cached pixmaps (symbols, text)
+    unless told they are being exported, and items with a Qt cache mode (the basemap's
+    land fill) would reach the SVG as one large bitmap. Both are switched off while the
+    SVG is painted and restored after."""
 
     def __init__(self, view: QtWidgets.QGraphicsView, painter: QtGui.QPainter) -> None:
-        self.items = [i for i in view.scene().items() if hasattr(i, "setExportMode")]
+        self.items = view.scene().items()
         self.opts = {"antialias": True, "background": None, "painter": painter}
+        self.caches: list[tuple[QtWidgets.QGraphicsItem, QtWidgets.QGraphicsItem.CacheMode]] = []
 
     def __enter__(self) -> None:
+        none = QtWidgets.QGraphicsItem.CacheMode.NoCache
         for item in self.items:
-            item.setExportMode(True, self.opts)
+            if hasattr(item, "setExportMode"):
+                item.setExportMode(True, self.opts)
+            if item.cacheMode() != none:
+                self.caches.append((item, item.cacheMode()))
+                item.setCacheMode(none)
 
     def __exit__(self, *exc) -> None:
         for item in self.items:
-            item.setExportMode(False)
+            if hasattr(item, "setExportMode"):
+                item.setExportMode(False)
+        for item, mode in self.caches:
+            item.setCacheMode(mode)
 
 
 def render_svg(
@@ -175,6 +186,9 @@ def render_svg(
     gen.setFileName(str(path))
     gen.setSize(QtCore.QSize(width, height))
     gen.setViewBox(QtCore.QRect(0, 0, width, height))
+    # pyqtgraph draws axes through cached QPictures, which replay scaled by the ratio of
+    # their DPI to the target's: the SVG must claim the same DPI or the axes shrink.
+    gen.setResolution(QtGui.QPicture().logicalDpiX())
     gen.setTitle(title or (caption.title if caption else "Encounter Replay map"))
     gen.setDescription("\n".join(caption.lines()) if caption else "")
     p = QtGui.QPainter()

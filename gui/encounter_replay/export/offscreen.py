@@ -21,12 +21,27 @@ def headless() -> bool:
     )
 
 
+#: Qt messages that say nothing to a user of the command line (the offscreen platform
+#: cannot pass window size hints on, which is irrelevant to pictures).
+_NOISE = ("propagateSizeHints",)
+
+
+def _qt_message(mode: QtCore.QtMsgType, context: QtCore.QMessageLogContext, message: str) -> None:
+    if not any(n in message for n in _NOISE):
+        sys.stderr.write(message + "\n")
+
+
 def ensure_qapp() -> QtWidgets.QApplication:
-    """The running QApplication, or a new one (offscreen when there is no display)."""
+    """The running QApplication, or a new one (offscreen when there is no display).
+
+    A new one is the command line's: Qt's chatter about the offscreen platform is kept
+    out of its stderr, which scripts read for errors.
+    """
     app = QtWidgets.QApplication.instance()
     if app is None:
         if headless():
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QtCore.qInstallMessageHandler(_qt_message)
         app = QtWidgets.QApplication(["encounter-replay"])
     return app  # type: ignore[return-value]
 
