@@ -116,10 +116,12 @@ class ExportImageDialog(QtWidgets.QDialog):
         screen_size: QtCore.QSize,
         default_title: str = "",
         default_path: str = "",
+        window_size: QtCore.QSize | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export picture")
         self._screen = screen_size
+        self._window = window_size or screen_size
         form = QtWidgets.QFormLayout(self)
 
         self.by_scale = QtWidgets.QRadioButton("Scale of the map on screen")
@@ -200,16 +202,23 @@ class ExportImageDialog(QtWidgets.QDialog):
             self.by_size.setChecked(True)
 
     def picture_size(self) -> tuple[int, int]:
+        """Map: the on-screen map × scale, or a fixed size. Whole window: window × scale."""
+        if self.whole_window.isChecked():
+            return scaled_size(self._window.width(), self._window.height(), self.scale.value())
         if self.by_scale.isChecked():
             return scaled_size(self._screen.width(), self._screen.height(), self.scale.value())
         return self.width_.value(), self.height_.value()
 
     def _update(self) -> None:
+        whole = self.whole_window.isChecked()
+        if whole and not self.by_scale.isChecked():
+            self.by_scale.setChecked(True)  # a window keeps its proportions: scale only
+        self.by_size.setEnabled(not whole)
         w, h = self.picture_size()
         self.result_label.setText(f"{w} × {h} px")
         self.scale.setEnabled(self.by_scale.isChecked())
         for wdg in (self.width_, self.height_, self.preset):
-            wdg.setEnabled(not self.by_scale.isChecked())
+            wdg.setEnabled(not self.by_scale.isChecked() and not whole)
         captioned = self.caption.isChecked() and not self.whole_window.isChecked()
         self.title.setEnabled(captioned)
         self.placement.setEnabled(captioned)
@@ -279,6 +288,7 @@ def export_picture_interactive(window) -> None:
         ctx.canvas.size(),
         default_title=default_title(ctx.ts),
         default_path=str(Path.home() / f"encounter_{clock_utc(ctx.time).replace(':', '')}.png"),
+        window_size=window.size(),
     )
     if dlg.exec() != QtWidgets.QDialog.DialogCode.Accepted:
         return
