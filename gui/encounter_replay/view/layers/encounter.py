@@ -1,0 +1,383 @@
+"""The encounter overlay: the selected pair's geometry, rings, contacts and CPA marks.
+
+What the analyst came for. The selected pair is joined by a line whose readout gives
+slant range, horizontal and vertical separation, the true bearing each way and the
+closure rate, all from :func:`encounter_replay.analysis.pair_geometry` (ECEF chord,
+geodesic). Visual-range rings are geodesic circles, so a ring means that distance on the
+ground wherever it sits. Pairs in visual contact or in loss of separation at the current
+time are joined by amber dashed or red lines, from the analysis intervals.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from ...geo.projection import geodesic_circle
+from ...model import positions_at
+from ...model.timefmt import clock_utc
+from . import style
+from .labels import ExtraLabel
+from .tracks import Frame
+
+try:  # the analysis package is the one place these figures are defined
+    from ...analysis import pair_geometry
+except ImportError:  # pragma: no cover - only while the analysis package is missing
+    pair_geometry = None
+
+#: Time step for the closure rate, a symmetric difference around the current time (s).
+CLOSURE_DT = 0.5
+
+NM = 1852.0
+FT = 0.3048
+KT = NM / 3600.0
+
+
+def _geometry(lat1, lon1, alt1, lat2, lon2, alt2) -> dict[str, np.ndarray]:
+    """Slant, horizontal, vertical and bearings for arrays of position pairs."""
+    if pair_geometry is not None:
+        g = pair_geometry(lat1, lon1, alt1, lat2, lon2, alt2)
+        return {
+            "slant": np.asarray(g.slant_m),
+            "horizontal": np.asarray(g.horizontal_m),
+            "vertical": np.asarray(g.vertical_m),
+            "brg12": np.asarray(g.bearing_12_deg),
+            "brg21": np.asarray(g.bearing_21_deg),
+        }
+    from pyproj import Transformer  # fallback: same definitions, computed here
+
+    from ...geo.projection import WGS84
+
+    to_ecef = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+    a = np.array(to_ecef.transform(lon1, lat1, alt1))
+    b = np.array(to_ecef.transform(lon2, lat2, alt2))
+    f, r, d = WGS84.inv(lon1, lat1, lon2, lat2)
+    return {
+        "slant": np.sqrt(((b - a) ** 2).sum(axis=0)),
+        "horizontal": np.asarray(d),
+        "vertical": np.asarray(alt2) - np.asarray(alt1),
+        "brg12": np.mod(f, 360.0),
+        "brg21": np.mod(r, 360.0),
+    }
+
+
+def fmt_dist(m: float, units: str, digits: int = 2) -> str:
+    if not math.isfinite(m):
+        return "—"
+    return f"{m / NM:.{digits}f} NM" if units == "nm" else f"{m / 1000.0:.{digits}f} km"
+
+
+def fmt_vert(m: float, units: str) -> str:
+    if not math.isfinite(m):
+        return "—"
+    return f"{abs(m) / FT:,.0f} ft" if units == "nm" else f"{abs(m):,.0f} m"
+
+
+def fmt_rate(mps: float, units: str) -> str:
+    if not math.isfinite(mps):
+        return "—"
+    return f"{abs(mps) / KT:,.0f} kt" if units == "nm" else f"{abs(mps) * 3.6:,.0f} km/h"
+
+
+class EncounterLayer:
+    """Owns the overlay items; the canvas calls :meth:`update` each frame."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.rings = pg.PlotCurveItem(
+            pen=style.pen(style.VISUAL, 1.2, "dash", alpha=170), connect="finite"
+        )
+        self.hsep_rings = pg.PlotCurveItem(
+            pen=style.pen(style.LOS, 1.0, "dot", alpha=150), connect="finite"
+        )
+        self.contact = pg.PlotCurveItem(
+            pen=style.pen(style.VISUAL, 1.2, "dash", alpha=200), connect="pairs"
+        )
+        self.los = pg.PlotCurveItem(pen=style.pen(style.LOS, 2.2), connect="pairs")
+        self.pair_line = pg.PlotCurveItem(
+            pen=style.pen(style.SELECT, 1.6, alpha=230), connect="finite"
+        )
+        self.cpa_line = pg.PlotCurveItem(pen=style.pen(style.CPA, 1.2, "dot"), connect="finite")
+        self.cpa_marks = pg.ScatterPlotItem(
+            symbol="x",
+            size=13,
+            pen=style.pen(style.OUTLINE, 1),
+            brush=style.brush(style.CPA),
+            pxMode=True,
+        )
+        for item, z in (
+            (self.rings, style.Z_RINGS),
+            (self.hsep_rings, style.Z_RINGS),
+            (self.contact, style.Z_CONTACT),
+            (self.los, style.Z_CONTACT),
+            (self.pair_line, style.Z_PAIR),
+            (self.cpa_line, style.Z_CPA),
+            (self.cpa_marks, style.Z_CPA),
+        ):
+            item.setZValue(z)
+            plot.addItem(item, ignoreBounds=True)
+        self.scene = None
+        self.analysis = None
+        self.pair: tuple[int, int] | None = None
+        self.selected: int | None = None
+        self.visual_range_m = 10 * NM
+        self.units = "nm"
+        self._pair_ts = None
+        self._cpa: dict | None = None
+        self._vc = np.zeros((0, 4))  # a, b, t0, t1
+        self._ls = np.zeros((0, 4))
+        self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
+
+    # ------------------------------------------------------------------ configuration
+    def set_scene(self, scene, analysis) -> None:
+        self.scene = scene
+        self.set_analysis(analysis)
+
+    def set_analysis(self, analysis) -> None:
+        self.analysis = analysis
+        self._vc = self._intervals("visual_contact")
+        self._ls = self._intervals("loss_of_separation")
+        if analysis is not None:
+            self.visual_range_m = float(analysis.settings.visual_range_m)
+        self.set_pair(self.pair)
+
+    def _intervals(self, column: str) -> np.ndarray:
+        """All (a, b, t0, t1) rows of one interval column, flattened once per analysis."""
+        a = self.analysis
+        if a is None or a.pairs is None or len(a.pairs) == 0 or column not in a.pairs:
+            return np.zeros((0, 4))
+        rows = [
+            (int(pa), int(pb), float(t0), float(t1))
+            for pa, pb, ivs in zip(a.pairs["a"], a.pairs["b"], a.pairs[column], strict=True)
+            for t0, t1 in (ivs or [])
+        ]
+        return np.array(rows, dtype=np.float64).reshape(-1, 4)
+
+    def set_pair(self, pair: tuple[int, int] | None) -> None:
+        self.pair = pair
+        self._pair_ts = None
+        self._cpa = None
+        if pair is None or self.scene is None:
+            return
+        a, b = pair
+        n = self.scene.n_tracks
+        if not (0 <= a < n and 0 <= b < n) or a == b:
+            self.pair = None
+            return
+        keep = np.zeros(n, dtype=bool)
+        keep[[a, b]] = True
+        # Two tracks' samples only, so per-frame interpolation for the readout is cheap.
+        self._pair_ts = self.scene.ts.subset(keep)
+        self._pair_order = (0, 1) if a < b else (1, 0)
+        self._cpa = self._find_cpa(a, b)
+
+    def _find_cpa(self, a: int, b: int) -> dict | None:
+        an = self.analysis
+        if an is None or an.pairs is None or len(an.pairs) == 0:
+            return None
+        lo, hi = min(a, b), max(a, b)
+        rows = an.pairs[(an.pairs["a"] == lo) & (an.pairs["b"] == hi)]
+        if len(rows) == 0:
+            return None
+        r = rows.iloc[0]
+        t = float(r["cpa_time"])
+        if not math.isfinite(t):
+            return None
+        pos = positions_at(self._pair_ts, t, self.scene.gap_s)
+        ia, ib = self._pair_order
+        lat = np.array([pos.lat[ia], pos.lat[ib]])
+        lon = np.array([pos.lon[ia], pos.lon[ib]])
+        if not np.all(np.isfinite(lat)):
+            # The CPA may sit on a track end exactly; fall back to the nearest samples.
+            pos = positions_at(self._pair_ts, t, gap_s=np.inf)
+            lat = np.array([pos.lat[ia], pos.lat[ib]])
+            lon = np.array([pos.lon[ia], pos.lon[ib]])
+        x, y = self.scene.proj.forward(lat, lon)
+        slant = float(r["cpa_slant_m"])
+        return {
+            "time": t,
+            "x": x,
+            "y": y,
+            "slant": slant if math.isfinite(slant) else float(r["cpa_horizontal_m"]),
+        }
+
+    # ------------------------------------------------------------------ per frame
+    def update(
+        self, frame: Frame, colors: list[str], names: list[str], shown: np.ndarray
+    ) -> list[ExtraLabel]:
+        """Redraw for the frame; returns the readout labels for the label layer."""
+        scene = self.scene
+        extras: list[ExtraLabel] = []
+        if scene is None:
+            self.clear()
+            return extras
+        vis = frame.visible
+        # Contacts now: analysis intervals containing t, both heads drawn.
+        los_pairs = self._active(self._ls, frame.time, vis)
+        vc_pairs = self._active(self._vc, frame.time, vis)
+        if len(los_pairs) and len(vc_pairs):
+            los_keys = set(map(tuple, los_pairs.tolist()))
+            vc_pairs = np.array(
+                [p for p in vc_pairs.tolist() if tuple(p) not in los_keys], dtype=np.int64
+            ).reshape(-1, 2)
+        self._pairs_line(self.los, los_pairs, frame)
+        self._pairs_line(self.contact, vc_pairs, frame)
+
+        # Rings around the selected aircraft.
+        ring_tracks = []
+        if self.pair is not None:
+            ring_tracks += list(self.pair)
+        if self.selected is not None and self.selected not in ring_tracks:
+            ring_tracks.append(self.selected)
+        ring_tracks = [k for k in ring_tracks if 0 <= k < len(vis) and vis[k]]
+        self._rings(self.rings, ring_tracks, frame, self.visual_range_m)
+        hsep = float(self.analysis.settings.hsep_m) if self.analysis is not None else None
+        if hsep and self.pair is not None:
+            self._rings(self.hsep_rings, [k for k in self.pair if vis[k]], frame, hsep)
+        else:
+            self.hsep_rings.setData([], [])
+
+        # The selected pair: line and readout.
+        self.readout = {}
+        if self.pair is not None and all(vis[k] for k in self.pair):
+            a, b = self.pair
+            self.pair_line.setData(
+                np.array([frame.x[a], frame.x[b]]), np.array([frame.y[a], frame.y[b]])
+            )
+            extras.append(self._readout(frame, names))
+        else:
+            self.pair_line.setData([], [])
+
+        # CPA of the selected pair: marks on the trails and a note.
+        if self._cpa is not None and self.pair is not None:
+            c = self._cpa
+            self.cpa_marks.setData(c["x"], c["y"])
+            self.cpa_line.setData(c["x"], c["y"])
+            extras.append(
+                ExtraLabel(
+                    float(c["x"].mean()),
+                    float(c["y"].mean()),
+                    [
+                        (
+                            f"CPA {fmt_dist(c['slant'], self.units, 1)} {clock_utc(c['time'])}",
+                            style.CPA,
+                        )
+                    ],
+                    priority=60.0,
+                    forced=True,
+                    dx=8,
+                    dy=8,
+                )
+            )
+        else:
+            self.cpa_marks.setData([], [])
+            self.cpa_line.setData([], [])
+        return extras
+
+    def _readout(self, frame: Frame, names: list[str]) -> ExtraLabel:
+        a, b = self.pair
+        ia, ib = self._pair_order
+        t = frame.time
+        gap = self.scene.gap_s
+        p0 = positions_at(self._pair_ts, t - CLOSURE_DT, gap)
+        p1 = positions_at(self._pair_ts, t + CLOSURE_DT, gap)
+        lat = np.array([frame.lat[a], p0.lat[ia], p1.lat[ia]])
+        lon = np.array([frame.lon[a], p0.lon[ia], p1.lon[ia]])
+        alt = np.array([frame.alt[a], p0.alt[ia], p1.alt[ia]])
+        lat2 = np.array([frame.lat[b], p0.lat[ib], p1.lat[ib]])
+        lon2 = np.array([frame.lon[b], p0.lon[ib], p1.lon[ib]])
+        alt2 = np.array([frame.alt[b], p0.alt[ib], p1.alt[ib]])
+        g = _geometry(lat, lon, alt, lat2, lon2, alt2)
+        slant_known = np.isfinite(g["slant"])
+        rng = np.where(slant_known, g["slant"], g["horizontal"])
+        # Closure: range rate by symmetric difference, one-sided at track ends.
+        if np.isfinite(rng[1]) and np.isfinite(rng[2]):
+            closure = -(rng[2] - rng[1]) / (2 * CLOSURE_DT)
+        elif np.isfinite(rng[1]):
+            closure = -(rng[0] - rng[1]) / CLOSURE_DT
+        elif np.isfinite(rng[2]):
+            closure = -(rng[2] - rng[0]) / CLOSURE_DT
+        else:
+            closure = float("nan")
+        u = self.units
+        self.readout = {
+            "slant_m": float(g["slant"][0]),
+            "horizontal_m": float(g["horizontal"][0]),
+            "vertical_m": float(g["vertical"][0]),
+            "bearing_ab_deg": float(g["brg12"][0]),
+            "bearing_ba_deg": float(g["brg21"][0]),
+            "closure_mps": float(closure),
+        }
+        r = self.readout
+        head = (
+            f"{fmt_dist(r['slant_m'], u)} slant"
+            if slant_known[0]
+            else (f"{fmt_dist(r['horizontal_m'], u)} horiz. (no alt.)")
+        )
+        word = "closing" if closure >= 0 else "opening"
+        lines = [
+            (head, style.TEXT),
+            (
+                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_vert(r['vertical_m'], u)}",
+                style.TEXT_DIM,
+            ),
+            (f"{names[a]}→{names[b]} {r['bearing_ab_deg']:05.1f}°", style.TEXT_DIM),
+            (f"{names[b]}→{names[a]} {r['bearing_ba_deg']:05.1f}°", style.TEXT_DIM),
+            (f"{word} {fmt_rate(closure, u)}", style.TEXT_DIM),
+        ]
+        mx = 0.5 * (frame.x[a] + frame.x[b])
+        my = 0.5 * (frame.y[a] + frame.y[b])
+        return ExtraLabel(
+            float(mx),
+            float(my),
+            lines,
+            priority=1000.0,
+            forced=True,
+            dx=14,
+            dy=14,
+            framed=style.SELECT,
+        )
+
+    @staticmethod
+    def _active(rows: np.ndarray, t: float, vis: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros((0, 2), dtype=np.int64)
+        on = (rows[:, 2] <= t) & (t <= rows[:, 3])
+        pairs = rows[on, :2].astype(np.int64)
+        if len(pairs):
+            pairs = pairs[vis[pairs[:, 0]] & vis[pairs[:, 1]]]
+        return np.unique(pairs, axis=0) if len(pairs) else pairs
+
+    @staticmethod
+    def _pairs_line(item: pg.PlotCurveItem, pairs: np.ndarray, frame: Frame) -> None:
+        if len(pairs) == 0:
+            item.setData([], [])
+            return
+        item.setData(frame.x[pairs].ravel(), frame.y[pairs].ravel())
+
+    def _rings(
+        self, item: pg.PlotCurveItem, tracks: list[int], frame: Frame, radius: float
+    ) -> None:
+        if not tracks or not (radius > 0):
+            item.setData([], [])
+            return
+        xs, ys = [], []
+        for k in tracks:  # at most three rings
+            lat, lon = geodesic_circle(float(frame.lat[k]), float(frame.lon[k]), radius, 96)
+            x, y = self.scene.proj.forward(lat, lon)
+            xs += [x, [np.nan]]
+            ys += [y, [np.nan]]
+        item.setData(np.concatenate(xs), np.concatenate(ys))
+
+    def clear(self) -> None:
+        for item in (
+            self.rings,
+            self.hsep_rings,
+            self.contact,
+            self.los,
+            self.pair_line,
+            self.cpa_line,
+        ):
+            item.setData([], [])
+        self.cpa_marks.setData([], [])

@@ -1,0 +1,331 @@
+"""Track labels and data readouts, placed on screen so they never overlap.
+
+One item paints every label in screen space (it is a child of the ViewBox, so its
+coordinates are the view's pixels), instead of a TextItem per track: a frame needs no item
+creation, text layouts are cached as ``QStaticText`` per distinct string (altitudes and
+speeds repeat, so the caches fill quickly), and decluttering works on plain arrays.
+
+Decluttering: candidates are thinned on a coarse screen grid (one label per cell, the most
+important one), then placed greedily in priority order, trying four positions around the
+head against an occupancy grid that already holds every head symbol and the map furniture.
+A label that fits nowhere is hidden, except for forced ones (the selected pair/track).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from . import style
+
+CELL = 4  # occupancy grid resolution, px
+PAD = 3  # text padding inside a label box, px
+GAP = 10  # distance from the head centre to the label box, px
+HEAD_R = 9  # half size of the area a head symbol occupies, px
+MAX_LABELS = 250  # more than this is unreadable anyway, and costs time
+THIN_CELL = (70, 30)  # one candidate per screen cell of this size (px) before placement
+
+
+@dataclass
+class ExtraLabel:
+    """A label that is not a track's: the pair readout, a CPA note, a bullseye name."""
+
+    x: float  # anchor, data coordinates
+    y: float
+    lines: list[tuple[str, str]]  # (text, colour)
+    priority: float = 50.0
+    forced: bool = False
+    dx: float = GAP  # preferred offset of the box's nearest corner from the anchor
+    dy: float = -GAP
+    framed: str | None = None  # border colour, for readouts that must stand out
+
+
+@dataclass
+class TrackLabels:
+    """Candidate track labels for one frame; text is formatted only for those placed."""
+
+    x: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    track: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    priority: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    forced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: callable(track_index) -> list of lines, each a list of (text, colour) runs
+    format: object = None
+
+
+def _around(dx: float, dy: float, far: bool) -> list[tuple[float, float]]:
+    """Offsets to try for a label box corner: the four diagonal spots next to the anchor,
+    then (for labels that must be shown) the same further out, so a forced label moves
+    away from a crowd instead of covering it."""
+    near = [(dx, dy), (dx, -dy), (-dx, dy), (-dx, -dy)]
+    if not far:
+        return near
+    return near + [
+        (sx * d, sy * d)
+        for d in (40.0, 80.0, 130.0)
+        for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1))
+    ]
+
+
+class _TextCache:
+    """QStaticText and width per string; bounded so a long replay cannot grow it forever."""
+
+    def __init__(self, font: QtGui.QFont, limit: int = 20000) -> None:
+        self.font = font
+        self.metrics = QtGui.QFontMetricsF(font)
+        self.limit = limit
+        self._d: dict[str, tuple[QtGui.QStaticText, float]] = {}
+
+    def get(self, text: str) -> tuple[QtGui.QStaticText, float]:
+        hit = self._d.get(text)
+        if hit is None:
+            if len(self._d) > self.limit:
+                self._d.clear()
+            st = QtGui.QStaticText(text)
+            st.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            st.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
+            st.prepare(QtGui.QTransform(), self.font)
+            hit = (st, self.metrics.horizontalAdvance(text))
+            self._d[text] = hit
+        return hit
+
+
+class LabelLayer(pg.GraphicsObject):
+    """Screen-space labels over the map; a child of the ViewBox."""
+
+    def __init__(self, viewbox: pg.ViewBox) -> None:
+        super().__init__(viewbox)
+        self._vb = viewbox
+        self.setZValue(style.Z_LABELS)
+        self._text = _TextCache(style.ui_font(9.0))
+        self._bold = _TextCache(style.ui_font(9.0, bold=True))
+        self.line_h = self._text.metrics.height()
+        self.tracks = TrackLabels()
+        self.extras: list[ExtraLabel] = []
+        self.heads_x = np.zeros(0)
+        self.heads_y = np.zeros(0)
+        self.keep_out: list[QtCore.QRectF] = []  # screen areas labels avoid (furniture)
+        self.placed: list[tuple[str, QtCore.QRectF]] = []  # what the last paint showed
+        self._serial = 0
+        self._layout_key: tuple = ()
+        self._layout: list[tuple] = []
+        #: Offset each track's label used last time: tried first, so labels do not jump
+        #: from side to side while the replay runs.
+        self._last_try: dict[int, int] = {}
+        viewbox.sigResized.connect(self._resized)
+        self._resized()
+
+    def _resized(self, *_: object) -> None:
+        self.prepareGeometryChange()
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._vb.boundingRect()
+
+    def set_frame(
+        self,
+        tracks: TrackLabels,
+        extras: list[ExtraLabel],
+        heads_x: np.ndarray,
+        heads_y: np.ndarray,
+    ) -> None:
+        self.tracks = tracks
+        self.extras = extras
+        self.heads_x = heads_x
+        self.heads_y = heads_y
+        self._serial += 1
+        self.update()
+
+    # ------------------------------------------------------------------ layout
+    def _to_px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = self._vb.childGroup.transform()
+        px = m.m11() * x + m.m21() * y + m.m31()
+        py = m.m12() * x + m.m22() * y + m.m32()
+        return px, py
+
+    def _measure(self, lines: list[list[tuple[str, str]]]) -> tuple[float, float]:
+        w = 0.0
+        for runs in lines:
+            lw = 0.0
+            for i, (text, _c) in enumerate(runs):
+                cache = self._bold if i == 0 and len(lines) > 1 and runs is lines[0] else self._text
+                lw += cache.get(text)[1] + (6.0 if i else 0.0)
+            w = max(w, lw)
+        return w + 2 * PAD, len(lines) * self.line_h + 2 * PAD
+
+    def layout(self, width: float, height: float) -> list[tuple]:
+        """Place labels; returns ``(box, anchor_px, lines, colour_of_leader, frame)``."""
+        gw, gh = int(width // CELL) + 2, int(height // CELL) + 2
+        occ = np.zeros((gh, gw), dtype=bool)  # labels and furniture
+
+        def cells(x0: float, y0: float, x1: float, y1: float) -> tuple[slice, slice]:
+            return (
+                slice(max(int(y0 // CELL), 0), max(math.ceil(y1 / CELL), 0)),
+                slice(max(int(x0 // CELL), 0), max(math.ceil(x1 / CELL), 0)),
+            )
+
+        hx, hy = self._to_px(self.heads_x, self.heads_y)
+        inview = (hx > -20) & (hx < width + 20) & (hy > -20) & (hy < height + 20)
+        # Head squares, the same cells ``cells()`` gives for a head's box, counted in a
+        # summed-area table: "any head in this box?" is then four lookups, and a label's
+        # own head is discounted exactly.
+        c0x = np.clip(np.floor((hx[inview] - HEAD_R) / CELL).astype(np.int64), 0, gw - 1)
+        c0y = np.clip(np.floor((hy[inview] - HEAD_R) / CELL).astype(np.int64), 0, gh - 1)
+        c1x = np.clip(np.ceil((hx[inview] + HEAD_R) / CELL).astype(np.int64), 1, gw)
+        c1y = np.clip(np.ceil((hy[inview] + HEAD_R) / CELL).astype(np.int64), 1, gh)
+        diff = np.zeros((gh + 1, gw + 1), dtype=np.int32)  # 2-D difference array
+        np.add.at(diff, (c0y, c0x), 1)
+        np.add.at(diff, (c0y, c1x), -1)
+        np.add.at(diff, (c1y, c0x), -1)
+        np.add.at(diff, (c1y, c1x), 1)
+        heads = diff.cumsum(0).cumsum(1)[:gh, :gw] > 0
+        sat = np.zeros((gh + 1, gw + 1), dtype=np.int32)
+        sat[1:, 1:] = heads.cumsum(0).cumsum(1)
+        sat_l = sat.tolist()  # Python lists: scalar lookups without numpy overhead
+
+        def n_heads(r0: int, r1: int, c0: int, c1: int) -> int:
+            if r1 <= r0 or c1 <= c0:
+                return 0
+            return sat_l[r1][c1] - sat_l[r0][c1] - sat_l[r1][c0] + sat_l[r0][c0]
+
+        for r in self.keep_out:
+            occ[cells(r.left(), r.top(), r.right(), r.bottom())] = True
+
+        cands: list[tuple[float, bool, float, float, object]] = []
+        tl = self.tracks
+        if len(tl.x):
+            px, py = self._to_px(tl.x, tl.y)
+            ok = np.isfinite(px) & (px >= -5) & (px <= width + 5) & (py >= -5) & (py <= height + 5)
+            idx = np.flatnonzero(ok)
+            if len(idx):
+                cell = (py[idx] // THIN_CELL[1]).astype(np.int64) * 100000 + (
+                    px[idx] // THIN_CELL[0]
+                ).astype(np.int64)
+                order = np.lexsort((-tl.priority[idx], cell))
+                first = np.r_[True, cell[order][1:] != cell[order][:-1]]
+                keep = idx[order[first]]
+                keep = np.union1d(keep, idx[tl.forced[idx]])
+                keep = keep[np.argsort(-tl.priority[keep], kind="stable")][:MAX_LABELS]
+                for i in keep:
+                    cands.append(
+                        (
+                            float(tl.priority[i]),
+                            bool(tl.forced[i]),
+                            float(px[i]),
+                            float(py[i]),
+                            int(tl.track[i]),
+                        )
+                    )
+        for e in self.extras:
+            ex, ey = self._to_px(np.array([e.x]), np.array([e.y]))
+            if np.isfinite(ex[0]):
+                cands.append((e.priority, e.forced, float(ex[0]), float(ey[0]), e))
+        cands.sort(key=lambda c: (not c[1], -c[0]))
+
+        out = []
+        for _prio, forced, ax, ay, what in cands:
+            if isinstance(what, ExtraLabel):
+                lines = [[run] for run in what.lines]
+                tries = _around(what.dx, what.dy, far=forced)
+                leader = what.lines[0][1] if what.framed else None
+                frame = what.framed
+            else:
+                lines = tl.format(what)  # type: ignore[misc]
+                tries = _around(GAP, -GAP, far=forced)
+                prev = self._last_try.get(what)
+                if prev is not None and prev < len(tries):
+                    tries = [tries[prev], *tries[:prev], *tries[prev + 1 :]]
+                leader = lines[0][0][1]
+                frame = None
+            w, h = self._measure(lines)
+            placed = None
+            chosen = 0
+            own = cells(ax - HEAD_R, ay - HEAD_R, ax + HEAD_R, ay + HEAD_R)
+            for dx, dy in tries:
+                x0 = ax + dx if dx >= 0 else ax + dx - w
+                y0 = ay + dy if dy >= 0 else ay + dy - h
+                if x0 < 0 or y0 < 0 or x0 + w > width or y0 + h > height:
+                    continue
+                sl = cells(x0, y0, x0 + w, y0 + h)
+                r0, r1, c0, c1 = sl[0].start, min(sl[0].stop, gh), sl[1].start, min(sl[1].stop, gw)
+                n = n_heads(r0, r1, c0, c1)
+                if n:
+                    # Its own symbol does not count against a label.
+                    n -= n_heads(
+                        max(r0, own[0].start),
+                        min(r1, own[0].stop),
+                        max(c0, own[1].start),
+                        min(c1, own[1].stop),
+                    )
+                    if n:
+                        continue
+                if occ[sl].any():
+                    continue
+                placed = (x0, y0)
+                chosen = (
+                    _around(GAP, -GAP, far=True).index((dx, dy))
+                    if not isinstance(what, ExtraLabel)
+                    else 0
+                )
+                break
+            if placed is None:
+                if not forced:
+                    continue
+                dx, dy = tries[0]
+                x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
+                y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
+                placed = (x0, y0)
+            x0, y0 = placed
+            if not isinstance(what, ExtraLabel):
+                self._last_try[what] = chosen
+            occ[cells(x0, y0, x0 + w, y0 + h)] = True
+            out.append((QtCore.QRectF(x0, y0, w, h), (ax, ay), lines, leader, frame))
+        return out
+
+    # ------------------------------------------------------------------ paint
+    def paint(self, p: QtGui.QPainter, *args) -> None:
+        rect = self._vb.boundingRect()
+        m = self._vb.childGroup.transform()
+        key = (self._serial, rect.width(), rect.height(), m.m11(), m.m22(), m.m31(), m.m32())
+        if key != self._layout_key:  # a second paint of the same frame reuses the layout
+            self._layout = self.layout(rect.width(), rect.height())
+            self._layout_key = key
+        boxes = self._layout
+        self.placed = [("".join(t for t, _ in lines[0]), box) for box, _a, lines, _l, _f in boxes]
+        if not boxes:
+            return
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        for box, (ax, ay), _lines, leader, _frame in boxes:
+            if leader is None:
+                continue
+            # Leader from the head edge to the nearest box corner.
+            cx = box.left() if box.left() > ax else box.right()
+            cy = box.top() if box.top() > ay else box.bottom()
+            d = np.hypot(cx - ax, cy - ay)
+            if d > HEAD_R + 2:
+                f = (HEAD_R - 2) / d
+                p.setPen(style.pen(leader, 1.0, alpha=150))
+                p.drawLine(
+                    QtCore.QPointF(ax + f * (cx - ax), ay + f * (cy - ay)), QtCore.QPointF(cx, cy)
+                )
+        for box, _a, lines, _leader, frame in boxes:
+            p.fillRect(box, style.LABEL_BG)
+            if frame:
+                p.setPen(style.pen(frame, 1.0))
+                p.drawRect(box)
+            y = box.top() + PAD
+            for li, runs in enumerate(lines):
+                x = box.left() + PAD
+                for ri, (text, color) in enumerate(runs):
+                    cache = self._bold if ri == 0 and li == 0 and len(lines) > 1 else self._text
+                    st, w = cache.get(text)
+                    p.setFont(cache.font)
+                    p.setPen(QtGui.QColor(color))
+                    p.drawStaticText(QtCore.QPointF(x, y), st)
+                    x += w + 6.0
+                y += self.line_h

@@ -1,0 +1,84 @@
+"""The map's look in one place: a dark briefing theme, z-order, and cached pens/brushes.
+
+Dark navy sea, a slightly lighter land, muted lines: tracks and labels are what the
+audience should see first. Pens and brushes are cached because pyqtgraph keys its symbol
+atlas on object identity and because building them per frame is waste.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+SEA = "#0b1726"
+LAND = "#162335"
+COAST = "#4b6584"
+LAKE_SHORE = "#3b5472"
+BORDER = "#5b6f8a"
+GRID = "#22344d"
+GRID_TEXT = "#7d8fa8"
+AXIS_TEXT = "#94a3b8"
+TEXT = "#e5e7eb"
+TEXT_DIM = "#aab6c8"
+LABEL_BG = QtGui.QColor(8, 14, 26, 200)
+OUTLINE = "#0a1220"
+SELECT = "#ffffff"
+VISUAL = "#f59e0b"  # amber: pairs in visual contact, visual-range rings
+LOS = "#ff2d55"  # loss of separation
+CPA = "#fde047"
+
+# z-values inside the ViewBox's child group (data coordinates)
+Z_TILES = -30
+Z_LAND = -20
+Z_COAST = -15
+Z_GRID = -10
+Z_RINGS = 0
+Z_TRAILS = 5
+Z_CONTACT = 8
+Z_PAIR = 9
+Z_HEADS = 10
+Z_CPA = 11
+# z-values of screen-space items parented to the ViewBox itself
+Z_LABELS = 1000
+Z_FURNITURE = 1001
+
+
+@functools.cache
+def pen(color: str, width: float = 1.0, style: str = "solid", alpha: int = 255) -> QtGui.QPen:
+    """A cosmetic pen (width in pixels whatever the zoom)."""
+    c = QtGui.QColor(color)
+    c.setAlpha(alpha)
+    p = pg.mkPen(c, width=width)
+    p.setCosmetic(True)
+    if style == "dash":
+        p.setStyle(QtCore.Qt.PenStyle.CustomDashLine)
+        p.setDashPattern([6, 4])
+    elif style == "dot":
+        p.setStyle(QtCore.Qt.PenStyle.CustomDashLine)
+        p.setDashPattern([1.5, 3])
+    return p
+
+
+@functools.cache
+def brush(color: str, alpha: int = 255) -> QtGui.QBrush:
+    c = QtGui.QColor(color)
+    c.setAlpha(alpha)
+    return QtGui.QBrush(c)
+
+
+@functools.cache
+def label_color(color: str) -> QtGui.QColor:
+    """A track colour lifted towards white so small text stays legible on the dark map."""
+    c = QtGui.QColor(color)
+    h, s, l_, _a = c.getHslF()
+    return QtGui.QColor.fromHslF(h, min(s, 0.9), max(l_, 0.72), 1.0)
+
+
+def ui_font(point_size: float = 9.0, bold: bool = False) -> QtGui.QFont:
+    f = QtGui.QFont()
+    f.setStyleHint(QtGui.QFont.StyleHint.SansSerif)
+    f.setPointSizeF(point_size)
+    f.setBold(bold)
+    return f

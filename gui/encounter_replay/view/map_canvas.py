@@ -1,0 +1,542 @@
+"""The map: tracks replayed over an offline basemap in a true-distance projection.
+
+A pyqtgraph PlotWidget with its aspect locked, in azimuthal-equidistant metres centred on
+the encounter (axes labelled in NM or km), so distances and bearings read true and range
+rings are round. The canvas holds no replay logic: the window's controller calls
+:meth:`MapCanvas.set_time` and the ``set_*`` methods; everything per frame is numpy over
+all tracks (see :mod:`.layers.tracks`).
+
+Besides the contract in ``notes/view_api.md`` the canvas offers ``set_analysis``,
+``view_rect``/``set_view_rect`` (map metres, for session files), ``set_basemap_visible``,
+``frame`` (the last frame's arrays) and ``readout`` (figures of the selected pair).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..geo.projection import UNIT_M
+from ..model import TrackSet, positions_at
+from .layers import style
+from .layers.basemap_layer import BasemapLayer
+from .layers.encounter import EncounterLayer
+from .layers.furniture import Furniture, Graticule
+from .layers.labels import ExtraLabel, LabelLayer, TrackLabels
+from .layers.tiles_layer import TilesLayer
+from .layers.tracks import Frame, TracksLayer
+from .scene_data import SceneData, prepare_scene
+
+NM = 1852.0
+FT = 0.3048
+KT = NM / 3600.0
+#: Default trail length (s), the same as the replay state's.
+DEFAULT_TRAIL_S = 120.0
+#: Label priority by class (higher wins a crowded spot); weapons/decoys only when selected.
+LABEL_PRIORITY = {"aircraft": 10.0, "sea": 6.0, "ground": 5.0, "reference": 4.0, "other": 3.0}
+#: Objects that do not move between sparse updates: held at their last position.
+HOLD_CLASSES = ("ground", "sea")
+#: Coarsest trail decimation (s): keeps continuous data continuous with a 30 s gap rule.
+MAX_TRAIL_STRIDE_S = 8
+#: A click selects the nearest head within this many pixels.
+CLICK_RADIUS_PX = 14.0
+
+
+def alt_text(m: float, units: str) -> str:
+    """Altitude the way a label shows it: FL above 18,000 ft, else feet (or metres)."""
+    if not math.isfinite(m):
+        return "alt —"
+    if units == "km":
+        return f"{round(m / 10.0) * 10:,} m"
+    ft = m / FT
+    if ft >= 18000:
+        return f"FL{round(ft / 100):03d}"
+    return f"{round(ft / 100) * 100:,} ft"
+
+
+def speed_text(mps: float, units: str) -> str:
+    if not math.isfinite(mps):
+        return "— kt" if units == "nm" else "— km/h"
+    return f"{round(mps / KT)} kt" if units == "nm" else f"{round(mps * 3.6)} km/h"
+
+
+class MapCanvas(QtWidgets.QWidget):
+    """See the module docstring and ``notes/view_api.md``."""
+
+    trackClicked = QtCore.Signal(int)
+    #: The visible map area changed (pan, zoom, resize, follow).
+    viewChanged = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MapCanvas")
+        self.plot_widget = pg.PlotWidget(background=style.SEA)
+        self.plot_widget.setAntialiasing(False)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot_widget)
+        self.plot: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.vb: pg.ViewBox = self.plot.getViewBox()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.vb.setAspectLocked(True, ratio=1.0)
+        self.vb.disableAutoRange()
+        self.vb.setDefaultPadding(0.0)
+        for name in ("left", "bottom"):
+            ax = self.plot.getAxis(name)
+            ax.setPen(pg.mkPen(style.GRID))
+            ax.setTextPen(pg.mkPen(style.AXIS_TEXT))
+            ax.enableAutoSIPrefix(False)
+            ax.setStyle(tickFont=style.ui_font(8.0))
+        self.tiles = TilesLayer(self.plot)
+        self.basemap = BasemapLayer(self.plot)
+        self.graticule = Graticule(self.plot)
+        self.tracks = TracksLayer(self.plot)
+        self.encounter = EncounterLayer(self.plot)
+        self.labels = LabelLayer(self.vb)
+        self.furniture = Furniture(self.vb, self.graticule)
+
+        self.scene_data: SceneData | None = None
+        self.analysis = None
+        self.time = float("nan")
+        self.frame: Frame | None = None
+        self.selected_pair: tuple[int, int] | None = None
+        self.selected_track: int | None = None
+        self.follow_track: int | None = None
+        self.trail_s: float | None = DEFAULT_TRAIL_S
+        self.hidden_classes: set[str] = set()
+        self.hidden_tracks: set[int] = set()
+        self.colors: dict[int, str] = {}
+        self.units = "nm"
+        self.visual_range_m = 10 * NM
+        self._shown = np.zeros(0, dtype=bool)
+        self._colors_list: list[str] = []
+        self._refs = np.zeros(0, dtype=np.int64)
+        self._hold_ts: TrackSet | None = None
+        self._hold_idx = np.zeros(0, dtype=np.int64)
+        self._twin: MapCanvas | None = None
+        self._following = False
+        self.set_units("nm")
+        self.vb.sigRangeChanged.connect(self._view_changed)
+        self.vb.sigResized.connect(self._view_changed)
+        self.plot_widget.scene().sigMouseClicked.connect(self._mouse_clicked)
+
+    # ================================================================== scene
+    def set_scene(self, ts: TrackSet | None, analysis=None) -> None:
+        """Show a new scene: re-centre the projection on it and fit the view to its aircraft.
+
+        Called again with the same TrackSet (only the analysis changed) it keeps the view.
+        """
+        if ts is not None and self.scene_data is not None and ts is self.scene_data.ts:
+            self.set_analysis(analysis)
+            return
+        self.selected_pair = None
+        self.selected_track = None
+        self.follow_track = None
+        self.hidden_tracks = set()
+        self.colors = {}
+        if ts is None or len(ts) == 0:
+            self._install(None, analysis)
+            return
+        self._install(prepare_scene(ts), analysis)
+        self.fit_to_tracks()
+
+    def _install(self, scene: SceneData | None, analysis) -> None:
+        self.scene_data = scene
+        self.analysis = analysis
+        if analysis is not None:
+            self.visual_range_m = float(analysis.settings.visual_range_m)
+        self.basemap.set_scene(scene)
+        self.tracks.set_scene(scene)
+        self.encounter.set_scene(scene, analysis)
+        self.encounter.visual_range_m = self.visual_range_m
+        self.encounter.units = self.units
+        self.furniture.proj = scene.proj if scene is not None else None
+        self.tiles.set_projection(scene.proj if scene is not None else None)
+        if scene is None:
+            self.tracks.clear()
+            self.encounter.clear()
+            self.labels.set_frame(TrackLabels(), [], np.zeros(0), np.zeros(0))
+            self.frame = None
+            self.time = float("nan")
+            self._view_changed()
+            return
+        n = scene.n_tracks
+        self._refs = np.flatnonzero(scene.cls == "reference")
+        hold = np.isin(scene.cls, HOLD_CLASSES)
+        self._hold_idx = np.flatnonzero(hold)
+        self._hold_ts = scene.shadow.subset(hold) if hold.any() else None
+        self._update_shown()
+        self._update_colors()
+        self.time = scene.ts.start if n else float("nan")
+        self._view_changed()
+        self.set_time(self.time)
+
+    def set_analysis(self, analysis) -> None:
+        """New analysis results for the scene shown (contact lines, CPA marks, rings)."""
+        self.analysis = analysis
+        if analysis is not None:
+            self.visual_range_m = float(analysis.settings.visual_range_m)
+            self.encounter.visual_range_m = self.visual_range_m
+        self.encounter.set_analysis(analysis)
+        self._redraw()
+
+    # ================================================================== frame
+    def set_time(self, t: float) -> None:
+        """Draw the scene at time ``t`` (POSIX s): the fast path, called every frame."""
+        scene = self.scene_data
+        self.time = float(t)
+        if scene is None or not math.isfinite(self.time):
+            return
+        frame = self._frame_at(self.time)
+        self.frame = frame
+        colors = self._colors_list
+        view = self.vb.viewRect()
+        self.tracks.update_trails(
+            scene, frame, colors, self.trail_s, self._shown, view, self._trail_stride(view)
+        )
+        rings = [k for k in (self.selected_track, *(self.selected_pair or ())) if k is not None]
+        self.tracks.update_heads(scene, frame, colors, frame.visible, rings)
+        extras = self.encounter.update(frame, colors, scene.labels, self._shown)
+        self._update_labels(frame, extras)
+        if self.follow_track is not None:
+            self._follow(frame)
+
+    def _frame_at(self, t: float) -> Frame:
+        scene = self.scene_data
+        pos = positions_at(scene.shadow, t, scene.gap_s)
+        lat, lon, alt, speed, angle = pos.lat, pos.lon, pos.alt, pos.speed, pos.heading
+        present = pos.present
+        if self._hold_ts is not None:
+            # Ground units and ships report rarely; between reports they have not moved.
+            hp = positions_at(self._hold_ts, t, gap_s=np.inf)
+            h = self._hold_idx
+            for dst, src in ((lat, hp.lat), (lon, hp.lon), (alt, hp.alt), (angle, hp.heading)):
+                dst[h] = src
+            speed[h] = np.where(hp.present, np.nan_to_num(hp.speed), np.nan)
+            present = present.copy()
+            present[h] = hp.present
+        if len(self._refs):
+            # Reference points (bullseyes) are fixed marks, shown for the whole replay.
+            first = scene.ts.offsets[self._refs]
+            lat[self._refs] = scene.ts.lat[first]
+            lon[self._refs] = scene.ts.lon[first]
+            angle[self._refs] = 0.0
+            present = present.copy()
+            present[self._refs] = np.isfinite(lat[self._refs])
+        visible = present & self._shown
+        x = np.full(len(visible), np.nan)
+        y = np.full(len(visible), np.nan)
+        if visible.any():
+            x[visible], y[visible] = scene.proj.forward(lat[visible], lon[visible])
+        return Frame(t, visible, x, y, angle, alt, speed, lat, lon)
+
+    def _trail_stride(self, view: QtCore.QRectF) -> int:
+        """Decimation step (s) so trail samples are ~3 px apart at the current zoom."""
+        width_px = max(self.vb.width(), 1.0)
+        m_per_px = view.width() / width_px
+        stride = 1
+        while (
+            stride < MAX_TRAIL_STRIDE_S
+            and 2 * stride * self.scene_data.typical_speed <= 3.0 * m_per_px
+        ):
+            stride *= 2
+        return stride
+
+    def _update_labels(self, frame: Frame, extras: list[ExtraLabel]) -> None:
+        scene = self.scene_data
+        vis = frame.visible
+        prio = np.zeros(scene.n_tracks)
+        for cls, p in LABEL_PRIORITY.items():
+            prio[scene.cls == cls] = p
+        forced = np.zeros(scene.n_tracks, dtype=bool)
+        for k, p in ((self.follow_track, 80.0), (self.selected_track, 90.0)):
+            if k is not None and 0 <= k < len(prio):
+                prio[k], forced[k] = p, True
+        for k in self.selected_pair or ():
+            prio[k], forced[k] = 100.0, True
+        cand = np.flatnonzero(vis & (prio > 0))
+        units = self.units
+        colors = self._colors_list
+        names = scene.labels
+        cls = scene.cls
+
+        def fmt(k: int) -> list[list[tuple[str, str]]]:
+            head = [(names[k], style.label_color(colors[k]).name())]
+            if cls[k] == "reference":
+                return [head]
+            return [
+                head,
+                [
+                    (alt_text(frame.alt[k], units), style.TEXT_DIM),
+                    (speed_text(frame.speed[k], units), style.TEXT_DIM),
+                ],
+            ]
+
+        tl = TrackLabels(
+            x=frame.x[cand],
+            y=frame.y[cand],
+            track=cand,
+            priority=prio[cand],
+            forced=forced[cand],
+            format=fmt,
+        )
+        self.labels.keep_out = self.furniture.keep_out()
+        self.labels.set_frame(tl, extras, frame.x[vis], frame.y[vis])
+
+    def _redraw(self) -> None:
+        if self.scene_data is not None and math.isfinite(self.time):
+            self.set_time(self.time)
+
+    def _update_shown(self) -> None:
+        scene = self.scene_data
+        if scene is None:
+            return
+        shown = (
+            ~np.isin(scene.cls, list(self.hidden_classes))
+            if self.hidden_classes
+            else np.ones(scene.n_tracks, dtype=bool)
+        )
+        for k in self.hidden_tracks:
+            if 0 <= k < len(shown):
+                shown[k] = False
+        self._shown = shown
+
+    def _update_colors(self) -> None:
+        scene = self.scene_data
+        if scene is None:
+            return
+        self._colors_list = [self.colors.get(k, c) for k, c in enumerate(scene.base_colors)]
+
+    # ================================================================== state setters
+    def set_selected_pair(self, pair: tuple[int, int] | None) -> None:
+        if pair is not None:
+            pair = (int(pair[0]), int(pair[1]))
+        self.selected_pair = pair
+        self.encounter.set_pair(pair)
+        self._redraw()
+
+    def set_selected_track(self, k: int | None) -> None:
+        self.selected_track = None if k is None else int(k)
+        self.encounter.selected = self.selected_track
+        self._redraw()
+
+    def set_follow(self, k: int | None) -> None:
+        self.follow_track = None if k is None else int(k)
+        self._redraw()
+
+    def set_trail_seconds(self, s: float | None) -> None:
+        self.trail_s = None if s is None else max(float(s), 0.0)
+        self._redraw()
+
+    def set_class_visible(self, cls: str, visible: bool) -> None:
+        (self.hidden_classes.discard if visible else self.hidden_classes.add)(str(cls))
+        self._update_shown()
+        self._redraw()
+
+    def set_track_visible(self, k: int, visible: bool) -> None:
+        (self.hidden_tracks.discard if visible else self.hidden_tracks.add)(int(k))
+        self._update_shown()
+        self._redraw()
+
+    def set_track_color(self, k: int, color: str) -> None:
+        if color:
+            self.colors[int(k)] = QtGui.QColor(color).name()
+        else:
+            self.colors.pop(int(k), None)
+        self._update_colors()
+        self._redraw()
+
+    def set_units(self, units: str) -> None:
+        if units not in UNIT_M:
+            raise ValueError(f"unknown units {units!r}: use 'nm' or 'km'")
+        self.units = units
+        unit = "NM" if units == "nm" else "km"
+        for name, text in (("bottom", f"east, {unit}"), ("left", f"north, {unit}")):
+            ax = self.plot.getAxis(name)
+            ax.setScale(1.0 / UNIT_M[units])
+            ax.setLabel(text, color=style.AXIS_TEXT)
+        self.furniture.units = units
+        self.encounter.units = units
+        self.furniture.update()
+        self._redraw()
+
+    def set_visual_range_m(self, r: float) -> None:
+        self.visual_range_m = float(r)
+        self.encounter.visual_range_m = self.visual_range_m
+        self._redraw()
+
+    def set_basemap_visible(self, on: bool) -> None:
+        self.basemap.set_visible(on)
+
+    @property
+    def readout(self) -> dict[str, float]:
+        """Figures of the selected pair at the current time (empty when none is drawn)."""
+        return dict(self.encounter.readout)
+
+    # ================================================================== view
+    def fit_to_tracks(self) -> None:
+        """Frame all aircraft tracks (the whole recording)."""
+        scene = self.scene_data
+        if scene is None:
+            return
+        x0, x1, y0, y1 = scene.bounds
+        self._set_range_centred(
+            0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.5 * (x1 - x0), 0.5 * (y1 - y0), pad=0.08
+        )
+
+    def zoom_to_pair(self, a: int, b: int, t: float) -> None:
+        """Frame two aircraft at time ``t`` with room around them for labels."""
+        scene = self.scene_data
+        if scene is None:
+            return
+        pos = positions_at(scene.shadow, float(t), gap_s=np.inf)
+        lat = np.array([pos.lat[a], pos.lat[b]])
+        lon = np.array([pos.lon[a], pos.lon[b]])
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        if not ok.any():
+            return
+        x, y = scene.proj.forward(lat[ok], lon[ok])
+        half = max(0.5 * float(np.hypot(np.ptp(x), np.ptp(y))), 2.5 * NM)
+        self._set_range_centred(float(x.mean()), float(y.mean()), half, half, pad=0.35)
+
+    def _set_range_centred(self, cx: float, cy: float, hx: float, hy: float, pad: float) -> None:
+        hx = max(hx, 1.0 * NM)
+        hy = max(hy, 1.0 * NM)
+        hx, hy = hx * (1 + pad), hy * (1 + pad)
+        self.vb.setRange(xRange=(cx - hx, cx + hx), yRange=(cy - hy, cy + hy), padding=0.0)
+
+    def view_rect(self) -> tuple[float, float, float, float]:
+        """Visible map area as (x0, x1, y0, y1) in map metres (for session files)."""
+        r = self.vb.viewRect()
+        return (r.left(), r.right(), r.top(), r.bottom())
+
+    def set_view_rect(self, x0: float, x1: float, y0: float, y1: float) -> None:
+        if all(math.isfinite(v) for v in (x0, x1, y0, y1)) and x1 > x0 and y1 > y0:
+            self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def _follow(self, frame: Frame) -> None:
+        k = self.follow_track
+        if k is None or not (0 <= k < len(frame.visible)) or not frame.visible[k]:
+            return
+        r = self.vb.viewRect()
+        dx, dy = frame.x[k] - r.center().x(), frame.y[k] - r.center().y()
+        if abs(dx) > 1e-6 or abs(dy) > 1e-6:
+            self._following = True
+            try:
+                self.vb.translateBy(x=dx, y=dy)
+            finally:
+                self._following = False
+
+    def _view_changed(self, *_: object) -> None:
+        rect = self.vb.viewRect()
+        proj = self.scene_data.proj if self.scene_data is not None else None
+        extent = max(rect.width(), rect.height())
+        if self.scene_data is not None:
+            self.basemap.update_view(extent)
+        self.graticule.update(proj, rect)
+        self.tiles.view_changed(rect, self.vb.width(), sync=False)
+        self.furniture.update()
+        self.labels.update()
+        self.viewChanged.emit()
+
+    # ================================================================== input
+    def _mouse_clicked(self, ev) -> None:
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton or self.frame is None:
+            return
+        if not self.vb.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        k = self.track_at(self.vb.mapSceneToView(ev.scenePos()))
+        if k is not None:
+            ev.accept()
+            self.trackClicked.emit(k)
+
+    def track_at(self, pos: QtCore.QPointF) -> int | None:
+        """Track whose head is nearest a map point, within the click radius, else None."""
+        heads = self.tracks.heads
+        i = heads.nearest(pos.x(), pos.y())
+        if i < 0:
+            return None
+        px = self.vb.viewPixelSize()
+        d = math.hypot((heads._x[i] - pos.x()) / px[0], (heads._y[i] - pos.y()) / px[1])
+        return int(self.tracks.head_tracks[i]) if d <= CLICK_RADIUS_PX else None
+
+    # ================================================================== export
+    def render_image(self, width: int, height: int) -> QtGui.QImage:
+        """The map as it is now, drawn at ``width`` × ``height`` pixels.
+
+        Drawn by an offscreen twin canvas of exactly that size sharing this canvas's
+        prepared scene, so labels, symbols and furniture are laid out for the target size
+        (not a scaled screenshot) and the screen does not flicker. The twin covers the
+        same map area (more of it along one axis if the aspect ratio differs).
+        """
+        width, height = int(width), int(height)
+        if width <= 0 or height <= 0:
+            raise ValueError(f"bad image size {width}×{height}")
+        twin = self._twin
+        if twin is None:
+            twin = MapCanvas(self)
+            twin.setWindowFlags(QtCore.Qt.WindowType.Window)
+            twin.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+            self._twin = twin
+        twin.resize(width, height)
+        if not twin.isVisible():
+            twin.show()
+        twin.layout().activate()
+        QtCore.QCoreApplication.sendPostedEvents(twin, 0)
+        twin.plot_widget.resize(width, height)
+        twin._copy_state(self)
+        image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QtGui.QColor(style.SEA))
+        painter = QtGui.QPainter(image)
+        try:
+            twin.plot_widget.render(painter)
+        finally:
+            painter.end()
+        return image
+
+    def _copy_state(self, other: MapCanvas) -> None:
+        """Mirror another canvas (the one on screen): scene, settings, view, time."""
+        if other.scene_data is not self.scene_data or other.analysis is not self.analysis:
+            self._install(other.scene_data, other.analysis)
+        self.hidden_classes = set(other.hidden_classes)
+        self.hidden_tracks = set(other.hidden_tracks)
+        self.colors = dict(other.colors)
+        self.trail_s = other.trail_s
+        self.visual_range_m = other.visual_range_m
+        self.encounter.visual_range_m = other.visual_range_m
+        self.selected_track = other.selected_track
+        self.encounter.selected = other.selected_track
+        if other.selected_pair != self.selected_pair:
+            self.selected_pair = other.selected_pair
+            self.encounter.set_pair(other.selected_pair)
+        if other.units != self.units:
+            self.set_units(other.units)
+        self.basemap.set_visible(other.basemap.visible)
+        self.tiles.copy_source(other.tiles)
+        self._update_shown()
+        self._update_colors()
+        r = other.vb.viewRect()
+        self.vb.setRange(rect=r, padding=0.0)
+        self.vb.updateViewRange()
+        self.vb.updateMatrix()
+        self._view_changed()
+        self.tiles.view_changed(self.vb.viewRect(), self.vb.width(), sync=True)
+        if other.scene_data is not None and math.isfinite(other.time):
+            self.set_time(other.time)
+
+    def load_tiles(self, path: str) -> None:
+        """Use a raster tile file (MBTiles or PMTiles) under the basemap; '' removes it."""
+        self.tiles.load(path)
+        self.tiles.view_changed(self.vb.viewRect(), self.vb.width(), sync=True)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.tiles.stop()
+        if self._twin is not None:
+            self._twin.close()
+            self._twin.deleteLater()
+            self._twin = None
+        super().closeEvent(event)
