@@ -480,6 +480,14 @@ def test_unusable_files_raise_read_error(tmp_path, content, needle):
     assert needle in err.value.message
 
 
+def test_stray_nul_byte_is_a_bad_row_not_a_binary_file(parser, tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_bytes(b"time,id,lat,lon\n1,A,1,1\n2,A,\x002,2\n3,A,3,3\n")
+    out = read(p)
+    np.testing.assert_allclose(out.lat, [1, 3])
+    assert find_warning(out, "dropped").line == 3
+
+
 def test_all_lines_ragged_is_an_error_with_the_line(parser, tmp_path):
     p = write(tmp_path, "time,id,lat,lon\n1,A,1\n2,A,2\n")
     with pytest.raises(ReadError) as err:

@@ -126,8 +126,14 @@ def _inspect(path: Path) -> _Source:
         raise ReadError(path, "text is UTF-16 encoded; save the file as UTF-8 CSV", line=1)
     nul = head.find(b"\x00")
     if nul >= 0:
-        line = len(_LINE_END.split(head[:nul].decode("utf-8", errors="replace")))
-        raise ReadError(path, "binary data (NUL byte), not CSV text", line=line)
+        # Text has no NUL bytes; a stray one in a row is only a bad row, but one in the
+        # header line, or many, mean this is not text at all.
+        body = head.lstrip()
+        first_end = _LINE_END.search(body.decode("latin-1"))
+        header_end = len(head) - len(body) + (first_end.end() if first_end else len(body))
+        if nul < header_end or head.count(b"\x00") > 1 + len(head) // 100:
+            line = len(_LINE_END.split(head[:nul].decode("utf-8", errors="replace")))
+            raise ReadError(path, "binary data (NUL bytes), not CSV text", line=line)
     complete = len(head) < HEAD_BYTES
     lines = _LINE_END.split(head.decode("utf-8", errors="replace").removeprefix("\ufeff"))
     k = next((i for i, ln in enumerate(lines) if ln.strip()), len(lines))
