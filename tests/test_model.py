@@ -138,3 +138,11 @@ def test_time_formats():
     assert parse_time("2015-10-10T09:00:10", start) == start + 10
     with pytest.raises(ValueError, match="not a time"):
         parse_time("noon", start)
+
+
+def test_concat_fills_reader_specific_columns():
+    a = two_tracks()
+    b = two_tracks()
+    b.meta["icao24"] = ["abc123", "def456"]
+    merged = concat([a, b])
+    assert list(merged.meta["icao24"]) == ["", "", "abc123", "def456"]

@@ -239,6 +239,9 @@ def concat(sets: list[TrackSet]) -> TrackSet:
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     meta = pd.concat([s.meta for s in sets], ignore_index=True)
+    # Columns only some readers give (icao24…) are blank, not NaN, for the other files' tracks.
+    extra = [c for c in meta.columns if c not in META_COLUMNS]
+    meta[extra] = meta[extra].astype(object).fillna("")
     warnings = [w for s in sets for w in s.warnings]
     seen: dict[str, int] = {}
     new_ids = []
