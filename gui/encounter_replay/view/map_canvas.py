@@ -151,6 +151,7 @@ class MapCanvas(QtWidgets.QWidget):
             self.visual_range_m = float(analysis.settings.visual_range_m)
         self.basemap.set_scene(scene)
         self.tracks.set_scene(scene)
+        self.labels.reset()
         self.encounter.set_scene(scene, analysis)
         self.encounter.visual_range_m = self.visual_range_m
         self.encounter.units = self.units

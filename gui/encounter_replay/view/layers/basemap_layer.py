@@ -50,13 +50,15 @@ class BasemapLayer:
             plot.addItem(item, ignoreBounds=True)
         self.scene = None
         self.resolution: str | None = None
-        self._cache: dict[str, _Projected] = {}
         self.visible = True
 
     def set_scene(self, scene) -> None:
         self.scene = scene
-        self._cache.clear()
         self.resolution = None
+        if scene is None:
+            for item in (self.coast, self.borders):
+                item.setData([], [])
+            self.land.setPath(QtGui.QPainterPath())
 
     def set_visible(self, on: bool) -> None:
         self.visible = on
@@ -70,10 +72,12 @@ class BasemapLayer:
         res = basemap.pick_resolution(extent_m)
         if res == self.resolution:
             return
-        data = self._cache.get(res)
+        # Kept with the scene, so an export twin showing the same scene reuses it.
+        cache = self.scene.cache.setdefault("basemap", {})
+        data = cache.get(res)
         if data is None:
             data = self._load(res)
-            self._cache[res] = data
+            cache[res] = data
         self.resolution = res
         self.coast.setData(*data.coast)
         self.borders.setData(*data.borders)

@@ -119,6 +119,11 @@ class LabelLayer(pg.GraphicsObject):
         viewbox.sigResized.connect(self._resized)
         self._resized()
 
+    def reset(self) -> None:
+        """Forget per-track placement memory (a new scene reuses track indices)."""
+        self._last_try.clear()
+        self._layout_key = ()
+
     def _resized(self, *_: object) -> None:
         self.prepareGeometryChange()
         self.update()
