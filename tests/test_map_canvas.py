@@ -369,7 +369,7 @@ def test_analysis_overlay(canvas: MapCanvas) -> None:
     canvas.set_time(T0 + 1.0)
     assert len(canvas.encounter.los.xData) == 0 and len(canvas.encounter.contact.xData) == 0
     # Rings: visual range and separation minimum around both selected aircraft.
-    rx, ry = canvas.encounter.rings.getData()
+    rx, _ = canvas.encounter.rings.getData()
     assert np.isnan(rx).sum() == 2
     # CPA marks sit where the two aircraft were at the CPA time.
     t_cpa = row["cpa_time"]

@@ -159,7 +159,7 @@ def test_mbtiles_reader_flips_rows(tmp_path: Path) -> None:
 def test_bad_tile_files(tmp_path: Path) -> None:
     junk = tmp_path / "junk.mbtiles"
     junk.write_bytes(b"not a database at all")
-    with pytest.raises(gt.TileError, match="junk.mbtiles"):
+    with pytest.raises(gt.TileError, match=r"junk\.mbtiles"):
         gt.open_tiles(junk)
     with pytest.raises(gt.TileError):
         gt.open_tiles(tmp_path / "missing.pmtiles")
