@@ -357,17 +357,24 @@ def test_analysis_overlay(canvas: MapCanvas) -> None:
     ts = canvas.scene_data.ts
     result, row = _analysis_for(ts)
     canvas.set_analysis(result)
-    canvas.set_selected_pair((0, 1))
+    t_los = float(np.mean(row["loss_of_separation"][0]))
+    vc0, los0 = row["visual_contact"][0][0], row["loss_of_separation"][0][0]
+    t_vis = 0.5 * (vc0 + los0)
     # During the loss of separation the pair is joined by the red line…
-    canvas.set_time(float(np.mean(row["loss_of_separation"][0])))
+    canvas.set_time(t_los)
     assert len(canvas.encounter.los.xData) == 2
     # …in visual contact but separated, by the amber dashed one…
-    vc0, los0 = row["visual_contact"][0][0], row["loss_of_separation"][0][0]
-    canvas.set_time(0.5 * (vc0 + los0))
+    canvas.set_time(t_vis)
     assert len(canvas.encounter.contact.xData) == 2 and len(canvas.encounter.los.xData) == 0
     # …and long before, by neither.
     canvas.set_time(T0 + 1.0)
     assert len(canvas.encounter.los.xData) == 0 and len(canvas.encounter.contact.xData) == 0
+    # Selected, the pair's own line takes the colour of its state instead.
+    canvas.set_selected_pair((0, 1))
+    for t, color in ((t_los, "#ff2d55"), (t_vis, "#f59e0b"), (T0 + 1.0, "#ffffff")):
+        canvas.set_time(t)
+        assert canvas.encounter.pair_line.opts["pen"].color().name() == color
+        assert len(canvas.encounter.los.xData) == 0 and len(canvas.encounter.contact.xData) == 0
     # Rings: visual range and separation minimum around both selected aircraft.
     rx, _ = canvas.encounter.rings.getData()
     assert np.isnan(rx).sum() == 2

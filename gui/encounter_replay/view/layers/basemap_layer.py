@@ -1,10 +1,11 @@
 """Coastlines, land and borders under the tracks, offline, in the map's projection.
 
 Reading, clipping and projecting happens once per scene and resolution (crude, low,
-intermediate, picked by the visible extent) and is cached; zooming then only switches
-which cached set is shown. Land is one odd-even filled path (lakes become holes), cached
-by Qt as a device pixmap so replay frames do not re-rasterise it; coast, lake shores and
-borders are one NaN-separated curve each.
+intermediate, picked by the visible extent) and is cached with the scene; zooming then
+only switches which set is shown. Land is one odd-even filled path (lakes become holes);
+coast/lake shores and borders are one NaN-separated path each. All of it is drawn by one
+item that keeps a screen-sized image of itself between view changes (see
+:mod:`.cached`), so replay frames do not re-rasterise the map.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui
 
 from ...geo import basemap
 from . import style
+from .cached import ViewCachedItem
 
 #: Clip margin (degrees) around the scene per resolution: coarse data is cheap to keep
 #: wide, so zooming far out still shows a map; fine data is kept close.
@@ -26,28 +28,55 @@ MARGIN_DEG = {"c": 40.0, "l": 12.0, "i": 4.0}
 
 @dataclass
 class _Projected:
-    coast: tuple[np.ndarray, np.ndarray]
-    borders: tuple[np.ndarray, np.ndarray]
+    coast: QtGui.QPainterPath
+    borders: QtGui.QPainterPath
     land: QtGui.QPainterPath
+    rect: QtCore.QRectF
+
+
+def _path(x: np.ndarray, y: np.ndarray) -> QtGui.QPainterPath:
+    if len(x) == 0:
+        return QtGui.QPainterPath()
+    return fn.arrayToQPath(x, y, connect="finite")
+
+
+class BasemapItem(ViewCachedItem):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(style.Z_LAND)
+        self.data: _Projected | None = None
+        self.fill_land = True
+        self._land_brush = style.brush(style.LAND)
+        self._coast_pen = style.pen(style.COAST, 1.0)
+        self._border_pen = style.pen(style.BORDER, 1.0, "dash", alpha=200)
+
+    def set_data(self, data: _Projected | None) -> None:
+        self.data = data
+        self.content_changed()
+
+    def content_rect(self) -> QtCore.QRectF:
+        return self.data.rect if self.data is not None else QtCore.QRectF()
+
+    def paint_content(self, p: QtGui.QPainter) -> None:
+        d = self.data
+        if d is None:
+            return
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        if self.fill_land:
+            p.setPen(QtCore.Qt.PenStyle.NoPen)
+            p.setBrush(self._land_brush)
+            p.drawPath(d.land)
+        p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        p.setPen(self._border_pen)
+        p.drawPath(d.borders)
+        p.setPen(self._coast_pen)
+        p.drawPath(d.coast)
 
 
 class BasemapLayer:
     def __init__(self, plot: pg.PlotItem) -> None:
-        self.land = QtWidgets.QGraphicsPathItem()
-        self.land.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
-        self.land.setBrush(style.brush(style.LAND))
-        self.land.setZValue(style.Z_LAND)
-        self.land.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.coast = pg.PlotCurveItem(
-            pen=style.pen(style.COAST, 1.0), connect="finite", antialias=True
-        )
-        self.borders = pg.PlotCurveItem(
-            pen=style.pen(style.BORDER, 1.0, "dash", alpha=200), connect="finite", antialias=True
-        )
-        self.coast.setZValue(style.Z_COAST)
-        self.borders.setZValue(style.Z_COAST)
-        for item in (self.land, self.coast, self.borders):
-            plot.addItem(item, ignoreBounds=True)
+        self.item = BasemapItem()
+        plot.addItem(self.item, ignoreBounds=True)
         self.scene = None
         self.resolution: str | None = None
         self.visible = True
@@ -56,14 +85,17 @@ class BasemapLayer:
         self.scene = scene
         self.resolution = None
         if scene is None:
-            for item in (self.coast, self.borders):
-                item.setData([], [])
-            self.land.setPath(QtGui.QPainterPath())
+            self.item.set_data(None)
 
     def set_visible(self, on: bool) -> None:
         self.visible = on
-        for item in (self.land, self.coast, self.borders):
-            item.setVisible(on)
+        self.item.setVisible(on)
+
+    def set_fill_land(self, on: bool) -> None:
+        """Land fill off when raster tiles lie underneath (they show the land)."""
+        if on != self.item.fill_land:
+            self.item.fill_land = on
+            self.item.content_changed()
 
     def update_view(self, extent_m: float) -> None:
         """Show the resolution that suits a view ``extent_m`` wide (loads it on first use)."""
@@ -79,24 +111,23 @@ class BasemapLayer:
             data = self._load(res)
             cache[res] = data
         self.resolution = res
-        self.coast.setData(*data.coast)
-        self.borders.setData(*data.borders)
-        self.land.setPath(data.land)
+        self.item.set_data(data)
 
     def _load(self, res: str) -> _Projected:
         proj = self.scene.proj
         box = self.scene.box.expanded(MARGIN_DEG[res])
-        lat, lon = basemap.coastlines(box, res)
-        coast = proj.forward(lat, lon)
-        lat, lon = basemap.borders(box, res)
-        borders = proj.forward(lat, lon)
+        coast = proj.forward(*basemap.coastlines(box, res))
+        borders = proj.forward(*basemap.borders(box, res))
         polys = basemap.land_polygons(box, res)
         if polys:
             lats = np.concatenate([np.r_[p[0], np.nan] for p in polys])
             lons = np.concatenate([np.r_[p[1], np.nan] for p in polys])
-            x, y = proj.forward(lats, lons)
-            path = fn.arrayToQPath(x, y, connect="finite")
+            land = _path(*proj.forward(lats, lons))
         else:
-            path = QtGui.QPainterPath()
-        path.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
-        return _Projected(coast=coast, borders=borders, land=path)
+            land = QtGui.QPainterPath()
+        land.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
+        coast_path, border_path = _path(*coast), _path(*borders)
+        rect = (
+            land.boundingRect().united(coast_path.boundingRect()).united(border_path.boundingRect())
+        )
+        return _Projected(coast=coast_path, borders=border_path, land=land, rect=rect)

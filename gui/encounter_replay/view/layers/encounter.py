@@ -95,6 +95,11 @@ class EncounterLayer:
             pen=style.pen(style.VISUAL, 1.2, "dash", alpha=200), connect="pairs"
         )
         self.los = pg.PlotCurveItem(pen=style.pen(style.LOS, 2.2), connect="pairs")
+        self._pair_pens = {
+            "none": style.pen(style.SELECT, 1.6, alpha=230),
+            "visual": style.pen(style.VISUAL, 2.0),
+            "los": style.pen(style.LOS, 2.4),
+        }
         self.pair_line = pg.PlotCurveItem(
             pen=style.pen(style.SELECT, 1.6, alpha=230), connect="finite"
         )
@@ -216,6 +221,16 @@ class EncounterLayer:
         # Contacts now: analysis intervals containing t, both heads drawn.
         los_pairs = self._active(self._ls, frame.time, vis)
         vc_pairs = self._active(self._vc, frame.time, vis)
+        # The selected pair has its own line, coloured by the same rule.
+        pair_state = "none"
+        if self.pair is not None:
+            key = (min(self.pair), max(self.pair))
+            if any(tuple(p) == key for p in los_pairs.tolist()):
+                pair_state = "los"
+            elif any(tuple(p) == key for p in vc_pairs.tolist()):
+                pair_state = "visual"
+            los_pairs = los_pairs[~((los_pairs[:, 0] == key[0]) & (los_pairs[:, 1] == key[1]))]
+            vc_pairs = vc_pairs[~((vc_pairs[:, 0] == key[0]) & (vc_pairs[:, 1] == key[1]))]
         if len(los_pairs) and len(vc_pairs):
             los_keys = set(map(tuple, los_pairs.tolist()))
             vc_pairs = np.array(
@@ -242,6 +257,7 @@ class EncounterLayer:
         self.readout = {}
         if self.pair is not None and all(vis[k] for k in self.pair):
             a, b = self.pair
+            self.pair_line.setPen(self._pair_pens[pair_state])
             self.pair_line.setData(
                 np.array([frame.x[a], frame.x[b]]), np.array([frame.y[a], frame.y[b]])
             )
@@ -253,7 +269,11 @@ class EncounterLayer:
         if self._cpa is not None and self.pair is not None:
             c = self._cpa
             self.cpa_marks.setData(c["x"], c["y"])
-            self.cpa_line.setData(c["x"], c["y"])
+            # At the CPA moment the dotted CPA line would lie on the pair line.
+            if abs(frame.time - c["time"]) > 2.0:
+                self.cpa_line.setData(c["x"], c["y"])
+            else:
+                self.cpa_line.setData([], [])
             extras.append(
                 ExtraLabel(
                     float(c["x"].mean()),

@@ -38,8 +38,8 @@ Z_RINGS = 0
 Z_TRAILS = 5
 Z_CONTACT = 8
 Z_PAIR = 9
+Z_CPA = 9.5  # under the heads: at the CPA time the marks sit exactly on them
 Z_HEADS = 10
-Z_CPA = 11
 # z-values of screen-space items parented to the ViewBox itself
 Z_LABELS = 1000
 Z_FURNITURE = 1001

@@ -5,7 +5,8 @@ map by splitting it into pieces and drawing each piece with the affine transform
 its north-west, north-east and south-west corners where the projection sends them. Over a
 piece that is a few kilometres to a few tens of kilometres across, the residual bending is
 far below a pixel; low zooms (big tiles) are cut into more pieces. The warped result is
-cached by Qt as a device pixmap, so replay frames do not redraw the tiles.
+kept as a screen-sized image between view changes (see :mod:`.cached`), so replay frames
+do not redraw the tiles.
 
 Nothing is ever fetched: only the file the user chose is read.
 """
@@ -16,7 +17,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui
 
 from ...geo.projection import LocalProjection, wrap_lon
 from ...geo.tiles import (
@@ -28,6 +29,7 @@ from ...geo.tiles import (
     zoom_for_resolution,
 )
 from . import style
+from .cached import ViewCachedItem
 
 #: Decoded tiles kept in memory.
 CACHE_TILES = 256
@@ -40,18 +42,16 @@ def pieces_for_zoom(z: int) -> int:
     return 1 if z >= 10 else 2 if z >= 8 else 4 if z >= 5 else 8
 
 
-class TileItem(pg.GraphicsObject):
+class TileItem(ViewCachedItem):
     """Draws the warped tiles in data coordinates."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setZValue(style.Z_TILES)
-        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._tiles: list[tuple[QtGui.QPixmap, np.ndarray, np.ndarray, int]] = []
         self._bounds = QtCore.QRectF()
 
     def set_tiles(self, tiles: list[tuple[QtGui.QPixmap, np.ndarray, np.ndarray, int]]) -> None:
-        self.prepareGeometryChange()
         self._tiles = tiles
         if tiles:
             xs = np.concatenate([t[1].ravel() for t in tiles])
@@ -59,12 +59,12 @@ class TileItem(pg.GraphicsObject):
             self._bounds = QtCore.QRectF(xs.min(), ys.min(), np.ptp(xs), np.ptp(ys))
         else:
             self._bounds = QtCore.QRectF()
-        self.update()
+        self.content_changed()
 
-    def boundingRect(self) -> QtCore.QRectF:
+    def content_rect(self) -> QtCore.QRectF:
         return self._bounds
 
-    def paint(self, p: QtGui.QPainter, *args) -> None:
+    def paint_content(self, p: QtGui.QPainter) -> None:
         p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform)
         base = p.transform()
         for pix, gx, gy, k in self._tiles:
