@@ -246,12 +246,13 @@ def test_climbing_through_the_level():
 def test_cpa_at_start_while_opening():
     t = irregular(0, 60, 1.0, 8)
     a = enu_track("A", t, 0.0, lambda t: 200 * t, 3000.0)
-    b = enu_track("B", t, 1000.0, lambda t: -200 * t, 3000.0)
+    b = enu_track("B", t, 1000.0, lambda t: 500 + 300 * t, 3000.0)
     _, res = run([a, b])
     row = only_pair(res)
     assert row.cpa_time == pytest.approx(T0)
-    assert row.cpa_slant_m == pytest.approx(1000.0, abs=1e-3)
-    assert row.range_rate_mps > 0  # opening from the first moment
+    assert row.cpa_slant_m == pytest.approx(np.hypot(1000, 500), abs=1e-3)
+    # Opening from the first moment: d(range)/dt = 100 m/s · 500 / 1118 m.
+    assert row.range_rate_mps == pytest.approx(100 * 500 / np.hypot(1000, 500), rel=1e-6)
 
 
 def test_no_interpolation_across_a_gap():
@@ -425,13 +426,24 @@ def test_progress_and_cancel():
 def test_empty_and_single_sample_sets():
     res = analyze(TrackSet.empty())
     assert len(res.pairs) == 0 and res.to_json_dict(TrackSet.empty())["pairs"] == []
+    # One report each, at the same instant: both were there then, so the pair counts, but
+    # nothing is known about how they moved.
     one = TrackSet.from_tracks(
         [
-            dict(t=[T0], lat=[47.0], lon=[8.0], alt=[0.0], id="a", cls="aircraft"),
-            dict(t=[T0], lat=[47.0], lon=[8.0], alt=[0.0], id="b", cls="aircraft"),
+            dict(t=[T0], lat=[47.0], lon=[8.0], alt=[1000.0], id="a", cls="aircraft"),
+            dict(t=[T0], lat=[47.0], lon=[8.01], alt=[1000.0], id="b", cls="aircraft"),
+            dict(t=[T0 + 5], lat=[47.0], lon=[8.0], alt=[1000.0], id="c", cls="aircraft"),
         ]
     )
-    assert len(analyze(one).pairs) == 0
+    res = analyze(one)
+    assert len(res.pairs) == 1
+    row = res.pairs.iloc[0]
+    assert (row.a_id, row.b_id) == ("a", "b")
+    assert row.cpa_time == T0
+    d = dense_pair(one, 0, 1, np.array([T0]))
+    assert row.cpa_slant_m == pytest.approx(d.slant[0], abs=1e-6)
+    assert np.isnan(row.closure_mps) and row.visual_contact == []
+    assert res.to_json_dict(one)["pairs"][0]["closure_mps"] is None
 
 
 def test_reference_track_at_matches_numpy_interp():

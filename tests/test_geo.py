@@ -97,3 +97,15 @@ def test_horizon_distance_textbook_values():
     tangent = np.sqrt(2 * rho * h + h * h)
     assert horizon_arc_m(h) < tangent
     assert horizon_arc_m(h) == pytest.approx(tangent, rel=1e-3)
+
+
+def test_ground_and_normal_rebuild_ecef():
+    lat, lon, alt = _random_points(5000, seed=5)
+    from encounter_replay.geo import ecef_ground_and_normal
+
+    g, n = ecef_ground_and_normal(lat, lon)
+    assert g.shape == (3, 5000) and n.shape == (3, 5000)
+    np.testing.assert_allclose(np.linalg.norm(n, axis=0), 1.0, atol=1e-12)
+    x, y, z = TO_ECEF.transform(lon, lat, alt)
+    np.testing.assert_allclose((g + alt * n).T, np.column_stack([x, y, z]), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(g.T, ecef(lat, lon, 0.0), rtol=0, atol=1e-6)

@@ -246,7 +246,12 @@ def analyze(
     warnings: list[DataWarning] = list(prep.warnings)
     report(0.05)
     windows, margin = candidate_windows(
-        prep, gap_s=settings.gap_s, within_m=settings.within_m, hsep_m=settings.hsep_m
+        prep,
+        gap_s=settings.gap_s,
+        within_m=settings.within_m,
+        hsep_m=settings.hsep_m,
+        vsep_m=settings.vsep_m,
+        earth_k=settings.earth_k,
     )
     if not prune:
         windows = all_overlapping_windows(prep)
@@ -254,6 +259,7 @@ def analyze(
         "tracks": len(prep),
         "samples": len(prep.t),
         "box_pairs": windows.n_box_pairs,
+        "fine_buckets": windows.n_fine,
         "kept_buckets": windows.n_kept,
         "windows": len(windows),
         "intervals": 0,
@@ -333,6 +339,22 @@ def analyze(
     remap = np.full(n_pairs, -1, dtype=np.int64)
     remap[idx] = np.arange(len(idx))
 
+    # Whole buckets the pruning found certainly in contact / in loss of separation.
+    n_tr = max(len(prep), 1)
+    pair_keys = pair_a * n_tr + pair_b
+
+    def direct(spans: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        if not spans or len(spans[0]) == 0:
+            return (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+        da, db, s0, s1 = spans
+        k = da * n_tr + db
+        at = np.minimum(np.searchsorted(pair_keys, k), len(pair_keys) - 1)
+        ok = pair_keys[at] == k
+        return (at[ok], s0[ok], s1[ok])
+
+    vis_parts.append(direct(windows.direct_vis))
+    los_parts.append(direct(windows.direct_los))
+
     def gather(parts: list[tuple[np.ndarray, ...]]) -> list[list[tuple[float, float]]]:
         pair = np.concatenate([p[0] for p in parts]).astype(np.int64)
         start = np.concatenate([p[1] for p in parts])
@@ -341,7 +363,7 @@ def analyze(
         keep = row >= 0
         row, start, end = row[keep], start[keep], end[keep]
         o = np.lexsort((start, row))
-        return _spans_by_pair((row[o], start[o], end[o]), len(idx))
+        return _spans_by_pair(merge_touching(row[o], start[o], end[o]), len(idx))
 
     visual = gather(vis_parts)
     los = gather(los_parts)

@@ -35,6 +35,10 @@ def chord_of_arc(arc_m: float) -> float:
     return float(2.0 * r * np.sin(min(arc_m, np.pi * r) / (2.0 * r)))
 
 
+def _dot3(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
+
+
 def _arc(chord: np.ndarray) -> np.ndarray:
     r = EARTH_MEAN_RADIUS_M
     return 2.0 * r * np.arcsin(np.minimum(chord / (2.0 * r), 1.0))
@@ -52,7 +56,7 @@ def _los_margin(
 ) -> np.ndarray:
     """``g(s)``: ground arc minus the two horizon distances (≤ 0: line of sight)."""
     d = g0 + s * e
-    arc = _arc(np.sqrt(np.einsum("ij,ij->j", d, d)))
+    arc = _arc(np.sqrt(_dot3(d, d)))
     return arc - horizon_arc_m(ha0 + s * dha, k) - horizon_arc_m(hb0 + s * dhb, k)
 
 
@@ -87,7 +91,7 @@ def line_of_sight(
     # Convexity: if the larger end arc fits under the smaller end horizon sum, all fits.
     def parts(s: np.ndarray, ix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         d = g0[:, ix] + s * e[:, ix]
-        arc = _arc(np.sqrt(np.einsum("ij,ij->j", d, d)))
+        arc = _arc(np.sqrt(_dot3(d, d)))
         hs = horizon_arc_m(ha0[ix] + s * dha[ix], k) + horizon_arc_m(hb0[ix] + s * dhb[ix], k)
         return arc, hs
 
@@ -168,6 +172,21 @@ def visual_pieces(
     g0, g1 = g0[:, cand], g1[:, cand]
     ha = (ha[0][cand], ha[1][cand])
     hb = (hb[0][cand], hb[1][cand])
+    # Most pairs fly high enough that the horizon never matters: the horizon sum at the
+    # lower end of each altitude bounds it from below, the ground arc at the farther end
+    # of [lo, hi] bounds the arc from above (convex).
+    e = g1 - g0
+    d_lo, d_hi = g0 + lo * e, g0 + hi * e
+    far = _arc(np.sqrt(np.maximum(_dot3(d_lo, d_lo), _dot3(d_hi, d_hi))))
+    low = horizon_arc_m(np.minimum(*ha), k) + horizon_arc_m(np.minimum(*hb), k)
+    safe = far <= low
+    if safe.all():
+        return cand, lo, hi
+    s_idx, s_lo, s_hi = cand[safe], lo[safe], hi[safe]
+    rest = ~safe
+    cand, lo, hi, g0, g1 = cand[rest], lo[rest], hi[rest], g0[:, rest], g1[:, rest]
+    ha = (ha[0][rest], ha[1][rest])
+    hb = (hb[0][rest], hb[1][rest])
 
     def zero_crossing(h0: np.ndarray, h1: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -189,7 +208,11 @@ def visual_pieces(
     slo = np.column_stack(out_lo).ravel()
     shi = np.column_stack(out_hi).ravel()
     keep = shi > slo
-    return idx[keep], slo[keep], shi[keep]
+    idx = np.concatenate([s_idx, idx[keep]])
+    slo = np.concatenate([s_lo, slo[keep]])
+    shi = np.concatenate([s_hi, shi[keep]])
+    order = np.lexsort((slo, idx))
+    return idx[order], slo[order], shi[order]
 
 
 def separation_loss(

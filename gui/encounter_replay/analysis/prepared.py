@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..geo import ecef
+from ..geo import ecef_ground_and_normal
 from ..model import DataWarning, ObjectClass, TrackSet
 
 SOURCE = "analysis"
@@ -203,6 +203,10 @@ def prepare(
     span_key = float(2.0 ** np.ceil(np.log2(span + 2.0)))
     key = track_of * span_key + (t - t_ref)
     meta = ts.meta.iloc[chosen] if len(chosen) else ts.meta.iloc[:0]
+    g, normal = ecef_ground_and_normal(lat, lon)
+    p = normal
+    p *= alt  # P = G + h·n exactly (NaN where the altitude is unknown)
+    p += g
     return PreparedTracks(
         track=chosen.astype(np.int64),
         offsets=offsets,
@@ -210,8 +214,8 @@ def prepare(
         lat=lat,
         lon=lon,
         alt=alt,
-        p=np.ascontiguousarray(ecef(lat, lon, alt).T),
-        g=np.ascontiguousarray(ecef(lat, lon, 0.0).T),
+        p=p,
+        g=g,
         seg_ok=seg_ok,
         key=key,
         t_ref=t_ref,

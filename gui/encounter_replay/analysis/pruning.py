@@ -1,15 +1,24 @@
 """Which pairs, when, can possibly matter: candidate windows without looking at N² pairs.
 
-Time is cut into buckets (at least ``gap_s`` long, so a segment of a track touches at most
-two buckets, each holding one of its ends). For every (track, bucket) we keep the bounding
-box of the track's *ground points* (ECEF, altitude 0) over its whole path in the bucket:
-the samples in it plus the neighbours across the bucket edges, when the segment to them is
-not a gap. Linear motion between samples stays inside that box (a box is convex).
+Two levels of time buckets. *Fine* buckets (``coarse / 6``, 10 s by default) carry, per
+(track, bucket), the bounding box of the track's *ground points* (ECEF, altitude 0) over
+its whole path in the bucket (samples in it, plus the neighbours across the edges when the
+segment to them is not a gap, or the segment passing right through), the track's top speed
+there, whether it is present throughout, and its exact position at the bucket's start.
+*Coarse* buckets (``max(60 s, gap_s)``) are unions of six fine boxes.
 
-A pair can only matter in a bucket where its two boxes come within the pruning radius.
-Boxes of one bucket are matched with a KD-tree on box centres (one tree for all buckets:
-the bucket number is a fourth coordinate, spaced further apart than the search radius),
-then the exact box-to-box distance decides. Cost follows the number of close pairs.
+1. Coarse boxes of one bucket are matched with a KD-tree on box centres (one tree for all
+   buckets: the bucket number is a fourth coordinate, spaced further apart than the search
+   radius), then the exact box-to-box distance decides: only pairs within the pruning
+   radius survive. Cost follows the number of close pairs, not N².
+2. Each surviving coarse pair is split into its fine buckets. There a lower bound of the
+   separation is the box distance, or — when both are present throughout — the Lipschitz
+   bound ``(d_start + d_end − (v_A + v_B)·Δt)/2`` from the exact separations at the two
+   edges and the top speeds. An upper bound of the pair's minimum is the least exact
+   separation at any edge. A fine bucket goes to the exact stage only if its lower bound
+   is within the pair's visual range, the separation minimum, or that upper bound (capped
+   at ``within``): the ring between 10 NM and 25 NM, and the long approaches of far
+   pairs, never reach the exact stage.
 
 Why ground boxes bound the slant range (the margin): for two points at heights ``h₁, h₂``
 over their ground points ``G₁, G₂``, ``|P₁−P₂|² ≥ |c|²(1 + h̄/ρ)² − (n̄·c)²`` with ``c =
@@ -18,12 +27,8 @@ G₁−G₂``, ``ρ`` the smallest radius of curvature of the ellipsoid and ``|n
 ``ε = (r/ρ)²/8 + max(0, −h_min)/ρ``: on a sphere with non-negative heights the slant range
 is never shorter than the ground chord at all. Between samples, linear interpolation of
 ``G + h·n`` differs from ``G(s) + h(s)·n(s)`` by at most ``¼·|ΔG|·|Δh|/ρ`` per segment,
-which becomes an additive margin ``δ``. Both are computed from the data.
-
-Buckets that cannot hold anything reported are dropped next: a pair's minimum is below
-the distance at any instant both are present, so the pair's buckets farther (lower bound)
-than that upper bound, its visual range and the separation minimum are skipped — most
-of the ring between 10 NM and 25 NM never reaches the exact stage.
+which becomes an additive margin ``δ``. Both are computed from the data; tests check on
+random and real tracks that pruning never loses a pair or changes a figure.
 """
 
 from __future__ import annotations
@@ -33,11 +38,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ..geo import horizon_arc_m
+from .cpa import segment_minimum
 from .prepared import PreparedTracks
 
 #: Smallest principal radius of curvature of WGS84 (meridional, at the equator), metres.
 RHO_MIN = 6_335_439.0
 MIN_BUCKET_S = 60.0
+#: Fine buckets per coarse bucket.
+N_SUB = 6
 
 
 @dataclass
@@ -50,7 +59,12 @@ class Windows:
     w0: np.ndarray
     w1: np.ndarray
     n_box_pairs: int = 0
+    n_fine: int = 0
     n_kept: int = 0
+    #: Whole fine buckets certainly in visual contact / loss of separation, not examined
+    #: exactly: ``(ja, jb, start, end)``.
+    direct_vis: tuple[np.ndarray, ...] = ()
+    direct_los: tuple[np.ndarray, ...] = ()
 
     def __len__(self) -> int:
         return len(self.ja)
@@ -73,98 +87,191 @@ class Margin:
             return np.full(np.shape(slant), np.inf)
         return (np.asarray(slant) + self.delta) / (1.0 - self.eps)
 
+    def slant_lower(self, chord_lower: np.ndarray) -> np.ndarray:
+        """A lower bound of the slant range from one of the ground chord."""
+        return chord_lower * (1.0 - self.eps) - self.delta
+
 
 def slant_margin(prep: PreparedTracks, radius: float) -> Margin:
     alt = prep.alt[np.isfinite(prep.alt)]
     h_min = float(alt.min()) if len(alt) else 0.0
     eps = (radius / RHO_MIN) ** 2 / 8.0 + max(0.0, -h_min) / RHO_MIN + 1e-6
-    ok = np.flatnonzero(prep.seg_ok)
-    if len(ok):
-        dg = np.sqrt(np.sum((prep.g[:, ok + 1] - prep.g[:, ok]) ** 2, axis=0))
-        dh = np.abs(prep.alt[ok + 1] - prep.alt[ok])
-        lerp = float(np.nanmax(np.where(np.isfinite(dh), dg * dh, 0.0))) * 0.3 / RHO_MIN
-    else:
-        lerp = 0.0
+    lerp = 0.0
+    if len(prep.t) > 1:
+        ok = prep.seg_ok[:-1]
+        dg = np.sqrt(np.sum((prep.g[:, 1:] - prep.g[:, :-1]) ** 2, axis=0))
+        dh = np.abs(prep.alt[1:] - prep.alt[:-1])
+        prod = np.where(ok & np.isfinite(dh), dg * dh, 0.0)
+        lerp = float(prod.max()) * 0.3 / RHO_MIN if len(prod) else 0.0
     return Margin(eps=eps, delta=lerp + 0.5)
 
 
+def _norm3(v: np.ndarray) -> np.ndarray:
+    return np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+
+
 @dataclass
-class Boxes:
-    track: np.ndarray  # prepared track index of each box
-    bucket: np.ndarray
-    lo: np.ndarray  # (n, 3) ground ECEF
+class FineBoxes:
+    """One entry per (track, fine bucket) the track is present in, sorted by track then
+    bucket (see module docstring). Vectors are ``(3, n)``.
+
+    ``edge_p``/``edge_g``: exact position / ground point at the bucket's start (NaN where
+    absent). ``nxt``: index of the same track's next bucket entry (``q + 1``) or −1.
+    ``devp``/``devg``: largest distance of the track's path in the bucket from the straight
+    line between its two edge positions (NaN when not present throughout). ``hmin``/
+    ``hmax``: altitude range over the bucket (conservative).
+    """
+
+    track: np.ndarray
+    q: np.ndarray
+    lo: np.ndarray
     hi: np.ndarray
-    edge_p: np.ndarray  # (n, 3) position at the bucket's start edge (NaN if absent/unknown)
-    edge_g: np.ndarray  # (n, 3) ground point at the start edge (NaN if absent)
+    full: np.ndarray
+    edge_p: np.ndarray
+    edge_g: np.ndarray
+    nxt: np.ndarray
+    devp: np.ndarray
+    devg: np.ndarray
+    hmin: np.ndarray
+    hmax: np.ndarray
+    key: np.ndarray
+    n_keys: int
+
+    def __len__(self) -> int:
+        return len(self.track)
 
 
-def bucket_boxes(prep: PreparedTracks, width: float) -> Boxes:
-    """One box per (track, bucket) the track is present in (see module docstring)."""
+def _extend(
+    lo: np.ndarray, hi: np.ndarray, flag: np.ndarray, val: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    return np.where(flag, np.minimum(lo, val), lo), np.where(flag, np.maximum(hi, val), hi)
+
+
+def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
+    """Boxes, presence, edge positions, deviations from the straight line and altitude
+    ranges per (track, fine bucket)."""
     n = len(prep.t)
-    if n == 0:
-        z3 = np.zeros((0, 3))
-        zi = np.zeros(0, dtype=np.int64)
-        return Boxes(zi, zi, z3, z3, z3, z3)
+    t, g, p, alt, seg_ok = prep.t, prep.g, prep.p, prep.alt, prep.seg_ok
     track_of = np.repeat(np.arange(len(prep)), np.diff(prep.offsets))
-    bucket = np.floor((prep.t - prep.t_ref) / width).astype(np.int64)
+    q = np.floor((t - prep.t_ref) / width).astype(np.int64)
+
+    # Buckets holding samples: runs of (track, bucket) in sample order.
     change = np.ones(n, dtype=bool)
-    change[1:] = (track_of[1:] != track_of[:-1]) | (bucket[1:] != bucket[:-1])
+    change[1:] = (track_of[1:] != track_of[:-1]) | (q[1:] != q[:-1])
     starts = np.flatnonzero(change)
     ends = np.append(starts[1:], n)
-    g = prep.g
-    lo = np.minimum.reduceat(g, starts, axis=1).T
-    hi = np.maximum.reduceat(g, starts, axis=1).T
-    # Extend to the neighbours across the bucket edges when the path continues there.
+    counts = ends - starts
     has_prev = np.zeros(len(starts), dtype=bool)
-    has_prev[starts > 0] = prep.seg_ok[starts[starts > 0] - 1]
-    has_next = prep.seg_ok[ends - 1]
-    prev_g = g[:, np.maximum(starts - 1, 0)].T
-    next_g = g[:, np.minimum(ends, n - 1)].T
-    lo = np.where(has_prev[:, None], np.minimum(lo, prev_g), lo)
-    hi = np.where(has_prev[:, None], np.maximum(hi, prev_g), hi)
-    lo = np.where(has_next[:, None], np.minimum(lo, next_g), lo)
-    hi = np.where(has_next[:, None], np.maximum(hi, next_g), hi)
-    # Positions at the bucket's start edge, for the upper bounds.
-    edge_t = prep.t_ref + bucket[starts] * width
-    exact = prep.t[starts] == edge_t
-    prev_i = np.maximum(starts - 1, 0)
-    span = prep.t[starts] - prep.t[prev_i]
+    has_prev[starts > 0] = seg_ok[starts[starts > 0] - 1]
+    has_next = seg_ok[ends - 1]
+    prev_i, next_i = np.maximum(starts - 1, 0), np.minimum(ends, n - 1)
+    lo = np.minimum.reduceat(g, starts, axis=1)
+    hi = np.maximum.reduceat(g, starts, axis=1)
+    lo, hi = _extend(lo, hi, has_prev, g[:, prev_i])
+    lo, hi = _extend(lo, hi, has_next, g[:, next_i])
+    hmin = np.minimum.reduceat(alt, starts)  # NaN (unknown) propagates
+    hmax = np.maximum.reduceat(alt, starts)
+    hmin, hmax = _extend(hmin, hmax, has_prev, alt[prev_i])
+    hmin, hmax = _extend(hmin, hmax, has_next, alt[next_i])
+    b_q = q[starts]
+    edge_t = prep.t_ref + b_q * width
+    exact = t[starts] == edge_t
+    inner_ok = np.minimum.reduceat(seg_ok.astype(np.int8), starts).astype(bool)
+    full = inner_ok & (has_prev | exact)
+    b_track = track_of[starts]
+    # The start edge lies on the segment from the previous sample (or on the first one).
+    e_i = np.where(exact, starts, prev_i)
+    e_n = starts
     with np.errstate(invalid="ignore", divide="ignore"):
-        f = np.where(has_prev & (span > 0), (edge_t - prep.t[prev_i]) / span, 0.0)
-    f = np.where(exact, 1.0, f)[:, None]
-    present = (exact | has_prev)[:, None]
-    p0, p1 = prep.p[:, prev_i].T, prep.p[:, starts].T
-    g0, g1 = g[:, prev_i].T, g[:, starts].T
-    edge_p = np.where(present, p0 + f * (p1 - p0), np.nan)
-    edge_g = np.where(present, g0 + f * (g1 - g0), np.nan)
-    exact_rows = np.flatnonzero(exact)
-    edge_p[exact_rows] = p1[exact_rows]
-    edge_g[exact_rows] = g1[exact_rows]
-    # Every group is kept, even a lone sample between gaps: the track is there then.
-    return Boxes(
-        track=track_of[starts],
-        bucket=bucket[starts],
-        lo=lo,
-        hi=hi,
-        edge_p=edge_p,
-        edge_g=edge_g,
+        e_f = np.where(exact | ~has_prev, 0.0, (edge_t - t[prev_i]) / (t[starts] - t[prev_i]))
+    e_ok = exact | has_prev
+    n_groups = len(starts)
+
+    # Buckets a segment passes right through without a sample in them.
+    if n > 1:
+        span = np.where(seg_ok[:-1], q[1:] - q[:-1] - 1, 0)
+        seg = np.flatnonzero(span > 0)
+    else:
+        seg = np.zeros(0, dtype=np.int64)
+    if len(seg):
+        cnt = span[seg]
+        rep = np.repeat(seg, cnt)
+        k = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        pq = q[rep] + 1 + k
+        b_track = np.concatenate([b_track, track_of[rep]])
+        b_q = np.concatenate([b_q, pq])
+        lo = np.concatenate([lo, np.minimum(g[:, rep], g[:, rep + 1])], axis=1)
+        hi = np.concatenate([hi, np.maximum(g[:, rep], g[:, rep + 1])], axis=1)
+        hmin = np.concatenate([hmin, np.minimum(alt[rep], alt[rep + 1])])
+        hmax = np.concatenate([hmax, np.maximum(alt[rep], alt[rep + 1])])
+        full = np.concatenate([full, np.ones(len(rep), dtype=bool)])
+        e_i = np.concatenate([e_i, rep])
+        e_n = np.concatenate([e_n, rep + 1])
+        e_f = np.concatenate([e_f, (prep.t_ref + pq * width - t[rep]) / (t[rep + 1] - t[rep])])
+        e_ok = np.concatenate([e_ok, np.ones(len(rep), dtype=bool)])
+    n_keys = int(b_q.max()) + 2 if len(b_q) else 1
+    key = b_track * n_keys + b_q
+    order = np.argsort(key, kind="stable")
+    where_sorted = np.empty(len(order), dtype=np.int64)
+    where_sorted[order] = np.arange(len(order))
+    key, b_track, b_q = key[order], b_track[order], b_q[order]
+    lo, hi, full = lo[:, order], hi[:, order], full[order]
+    hmin, hmax = hmin[order], hmax[order]
+    e_i, e_n, e_f, e_ok = e_i[order], e_n[order], e_f[order], e_ok[order]
+    nb = len(key)
+
+    # Exact position at each bucket's start edge (NaN where the track is not there).
+    edge_p = p[:, e_i] + e_f * (p[:, e_n] - p[:, e_i])
+    edge_g = g[:, e_i] + e_f * (g[:, e_n] - g[:, e_i])
+    edge_p[:, ~e_ok] = np.nan
+    edge_g[:, ~e_ok] = np.nan
+    edge_h = alt[e_i] + e_f * (alt[e_n] - alt[e_i])
+    hmin = np.where(e_ok, np.minimum(hmin, edge_h), hmin)
+    hmax = np.where(e_ok, np.maximum(hmax, edge_h), hmax)
+    nxt = np.arange(1, nb + 1)
+    if nb:
+        nxt[-1] = 0
+        nxt = np.where(key[nxt] == key + 1, nxt, -1)
+    usable = full & (nxt >= 0)
+
+    # Deviation of the path from the straight line between the edges: the path is linear
+    # between samples, so the largest deviation is at a sample in the bucket (0 if none).
+    # Line per sample-holding bucket: x(t) = base + vel·(t − t_ref), repeated over its run.
+    grp = where_sorted[:n_groups]
+    nxt_g = np.maximum(nxt[grp], 0)
+    t_rel = t - prep.t_ref
+    devs = []
+    for x, edge in ((p, edge_p), (g, edge_g)):
+        vel = (edge[:, nxt_g] - edge[:, grp]) / width
+        base = edge[:, grp] - vel * (b_q[grp] * width)
+        d = x - np.repeat(base, counts, axis=1)
+        d -= np.repeat(vel, counts, axis=1) * t_rel
+        dev = np.zeros(nb)
+        dev[grp] = np.maximum.reduceat(_norm3(d), starts)
+        del d
+        devs.append(np.where(usable, dev, np.nan))
+    return FineBoxes(
+        b_track, b_q, lo, hi, full, edge_p, edge_g, nxt, devs[0], devs[1], hmin, hmax, key, n_keys
     )
 
 
 def box_distance(lo1: np.ndarray, hi1: np.ndarray, lo2: np.ndarray, hi2: np.ndarray) -> np.ndarray:
-    """Least distance between points of two axis-aligned boxes (0 if they overlap)."""
+    """Least distance between points of two axis-aligned boxes (0 if they overlap);
+    corners are ``(3, n)``."""
     gap = np.maximum(0.0, np.maximum(lo2 - hi1, lo1 - hi2))
-    return np.sqrt(np.sum(gap * gap, axis=1))
+    return _norm3(gap)
 
 
-def close_box_pairs(boxes: Boxes, radius: float) -> tuple[np.ndarray, np.ndarray]:
+def close_box_pairs(
+    lo: np.ndarray, hi: np.ndarray, bucket: np.ndarray, radius: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs ``(i, j)`` of boxes in the same bucket at most ``radius`` apart."""
-    n = len(boxes.track)
+    n = len(bucket)
     if n < 2:
         z = np.zeros(0, dtype=np.int64)
         return z, z
-    centre = 0.5 * (boxes.lo + boxes.hi)
-    half = 0.5 * np.sqrt(np.sum((boxes.hi - boxes.lo) ** 2, axis=1))
+    centre = 0.5 * (lo + hi)
+    half = 0.5 * _norm3(hi - lo)
     cap = max(float(np.percentile(half, 99.0)), 1.0)
     # An unbounded radius (continental "within"): every box meets its whole bucket.
     small = half <= cap if np.isfinite(radius) else np.zeros(n, dtype=bool)
@@ -174,18 +281,17 @@ def close_box_pairs(boxes: Boxes, radius: float) -> tuple[np.ndarray, np.ndarray
     if len(i_s) > 1:
         query_r = radius + 2.0 * cap + 1.0
         spacing = 4.0 * query_r + 1e6
-        pts = np.column_stack([centre[i_s], boxes.bucket[i_s] * spacing])
-        tree = cKDTree(pts)
-        pr = tree.query_pairs(query_r, output_type="ndarray")
+        pts = np.column_stack([centre[:, i_s].T, bucket[i_s] * spacing])
+        pr = cKDTree(pts).query_pairs(query_r, output_type="ndarray")
         pairs_i.append(i_s[pr[:, 0]])
         pairs_j.append(i_s[pr[:, 1]])
     big = np.flatnonzero(~small)
     if len(big):
         # Few oversized boxes (fast movers, ADS-B jumps): test them against their whole bucket.
-        order = np.argsort(boxes.bucket, kind="stable")
-        sorted_b = boxes.bucket[order]
-        first = np.searchsorted(sorted_b, boxes.bucket[big], side="left")
-        last = np.searchsorted(sorted_b, boxes.bucket[big], side="right")
+        order = np.argsort(bucket, kind="stable")
+        sorted_b = bucket[order]
+        first = np.searchsorted(sorted_b, bucket[big], side="left")
+        last = np.searchsorted(sorted_b, bucket[big], side="right")
         counts = last - first
         rep = np.repeat(big, counts)
         pos = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
@@ -198,18 +304,20 @@ def close_box_pairs(boxes: Boxes, radius: float) -> tuple[np.ndarray, np.ndarray
         return z, z
     bi = np.concatenate(pairs_i)
     bj = np.concatenate(pairs_j)
-    d = box_distance(boxes.lo[bi], boxes.hi[bi], boxes.lo[bj], boxes.hi[bj])
+    d = box_distance(lo[:, bi], hi[:, bi], lo[:, bj], hi[:, bj])
     keep = d <= radius
     return bi[keep], bj[keep]
 
 
-def _group_min(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys and the minimum of ``values`` per key (NaN treated as +inf)."""
-    order = np.argsort(keys, kind="stable")
-    k = keys[order]
-    v = np.where(np.isfinite(values[order]), values[order], np.inf)
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else np.zeros(0, int)
-    return k[starts], np.minimum.reduceat(v, starts) if len(k) else np.zeros(0)
+def _segmented_min(starts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Minimum of ``values`` over each run beginning at ``starts`` (NaN as +inf)."""
+    v = np.where(np.isfinite(values), values, np.inf)
+    return np.minimum.reduceat(v, starts) if len(starts) else np.zeros(0)
+
+
+def _empty_windows(n_box_pairs: int = 0, n_fine: int = 0) -> Windows:
+    z, zf = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return Windows(z, z, zf, zf, n_box_pairs=n_box_pairs, n_fine=n_fine, n_kept=0)
 
 
 def candidate_windows(
@@ -218,69 +326,147 @@ def candidate_windows(
     gap_s: float,
     within_m: float,
     hsep_m: float,
+    vsep_m: float = 1000 * 0.3048,
+    earth_k: float = 4.0 / 3.0,
     bucket_s: float | None = None,
-    use_upper_bounds: bool = True,
+    use_bounds: bool = True,
 ) -> tuple[Windows, Margin]:
     """Candidate (pair, time window)s for the exact stage (see module docstring).
 
     The pruning radius is ``max(within, largest visual range, hsep)`` turned into a
-    ground-chord bound with the data's slant margin. With ``use_upper_bounds`` the
-    buckets that cannot hold the pair's minimum or any interval are dropped.
+    ground-chord bound with the data's slant margin. With ``use_bounds`` the fine buckets
+    that cannot hold the pair's minimum or an interval boundary are taken out: dropped, or
+    — when visual contact or loss of separation certainly lasts through them — returned as
+    whole-bucket intervals in ``Windows.direct_*``.
     """
     vis = prep.visual_range
     radius_slant = max(within_m, float(vis.max()) if len(vis) else 0.0, hsep_m)
     margin = slant_margin(prep, radius_slant)
     radius = float(margin.chord_bound(radius_slant))
-    width = max(MIN_BUCKET_S, float(gap_s)) if bucket_s is None else max(bucket_s, gap_s)
-    boxes = bucket_boxes(prep, width)
-    bi, bj = close_box_pairs(boxes, radius)
+    coarse = max(MIN_BUCKET_S, float(gap_s)) if bucket_s is None else max(bucket_s, gap_s)
+    width = coarse / N_SUB
+    if len(prep.t) == 0:
+        return _empty_windows(), margin
+    fb = fine_boxes(prep, width)
+
+    # Coarse boxes: unions of the fine boxes of one (track, coarse bucket).
+    cq = fb.q // N_SUB
+    cstart = np.flatnonzero(np.r_[True, (fb.track[1:] != fb.track[:-1]) | (cq[1:] != cq[:-1])])
+    cend = np.append(cstart[1:], len(fb))
+    c_lo = np.minimum.reduceat(fb.lo, cstart, axis=1)
+    c_hi = np.maximum.reduceat(fb.hi, cstart, axis=1)
+    c_track, c_bucket = fb.track[cstart], cq[cstart]
+    bi, bj = close_box_pairs(c_lo, c_hi, c_bucket, radius)
     n_box_pairs = len(bi)
-    ta, tb = boxes.track[bi], boxes.track[bj]
-    swap = ta > tb
+    if n_box_pairs == 0:
+        return _empty_windows(), margin
+    swap = c_track[bi] > c_track[bj]
     bi, bj = np.where(swap, bj, bi), np.where(swap, bi, bj)
-    ja, jb = boxes.track[bi], boxes.track[bj]
-    bucket = boxes.bucket[bi]
     n_tr = max(len(prep), 1)
-    pair_key = ja * n_tr + jb
-    if use_upper_bounds and len(bi):
-        lb = box_distance(boxes.lo[bi], boxes.hi[bi], boxes.lo[bj], boxes.hi[bj])
-        ub_slant = np.sqrt(np.sum((boxes.edge_p[bi] - boxes.edge_p[bj]) ** 2, axis=1))
-        ub_ground = np.sqrt(np.sum((boxes.edge_g[bi] - boxes.edge_g[bj]) ** 2, axis=1))
-        keys, best_slant = _group_min(pair_key, ub_slant)
-        _, best_ground = _group_min(pair_key, ub_ground)
-        where = np.searchsorted(keys, pair_key)
+    pair_key = c_track[bi] * n_tr + c_track[bj]
+    order = np.lexsort((c_bucket[bi], pair_key))
+    bi, bj, pair_key = bi[order], bj[order], pair_key[order]
+
+    # Fine entries: each fine bucket of A in the coarse bucket, matched with B's.
+    cnt = cend[bi] - cstart[bi]
+    fa = np.repeat(cstart[bi], cnt) + (
+        np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    )
+    ekey = np.repeat(pair_key, cnt)
+    want = np.repeat(c_track[bj], cnt) * fb.n_keys + fb.q[fa]
+    fbi = np.minimum(np.searchsorted(fb.key, want), len(fb) - 1)
+    found = fb.key[fbi] == want
+    fa, fbi, ekey = fa[found], fbi[found], ekey[found]
+    n_fine = len(fa)
+    if n_fine == 0:
+        return _empty_windows(n_box_pairs), margin
+    ja, jb, q = fb.track[fa], fb.track[fbi], fb.q[fa]
+    direct_vis = direct_los = np.zeros(n_fine, dtype=bool)
+
+    if use_bounds:
+        lb_g = box_distance(fb.lo[:, fa], fb.hi[:, fa], fb.lo[:, fbi], fb.hi[:, fbi])
+        # Separation at the start edge and, when both go on, at the end edge.
+        r0p = fb.edge_p[:, fbi] - fb.edge_p[:, fa]
+        r0g = fb.edge_g[:, fbi] - fb.edge_g[:, fa]
+        na, nb = fb.nxt[fa], fb.nxt[fbi]
+        has_end = (na >= 0) & (nb >= 0)
+        na, nb = np.where(has_end, na, fa), np.where(has_end, nb, fbi)
+        r1p = np.where(has_end, fb.edge_p[:, nb] - fb.edge_p[:, na], np.nan)
+        r1g = np.where(has_end, fb.edge_g[:, nb] - fb.edge_g[:, na], np.nan)
+        # Straight-line motion between the edges, within the two paths' deviations of it:
+        # |d(t) − r(t)| ≤ dev_A + dev_B, r linear, so min|r| − dev ≤ d ≤ max|r| + dev.
+        devp = fb.devp[fa] + fb.devp[fbi]
+        devg = fb.devg[fa] + fb.devg[fbi]
+        _, min_rp = segment_minimum(r0p, r1p)
+        _, min_rg = segment_minimum(r0g, r1g)
+        d0p, d1p, d0g, d1g = _norm3(r0p), _norm3(r1p), _norm3(r0g), _norm3(r1g)
+        lb_g = np.fmax(lb_g, min_rg - devg)
+        lb_s = np.fmax(margin.slant_lower(lb_g), min_rp - devp)
+        max_s = np.fmax(d0p, d1p) + devp  # NaN unless usable
+        max_g = np.fmax(d0g, d1g) + devg
+        # Upper bounds of each pair's minima: any separation that certainly occurred.
+        pstart = np.flatnonzero(np.r_[True, ekey[1:] != ekey[:-1]])
+        pcount = np.diff(np.append(pstart, n_fine))
+        ub_s = np.repeat(_segmented_min(pstart, np.fmin(np.fmin(d0p, d1p), min_rp + devp)), pcount)
+        ub_g = np.repeat(_segmented_min(pstart, np.fmin(np.fmin(d0g, d1g), min_rg + devg)), pcount)
         pair_vis = np.maximum(vis[ja], vis[jb])
-        need = np.maximum.reduce(
-            [
-                margin.chord_bound(pair_vis),
-                np.full(len(bi), hsep_m),
-                margin.chord_bound(np.minimum(best_slant[where], within_m)),
-                np.minimum(best_ground[where], margin.chord_bound(within_m)),
-            ]
+        # Altitude differences over the bucket (ranges are conservative; NaN = unknown).
+        ha_lo, ha_hi, hb_lo, hb_hi = fb.hmin[fa], fb.hmax[fa], fb.hmin[fbi], fb.hmax[fbi]
+        dh_max = np.fmax(hb_hi - ha_lo, ha_hi - hb_lo)
+        dh_min = np.maximum(0.0, np.fmax(hb_lo - ha_hi, ha_lo - hb_hi))
+        # Line of sight certain: the farthest possible ground arc is within the horizon
+        # sum at the lowest altitudes (heights below sea level count as on it).
+        horizon = horizon_arc_m(np.maximum(ha_lo, 0.0), earth_k) + horizon_arc_m(
+            np.maximum(hb_lo, 0.0), earth_k
         )
-        keep = lb <= need
-        ja, jb, bucket, pair_key = ja[keep], jb[keep], bucket[keep], pair_key[keep]
+        los_sure = max_g * (1.0 + 1e-6) <= horizon
+        vis_sure = (max_s <= pair_vis) & los_sure
+        # Loss of separation certain: geodesic ≤ chord·(1 + 10⁻⁶) at these distances.
+        sep_sure = (max_g * (1.0 + 1e-6) < hsep_m) & (dh_max < vsep_m)
+        with np.errstate(invalid="ignore"):
+            cpa = lb_s <= np.fmin(ub_s, within_m)
+            hmin = lb_g <= np.fmin(ub_g, margin.chord_bound(within_m))
+            vis_edge = (lb_s <= pair_vis) & ~vis_sure
+            sep_edge = (lb_g < hsep_m) & ~(dh_min >= vsep_m) & ~sep_sure
+        exact = cpa | hmin | vis_edge | sep_edge
+        direct_vis = vis_sure & ~exact
+        direct_los = sep_sure & ~exact
+        keep = exact
+    else:
+        keep = np.ones(n_fine, dtype=bool)
+    t_q = prep.t_ref + q * width
+    windows = _windows_from(prep, ja[keep], jb[keep], q[keep], ekey[keep], width)
+    windows.n_box_pairs, windows.n_fine = n_box_pairs, n_fine
+    windows.direct_vis = (ja[direct_vis], jb[direct_vis], t_q[direct_vis], t_q[direct_vis] + width)
+    windows.direct_los = (ja[direct_los], jb[direct_los], t_q[direct_los], t_q[direct_los] + width)
+    return windows, margin
+
+
+def _windows_from(
+    prep: PreparedTracks,
+    ja: np.ndarray,
+    jb: np.ndarray,
+    q: np.ndarray,
+    ekey: np.ndarray,
+    width: float,
+) -> Windows:
+    """Merge runs of consecutive fine buckets of a pair into windows."""
     n_kept = len(ja)
     if n_kept == 0:
-        z, zf = np.zeros(0, dtype=np.int64), np.zeros(0)
-        return Windows(z, z, zf, zf, n_box_pairs=n_box_pairs, n_kept=0), margin
-    order = np.lexsort((bucket, pair_key))
-    ja, jb, bucket, pair_key = ja[order], jb[order], bucket[order], pair_key[order]
-    new = np.ones(len(ja), dtype=bool)
-    new[1:] = (pair_key[1:] != pair_key[:-1]) | (bucket[1:] != bucket[:-1] + 1)
+        return _empty_windows()
+    new = np.ones(n_kept, dtype=bool)
+    new[1:] = (ekey[1:] != ekey[:-1]) | (q[1:] != q[:-1] + 1)
     starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(ja)).astype(np.int64) - 1
+    ends = np.append(starts[1:], n_kept).astype(np.int64) - 1
     wa, wb = ja[starts], jb[starts]
-    w0 = prep.t_ref + bucket[starts] * width
-    w1 = prep.t_ref + (bucket[ends] + 1) * width
+    w0 = prep.t_ref + q[starts] * width
+    w1 = prep.t_ref + (q[ends] + 1) * width
     first, last = prep.first, prep.last
     w0 = np.maximum(w0, np.maximum(first[wa], first[wb]))
     w1 = np.minimum(w1, np.minimum(last[wa], last[wb]))
-    ok = w1 > w0
-    return (
-        Windows(wa[ok], wb[ok], w0[ok], w1[ok], n_box_pairs=n_box_pairs, n_kept=n_kept),
-        margin,
-    )
+    # A window may shrink to one instant (both present only at a shared sample time).
+    ok = w1 >= w0
+    return Windows(wa[ok], wb[ok], w0[ok], w1[ok], n_kept=n_kept)
 
 
 def all_overlapping_windows(prep: PreparedTracks) -> Windows:
@@ -294,5 +480,5 @@ def all_overlapping_windows(prep: PreparedTracks) -> Windows:
     first, last = prep.first, prep.last
     w0 = np.maximum(first[ja], first[jb])
     w1 = np.minimum(last[ja], last[jb])
-    ok = w1 > w0
+    ok = w1 >= w0
     return Windows(ja[ok].astype(np.int64), jb[ok].astype(np.int64), w0[ok], w1[ok])

@@ -42,6 +42,27 @@ def ecef(lat: np.ndarray, lon: np.ndarray, alt: np.ndarray | float = 0.0) -> np.
     return out
 
 
+def ecef_ground_and_normal(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(G, n)``, both ``(3, N)``: ECEF of the ground points (altitude 0) and the unit
+    ellipsoid normals, so that the point at altitude ``h`` is exactly ``G + h·n``.
+
+    Coordinate-major and computed with one set of trigonometric calls: the analysis needs
+    both for millions of samples.
+    """
+    lat_r = np.radians(np.asarray(lat, dtype=np.float64))
+    lon_r = np.radians(np.asarray(lon, dtype=np.float64))
+    sin_lat, cos_lat = np.sin(lat_r), np.cos(lat_r)
+    sin_lon, cos_lon = np.sin(lon_r), np.cos(lon_r)
+    normal = np.empty((3, *lat_r.shape))
+    np.multiply(cos_lat, cos_lon, out=normal[0])
+    np.multiply(cos_lat, sin_lon, out=normal[1])
+    normal[2] = sin_lat
+    n = WGS84_A / np.sqrt(1.0 - WGS84_E2 * sin_lat * sin_lat)
+    ground = normal * n
+    ground[2] *= 1.0 - WGS84_E2
+    return ground, normal
+
+
 def ecef_to_geodetic(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inverse of :func:`ecef` (Bowring's method with two refinements: sub-millimetre
     anywhere near the Earth's surface). Returns ``(lat, lon, alt)`` in degrees and metres."""
