@@ -12,9 +12,10 @@ from pathlib import Path
 from ..model import TrackSet
 from ..model.timefmt import clock_utc
 from .caption import caption_text
-from .image import png_bytes, render_snapshot
-from .offscreen import dispose, scene_canvas
+from .image import png_bytes
 from .report import closest_pair, write_briefing
+from .snapshot import snapshot_image
+from .state import MapState
 
 #: Size of the briefing's map picture: sharp when printed ~180 mm wide.
 MAP_SIZE = (1400, 800)
@@ -27,11 +28,8 @@ def briefing_map(ts: TrackSet, analysis, size: tuple[int, int] = MAP_SIZE) -> tu
     """
     found = closest_pair(analysis)
     pair, t = found if found is not None else (None, (ts.start + ts.end) / 2)
-    canvas = scene_canvas(ts, analysis, time=t, size=size, pair=pair)
-    try:
-        image = render_snapshot(canvas, *size)
-    finally:
-        dispose(canvas)
+    state = MapState(time=t, pair=pair)
+    image = snapshot_image(ts, analysis, state, *size, caption=False)
     cap = caption_text(ts, t, pair)
     what = "Closest approach" if pair is not None else "Mid-recording"
     text = f"{what}, {clock_utc(t, 1)}" + (f": {cap.separation}" if cap.separation else "")

@@ -9,10 +9,12 @@ fails prints one line and returns 1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..cli import UsageError, analysis_settings
@@ -21,6 +23,7 @@ from ..model import TrackSet
 from ..model.timefmt import clock_utc, iso_utc, parse_time
 from .errors import ExportError
 from .report import closest_pair
+from .state import VIEWS, MapState, state_from_session
 
 EXIT_EXPORT = 1
 
@@ -49,19 +52,88 @@ def _check_positive(args: argparse.Namespace, *names: str) -> None:
             raise UsageError(f"--{name} must be positive, not {v:g}")
 
 
-def _read(args: argparse.Namespace) -> TrackSet:
-    ts = read_files(
-        args.files, ReadOptions(altitude_unit=args.altitude_unit, speed_unit=args.speed_unit)
-    )
-    if len(ts) == 0:
-        raise UsageError("the recording holds no tracks")
-    return ts
+@dataclass
+class Scene:
+    """What a command works on: the tracks, their analysis, and the session it came from."""
+
+    ts: TrackSet
+    analysis: object
+    session: object | None
 
 
-def _analyze(ts: TrackSet, args: argparse.Namespace):
+def _load_session(args: argparse.Namespace):
+    if not getattr(args, "session", None):
+        return None
+    from ..model.session import SessionError, load_session
+
+    try:
+        return load_session(args.session)
+    except SessionError as exc:
+        raise UsageError(f"--session: {exc}") from None
+
+
+def _settings(args: argparse.Namespace, session):
+    """Analysis settings: the session's, with any given on the command line on top."""
+    from ..analysis import AnalysisSettings
+
+    cli = analysis_settings(args)
+    if session is None or not session.analysis:
+        return cli
+    kw = dict(session.analysis)
+    if "include" in kw:
+        kw["include"] = frozenset(kw["include"])
+    for arg, name in (
+        ("visual_range", "visual_range_m"),
+        ("hsep", "hsep_m"),
+        ("vsep", "vsep_m"),
+        ("within", "within_m"),
+    ):
+        if getattr(args, arg) is not None:
+            kw[name] = getattr(cli, name)
+    if args.include:
+        kw["include"] = cli.include
+    try:
+        return AnalysisSettings(**kw)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--session: bad analysis settings: {exc}") from None
+
+
+def load_scene(args: argparse.Namespace) -> Scene:
+    """Read the recordings (given, or named by ``--session``) and analyse them."""
     from ..analysis import analyze
 
-    return analyze(ts, analysis_settings(args))
+    session = _load_session(args)
+    files = list(args.files) or (list(session.files) if session is not None else [])
+    if not files:
+        raise UsageError("no recordings: give FILE... or a --session that names them")
+    options = ReadOptions(
+        altitude_unit=args.altitude_unit or (session.altitude_unit if session else None),
+        speed_unit=args.speed_unit or (session.speed_unit if session else None),
+    )
+    ts = read_files(files, options)
+    if len(ts) == 0:
+        raise UsageError("the recording holds no tracks")
+    return Scene(ts, analyze(ts, _settings(args, session)), session)
+
+
+def base_state(scene: Scene, args: argparse.Namespace) -> MapState:
+    """The session's map state (or the defaults), with the view options given on top."""
+    ts = scene.ts
+    if scene.session is not None:
+        state = state_from_session(scene.session, ts, scene.analysis)
+    else:
+        state = MapState(time=ts.start, visual_range_m=scene.analysis.settings.visual_range_m)
+    changes: dict = {}
+    if args.trail is not None:
+        changes["trail_s"] = args.trail
+    if args.units is not None:
+        changes["units"] = args.units
+    if args.view is not None:
+        changes["view"] = args.view
+    pair = resolve_pair(args.pair, ts)
+    if pair is not None:
+        changes["pair"] = pair
+    return dataclasses.replace(state, **changes)
 
 
 def resolve_time(
@@ -136,7 +208,13 @@ def _fail(exc: ExportError) -> int:
 
 
 def _add_view_args(p: argparse.ArgumentParser, width: int, height: int) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="recordings (ACMI, CSV)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="recordings (ACMI, CSV)")
+    p.add_argument(
+        "--session",
+        metavar="JSON",
+        help="a session saved by the window: its files, time, selection, view and settings "
+        "(options given here override it)",
+    )
     p.add_argument("--width", type=int, default=width, help=f"pixels ({width})")
     p.add_argument("--height", type=int, default=height, help=f"pixels ({height})")
     p.add_argument(
@@ -146,25 +224,17 @@ def _add_view_args(p: argparse.ArgumentParser, width: int, height: int) -> None:
         help="select this pair (track ids as `info` prints them); its separation is captioned",
     )
     p.add_argument(
-        "--trail", type=parse_seconds, default=120.0, help="trail length: 120s, 5m, full (120s)"
+        "--trail", type=parse_seconds, default=None, help="trail length: 120s, 5m, full (120s)"
     )
     p.add_argument(
         "--view",
-        choices=("all", "pair"),
-        default="all",
-        help="frame all tracks, or the selected pair (all)",
+        choices=VIEWS,
+        default=None,
+        help="frame all tracks, or the selected pair (all; a session's own view if given)",
     )
-    p.add_argument("--units", choices=("nm", "km"), default="nm", help="NM/ft or km/m (nm)")
+    p.add_argument("--units", choices=("nm", "km"), default=None, help="NM/ft or km/m (nm)")
     p.add_argument("--no-caption", action="store_true", help="no caption strip")
     p.add_argument("--title", help="caption title (default: the recording's title or file)")
-
-
-def _caption(args, ts: TrackSet, t: float, pair):
-    from .caption import caption_text
-
-    if args.no_caption:
-        return None
-    return caption_text(ts, t, pair, title=args.title, units=args.units)
 
 
 # ---------------------------------------------------------------------------- snapshot
@@ -173,9 +243,9 @@ def setup_snapshot(p: argparse.ArgumentParser) -> None:
     _add_view_args(p, 1600, 900)
     p.add_argument(
         "--time",
-        required=True,
         metavar="T",
-        help="ISO-8601 UTC, +SECONDS / +MM:SS from the start, or cpa (selects the closest pair)",
+        help="ISO-8601 UTC, +SECONDS / +MM:SS from the start, or cpa (selects the closest "
+        "pair); required unless a --session gives the time",
     )
     p.add_argument("--out", required=True, type=Path, help="PATH.png or PATH.svg")
     p.add_argument(
@@ -191,42 +261,39 @@ def run_snapshot(args: argparse.Namespace) -> int:
     _check_out_dir(args.out)
     if args.window and suffix != ".png":
         raise UsageError("--window pictures are PNG only")
-    ts = _read(args)
-    analysis = _analyze(ts, args)
-    t, cpa_pair = resolve_time(args.time, ts, analysis)
-    pair = resolve_pair(args.pair, ts) or cpa_pair
+    if args.time is None and args.session is None:
+        raise UsageError("--time is required (or a --session that gives one)")
+    scene = load_scene(args)
+    state = base_state(scene, args)
+    if args.time is not None:
+        t, cpa_pair = resolve_time(args.time, scene.ts, scene.analysis)
+        pair = resolve_pair(args.pair, scene.ts) or cpa_pair or state.pair
+        state = dataclasses.replace(state, time=t, pair=pair)
     try:
         if args.window:
+            from .image import save_png
             from .window_capture import window_snapshot
 
-            image = window_snapshot(
-                ts, analysis, t, pair, args.width, args.height, trail_s=args.trail
+            save_png(
+                window_snapshot(scene.ts, scene.analysis, state, args.width, args.height),
+                args.out,
             )
-            from .image import save_png
-
-            save_png(image, args.out)
         else:
-            from .image import export_image, map_size
-            from .offscreen import dispose, scene_canvas
+            from .snapshot import export_snapshot
 
-            caption = _caption(args, ts, t, pair)
-            canvas = scene_canvas(
-                ts,
-                analysis,
-                time=t,
-                size=map_size(args.width, args.height, caption is not None),
-                pair=pair,
-                trail_s=args.trail,
-                units=args.units,
-                zoom_pair=args.view == "pair",
+            export_snapshot(
+                scene.ts,
+                scene.analysis,
+                state,
+                args.out,
+                args.width,
+                args.height,
+                caption=not args.no_caption,
+                title=args.title,
             )
-            try:
-                export_image(canvas, args.out, args.width, args.height, caption)
-            finally:
-                dispose(canvas)
     except ExportError as exc:
         return _fail(exc)
-    print(f"wrote {args.out} ({args.width}×{args.height}, {iso_utc(t)})")
+    print(f"wrote {args.out} ({args.width}×{args.height}, {iso_utc(state.time)})")
     return 0
 
 
@@ -250,47 +317,32 @@ def run_video(args: argparse.Namespace) -> int:
     suffix = _check_suffix(args.out, (".mp4", ".gif"), "video")
     _check_out_dir(args.out)
     fps = args.fps if args.fps is not None else (10.0 if suffix == ".gif" else 25.0)
-    ts = _read(args)
-    analysis = _analyze(ts, args)
-    start, pair_s = resolve_time(args.start, ts, analysis, "--start")
-    end, pair_e = resolve_time(args.end, ts, analysis, "--end")
-    pair = resolve_pair(args.pair, ts) or pair_s or pair_e
+    scene = load_scene(args)
+    state = base_state(scene, args)
+    start, pair_s = resolve_time(args.start, scene.ts, scene.analysis, "--start")
+    end, pair_e = resolve_time(args.end, scene.ts, scene.analysis, "--end")
+    pair = resolve_pair(args.pair, scene.ts) or pair_s or pair_e or state.pair
+    state = dataclasses.replace(state, time=start, pair=pair)
     try:
         times = frame_times(start, end, args.speed, fps)
         size = frame_size(args.width, args.height)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     try:
-        from .image import map_size
-        from .offscreen import dispose, scene_canvas
-        from .video import canvas_video
+        from .snapshot import export_clip
 
-        canvas = scene_canvas(
-            ts,
-            analysis,
-            time=start,
-            size=map_size(*size, not args.no_caption),
-            pair=pair,
-            trail_s=args.trail,
-            units=args.units,
-            zoom_pair=args.view == "pair",
+        result = export_clip(
+            scene.ts,
+            scene.analysis,
+            state,
+            args.out,
+            times,
+            size,
+            fps,
+            caption=not args.no_caption,
+            title=args.title,
+            progress=_terminal_progress() if sys.stderr.isatty() else None,
         )
-        try:
-            result = canvas_video(
-                canvas,
-                ts,
-                args.out,
-                times,
-                size,
-                fps,
-                pair=pair,
-                caption=not args.no_caption,
-                title=args.title,
-                units=args.units,
-                progress=_terminal_progress() if sys.stderr.isatty() else None,
-            )
-        finally:
-            dispose(canvas)
     except ExportError as exc:
         return _fail(exc)
     print(
@@ -314,7 +366,8 @@ def setup_report(p: argparse.ArgumentParser) -> None:
         "Write the encounter table (CSV, JSON: the fields of `analyze --json`) or a one-page "
         "HTML briefing with the map at the closest approach."
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="recordings (ACMI, CSV)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="recordings (ACMI, CSV)")
+    p.add_argument("--session", metavar="JSON", help="a saved session: its files and settings")
     p.add_argument("--out", required=True, type=Path, help="PATH.html, PATH.csv or PATH.json")
     p.add_argument("--title", help="briefing title (default: the recording's title or file)")
 
@@ -324,18 +377,17 @@ def run_report(args: argparse.Namespace) -> int:
 
     suffix = _check_suffix(args.out, REPORT_SUFFIXES, "report")
     _check_out_dir(args.out)
-    ts = _read(args)
-    analysis = _analyze(ts, args)
+    scene = load_scene(args)
     try:
         if suffix in (".csv", ".json"):
-            write_table(args.out, analysis, ts)
+            write_table(args.out, scene.analysis, scene.ts)
         else:
             from .briefing import write_briefing_with_map
 
-            write_briefing_with_map(args.out, ts, analysis, title=args.title)
+            write_briefing_with_map(args.out, scene.ts, scene.analysis, title=args.title)
     except ExportError as exc:
         return _fail(exc)
-    print(f"wrote {args.out} ({len(analysis.pairs)} pair(s))")
+    print(f"wrote {args.out} ({len(scene.analysis.pairs)} pair(s))")
     return 0
 
 

@@ -1,8 +1,8 @@
 """File ▸ Export in the window: picture (PNG/SVG, clipboard), video, report.
 
 The dialogs only collect choices; the pictures come from the same functions the CLI calls
-(:func:`.image.render_snapshot`, :func:`.video.canvas_video`, :mod:`.briefing`), fed from the
-window's canvas and replay state, so an export from the window and one from a script agree
+(:mod:`.snapshot`, :mod:`.briefing`), fed with the window's state converted exactly as the
+CLI converts a saved session, so an export from the window and one from a script agree
 pixel for pixel.
 """
 
@@ -16,17 +16,10 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..model.timefmt import clock_utc
 from ..model.units import fmt_duration, fmt_elapsed
-from .caption import caption_text
 from .errors import ExportCancelled, ExportError
-from .image import (
-    PLACEMENTS,
-    copy_to_clipboard,
-    export_image,
-    render_snapshot,
-    render_window,
-    save_png,
-    scaled_size,
-)
+from .image import PLACEMENTS, copy_to_clipboard, render_window, save_png, scaled_size
+from .snapshot import export_clip, export_snapshot, snapshot_image
+from .state import MapState, state_from_session
 from .video import frame_size, frame_times
 
 PRESETS: tuple[tuple[str, int, int], ...] = (
@@ -61,6 +54,24 @@ class ExportContext:
     def units(self) -> str:
         return getattr(self.state, "units", "nm")
 
+    def map_state(self) -> MapState:
+        """The window's state as the CLI would read it from a saved session."""
+        session = getattr(self.window, "current_session", None)
+        if session is not None:
+            return state_from_session(session(), self.ts, self.analysis)
+        st = self.state
+        return MapState(
+            time=self.time,
+            pair=self.pair,
+            selected_track=st.selected_track,
+            trail_s=st.trail_s,
+            units=self.units,
+            view=tuple(self.canvas.view_rect()),
+            hidden_classes=frozenset(st.hidden_classes),
+            hidden_tracks=frozenset(st.hidden_tracks),
+            colors=dict(st.colors),
+        )
+
 
 def context_of(window) -> ExportContext | None:
     """The window's export context, or None while no scene is loaded."""
@@ -88,11 +99,18 @@ def window_snapshot_image(
     title: str | None = None,
     placement: str = "below",
 ) -> QtGui.QImage:
-    """The map picture for the window's current state (what the CLI's ``snapshot`` makes)."""
-    cap = (
-        caption_text(ctx.ts, ctx.time, ctx.pair, title=title, units=ctx.units) if caption else None
+    """The map picture for the window's current state: what ``snapshot --session`` makes
+    of the same state (the same function draws both)."""
+    return snapshot_image(
+        ctx.ts,
+        ctx.analysis,
+        ctx.map_state(),
+        width,
+        height,
+        caption=caption,
+        title=title,
+        placement=placement,
     )
-    return render_snapshot(ctx.canvas, width, height, cap, placement=placement)
 
 
 # ---------------------------------------------------------------------------- picture dialog
@@ -301,13 +319,16 @@ def export_picture_interactive(window) -> None:
         if opts.whole_window:
             save_png(window_picture(ctx, opts), opts.path)
         else:
-            cap = (
-                caption_text(ctx.ts, ctx.time, ctx.pair, title=opts.title or None, units=ctx.units)
-                if opts.caption
-                else None
-            )
-            export_image(
-                ctx.canvas, opts.path, opts.width, opts.height, cap, placement=opts.placement
+            export_snapshot(
+                ctx.ts,
+                ctx.analysis,
+                ctx.map_state(),
+                opts.path,
+                opts.width,
+                opts.height,
+                caption=opts.caption,
+                title=opts.title or None,
+                placement=opts.placement,
             )
     except ExportError as exc:
         QtWidgets.QMessageBox.critical(window, "Export picture", str(exc))
@@ -510,30 +531,23 @@ class _ProgressBridge:
 
 
 def run_window_video(ctx: ExportContext, opts: VideoOptions, progress=None):
-    """Render the clip from the window's canvas, then put the canvas back where it was."""
-    from .video import canvas_video
-
+    """Render the clip of the window's state (playback paused; the window is not touched)."""
     times = frame_times(opts.start, opts.end, opts.speed, opts.fps)
     size = frame_size(opts.width, opts.height)
-    was = ctx.time
     if ctx.controller is not None:
         ctx.controller.pause()
-    try:
-        return canvas_video(
-            ctx.canvas,
-            ctx.ts,
-            opts.path,
-            times,
-            size,
-            opts.fps,
-            pair=ctx.pair,
-            caption=opts.caption,
-            title=opts.title or None,
-            units=ctx.units,
-            progress=progress,
-        )
-    finally:
-        ctx.canvas.set_time(was)
+    return export_clip(
+        ctx.ts,
+        ctx.analysis,
+        ctx.map_state(),
+        opts.path,
+        times,
+        size,
+        opts.fps,
+        caption=opts.caption,
+        title=opts.title or None,
+        progress=progress,
+    )
 
 
 def export_video_interactive(window) -> None:

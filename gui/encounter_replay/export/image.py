@@ -133,14 +133,16 @@ def _export_view(canvas, width: int, height: int) -> QtWidgets.QGraphicsView:
 
 class _vector_mode:
     """Make the scene paint vectors: pyqtgraph items draw cached pixmaps (symbols, text)
-    unless told they are being exported, and items with a Qt cache mode (the basemap's
-    land fill) would reach the SVG as one large bitmap. Both are switched off while the
-    SVG is painted and restored after."""
+    unless told they are being exported, and cached items (Qt's cache modes, the canvas's
+    own screen-sized basemap cache) would reach the SVG as one large bitmap. All are
+    switched off while the SVG is painted and restored after."""
 
     def __init__(self, view: QtWidgets.QGraphicsView, painter: QtGui.QPainter) -> None:
         self.items = view.scene().items()
         self.opts = {"antialias": True, "background": None, "painter": painter}
         self.caches: list[tuple[QtWidgets.QGraphicsItem, QtWidgets.QGraphicsItem.CacheMode]] = []
+        # the canvas's own screen-sized caches (basemap, tiles) say so with `cache_enabled`
+        self.own = [i for i in self.items if getattr(i, "cache_enabled", False) is True]
 
     def __enter__(self) -> None:
         none = QtWidgets.QGraphicsItem.CacheMode.NoCache
@@ -150,6 +152,8 @@ class _vector_mode:
             if item.cacheMode() != none:
                 self.caches.append((item, item.cacheMode()))
                 item.setCacheMode(none)
+        for item in self.own:
+            item.cache_enabled = False
 
     def __exit__(self, *exc) -> None:
         for item in self.items:
@@ -157,6 +161,59 @@ class _vector_mode:
                 item.setExportMode(False)
         for item, mode in self.caches:
             item.setCacheMode(mode)
+        for item in self.own:
+            item.cache_enabled = True
+
+
+class _SvgPainter(QtGui.QPainter):
+    """A painter for SVG output that honours pixmap source rectangles.
+
+    Qt's SVG paint engine ignores the source rectangle of ``drawPixmap`` and so of
+    ``drawPixmapFragments`` (it writes the whole pixmap): a symbol atlas, which the map
+    uses to draw all heads in one call, comes out as every symbol squeezed into each
+    head's square. Items paint through this same Python object, so cropping here, before
+    the engine sees the pixmap, fixes them all.
+    """
+
+    def drawPixmap(self, *args) -> None:
+        if len(args) == 3 and isinstance(args[2], QtCore.QRectF | QtCore.QRect):
+            target, pixmap, source = args
+            return self._draw_cropped(target, pixmap, QtCore.QRectF(source))
+        return super().drawPixmap(*args)
+
+    def _draw_cropped(self, target: QtCore.QRectF, pixmap, source: QtCore.QRectF) -> None:
+        part = pixmap.copy(source.toRect())
+        # (the three-argument overload: PySide6 has no (QRectF, QPixmap) one)
+        super().drawPixmap(QtCore.QRectF(target), part, QtCore.QRectF(part.rect()))
+
+    def drawPixmapFragments(self, fragments, count, pixmap, hints=None) -> None:
+        import ctypes
+
+        import shiboken6
+
+        if fragments is None or count <= 0:
+            return
+        if isinstance(fragments, list | tuple):
+            rows = [
+                (f.x, f.y, f.sourceLeft, f.sourceTop, f.width, f.height,
+                 f.scaleX, f.scaleY, f.rotation, f.opacity)
+                for f in fragments
+            ]  # fmt: skip
+        else:  # a pointer to the first of ``count`` contiguous QPainter.PixmapFragment
+            address = shiboken6.getCppPointer(fragments)[0]
+            flat = (ctypes.c_double * (10 * count)).from_address(address)
+            rows = [tuple(flat[10 * i : 10 * i + 10]) for i in range(count)]
+        opacity = self.opacity()
+        for x, y, sl, st, w, h, sx, sy, rot, op in rows:
+            self.save()
+            self.translate(x, y)
+            self.rotate(rot)
+            self.scale(sx, sy)
+            self.setOpacity(opacity * op)
+            self._draw_cropped(
+                QtCore.QRectF(-w / 2, -h / 2, w, h), pixmap, QtCore.QRectF(sl, st, w, h)
+            )
+            self.restore()
 
 
 def render_svg(
@@ -191,7 +248,7 @@ def render_svg(
     gen.setResolution(QtGui.QPicture().logicalDpiX())
     gen.setTitle(title or (caption.title if caption else "Encounter Replay map"))
     gen.setDescription("\n".join(caption.lines()) if caption else "")
-    p = QtGui.QPainter()
+    p = _SvgPainter()
     if not p.begin(gen):
         raise ExportError(f"{path}: cannot write SVG (permission or disk space?)")
     try:

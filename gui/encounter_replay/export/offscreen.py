@@ -12,6 +12,7 @@ import sys
 from PySide6 import QtCore, QtWidgets
 
 from ..model import TrackSet
+from .state import MapState
 
 
 def headless() -> bool:
@@ -46,23 +47,11 @@ def ensure_qapp() -> QtWidgets.QApplication:
     return app  # type: ignore[return-value]
 
 
-def scene_canvas(
-    ts: TrackSet,
-    analysis,
-    *,
-    time: float,
-    size: tuple[int, int],
-    pair: tuple[int, int] | None = None,
-    trail_s: float | None = 120.0,
-    units: str = "nm",
-    zoom_pair: bool = False,
-):
-    """A MapCanvas showing ``ts`` at ``time``, set up the way the window would be.
+def scene_canvas(ts: TrackSet, analysis, state: MapState, size: tuple[int, int]):
+    """A fresh MapCanvas drawing ``state`` of ``ts``, laid out offscreen at ``size``.
 
-    The canvas is laid out (offscreen) at ``size``, the size of the map in the export,
-    before the view is fitted, so the tracks fill the picture whatever its aspect. With
-    ``zoom_pair`` the view frames the selected pair at ``time`` instead of all tracks
-    (large scenes make a pair invisible at full extent).
+    ``size`` is the size of the map in the export: the canvas takes it before the view is
+    set, so a fitted view fills the picture whatever its proportions.
     """
     ensure_qapp()
     from ..view.map_canvas import MapCanvas
@@ -74,16 +63,34 @@ def scene_canvas(
     canvas.layout().activate()
     QtCore.QCoreApplication.sendPostedEvents()
     canvas.set_scene(ts, analysis)
-    canvas.set_units(units)
-    canvas.set_trail_seconds(trail_s)
-    canvas.set_selected_pair(pair)
-    if analysis is not None:
-        canvas.set_visual_range_m(analysis.settings.visual_range_m)
-    canvas.fit_to_tracks()
-    canvas.set_time(time)
-    if zoom_pair and pair is not None:
-        canvas.zoom_to_pair(pair[0], pair[1], time)
+    canvas.set_units(state.units)
+    canvas.set_trail_seconds(state.trail_s)
+    for cls in state.hidden_classes:
+        canvas.set_class_visible(cls, False)
+    for k in state.hidden_tracks:
+        canvas.set_track_visible(k, False)
+    for k, color in state.colors.items():
+        canvas.set_track_color(k, color)
+    visual = state.visual_range_m
+    if visual is None and analysis is not None:
+        visual = analysis.settings.visual_range_m
+    if visual is not None:
+        canvas.set_visual_range_m(visual)
+    canvas.set_selected_pair(state.pair)
+    canvas.set_selected_track(state.selected_track)
+    apply_view(canvas, state)
+    canvas.set_time(state.time)
     return canvas
+
+
+def apply_view(canvas, state: MapState) -> None:
+    """Frame ``state.view`` on ``canvas`` (a pair view without a pair frames everything)."""
+    if isinstance(state.view, tuple):
+        canvas.set_view_rect(*state.view)
+    elif state.view == "pair" and state.pair is not None:
+        canvas.zoom_to_pair(state.pair[0], state.pair[1], state.time)
+    else:
+        canvas.fit_to_tracks()
 
 
 def dispose(canvas) -> None:

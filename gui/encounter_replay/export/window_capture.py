@@ -15,20 +15,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..model import TrackSet
 from .errors import ExportError
 from .image import check_size, render_window
-from .offscreen import ensure_qapp
+from .offscreen import apply_view, ensure_qapp
+from .state import MapState
 
 
 def window_snapshot(
-    ts: TrackSet,
-    analysis,
-    time: float,
-    pair: tuple[int, int] | None,
-    width: int,
-    height: int,
-    *,
-    trail_s: float | None = 120.0,
+    ts: TrackSet, analysis, state: MapState, width: int, height: int
 ) -> QtGui.QImage:
-    """The replay window showing ``ts`` at ``time`` (``pair`` selected), ``width`` × ``height``."""
+    """The replay window showing ``state`` of ``ts``, as a ``width`` × ``height`` picture."""
     check_size(width, height)
     ensure_qapp()
     from ..view.main_window import MainWindow
@@ -40,14 +34,20 @@ def window_snapshot(
         win = MainWindow(settings=settings)
         try:
             win.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-            files = list(dict.fromkeys(str(s) for s in ts.meta["source"] if str(s)))
-            win.set_scene(ts, analysis, files)
-            win.set_trail(trail_s)
-            if pair is not None:
-                win.select_pair(*pair)
-            win.controller.seek(time)
             win.resize(width, height)
             win.show()
+            QtWidgets.QApplication.processEvents()
+            files = list(dict.fromkeys(str(s) for s in ts.meta["source"] if str(s)))
+            win.set_scene(ts, analysis, files)
+            win.set_trail(state.trail_s)
+            win.set_units(state.units)
+            for cls in state.hidden_classes:
+                win.set_class_visible(cls, False)
+            if state.pair is not None:
+                win.select_pair(*state.pair)
+            win.controller.seek(state.time)
+            QtWidgets.QApplication.processEvents()
+            apply_view(win.canvas, state)
             QtWidgets.QApplication.processEvents()
             if (win.width(), win.height()) != (width, height):
                 raise ExportError(

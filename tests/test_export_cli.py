@@ -1,0 +1,219 @@
+"""``snapshot``, ``video``, ``report`` end to end through ``encounter_replay.cli.main``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from encounter_replay.cli import main
+from encounter_replay.export.video import MP4_EXTRA_MESSAGE
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_tracks" / "syria_oct2015_illustrative.txt.acmi"
+
+pytestmark = [
+    pytest.mark.usefixtures("qapp"),
+    pytest.mark.skipif(not SAMPLE.exists(), reason="sample encounter not generated"),
+]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    rc = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_snapshot_png_exact_size_and_content(capsys, tmp_path):
+    out = tmp_path / "cpa.png"
+    rc, stdout, err = run(
+        capsys, "snapshot", SAMPLE, "--time", "cpa", "--out", out, "--width", 1000, "--height", 618
+    )
+    assert rc == 0, err
+    assert "wrote" in stdout
+    with Image.open(out) as im:
+        assert im.format == "PNG" and im.size == (1000, 618)
+        rgb = np.asarray(im.convert("RGB")).astype(int)
+    assert rgb[:500].std() > 5  # the map is not blank
+
+
+def test_snapshot_svg_is_xml_with_content(capsys, tmp_path):
+    from defusedxml import ElementTree
+
+    out = tmp_path / "map.svg"
+    rc, _, err = run(capsys, "snapshot", SAMPLE, "--time", "+25:00", "--out", out)
+    assert rc == 0, err
+    root = ElementTree.parse(out).getroot()
+    assert root.tag.endswith("svg")
+    assert root.get("width", "").startswith("1600") or "1600" in root.get("viewBox", "")
+    drawn = [e for e in root.iter() if e.tag.split("}")[-1] in ("path", "polyline", "rect")]
+    assert len(drawn) > 20
+    assert "2015-10-10 09:25:00Z" in out.read_text()
+
+
+def test_video_sixty_frames_mp4(capsys, tmp_path):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    out = tmp_path / "clip.mp4"
+    rc, stdout, err = run(
+        capsys,
+        "video",
+        SAMPLE,
+        "--start",
+        "+0",
+        "--end",
+        "+60",
+        "--speed",
+        10,
+        "--fps",
+        10,
+        "--width",
+        330,
+        "--height",
+        250,
+        "--out",
+        out,
+    )
+    assert rc == 0, err
+    assert "60 frames" in stdout
+    n, _ = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert n == 60
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    reader.close()
+    assert tuple(meta["size"]) == (336, 256)  # multiples of 16
+
+
+def test_video_gif_around_cpa(capsys, tmp_path):
+    out = tmp_path / "clip.gif"
+    rc, _, err = run(
+        capsys,
+        "video",
+        SAMPLE,
+        "--start",
+        "cpa-10",
+        "--end",
+        "cpa+10",
+        "--speed",
+        4,
+        "--fps",
+        5,
+        "--width",
+        320,
+        "--height",
+        200,
+        "--out",
+        out,
+    )
+    assert rc == 0, err
+    with Image.open(out) as im:
+        assert im.size == (320, 208)
+        assert im.n_frames == 25  # 20 s at 4× and 5 fps; the caption clock differs per frame
+
+
+def test_missing_video_extra_is_one_line_exit_1(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
+    out = tmp_path / "clip.mp4"
+    rc, _, err = run(
+        capsys, "video", SAMPLE, "--start", "+0", "--end", "+2", "--fps", 2, "--out", out
+    )
+    assert rc == 1
+    assert err.strip() == f"encounter-replay: {MP4_EXTRA_MESSAGE}"
+    assert not out.exists()
+
+
+def test_report_csv_is_analyze_csv_and_json_is_analyze_json(capsys, tmp_path):
+    rc, _, _ = run(capsys, "report", SAMPLE, "--out", tmp_path / "p.csv", "--hsep", "3nm")
+    assert rc == 0
+    rc, analyze_csv, _ = run(capsys, "analyze", SAMPLE, "--csv", "--hsep", "3nm")
+    assert rc == 0
+    assert (tmp_path / "p.csv").read_text() == analyze_csv
+    rows = list(csv.DictReader(io.StringIO(analyze_csv)))
+    assert len(rows) > 3
+    rc, _, _ = run(capsys, "report", SAMPLE, "--out", tmp_path / "p.json")
+    rc2, analyze_json, _ = run(capsys, "analyze", SAMPLE, "--json")
+    assert rc == rc2 == 0
+    assert json.loads((tmp_path / "p.json").read_text()) == json.loads(analyze_json)
+
+
+def test_report_html_has_map_and_table(capsys, tmp_path):
+    out = tmp_path / "briefing.html"
+    rc, _, err = run(capsys, "report", SAMPLE, "--out", out, "--title", "Syria, 10 Oct 2015")
+    assert rc == 0, err
+    text = out.read_text()
+    assert "<title>Syria, 10 Oct 2015</title>" in text
+    assert 'src="data:image/png;base64,' in text
+    assert text.count("<tr") >= 11 + 6  # 11 pairs + settings rows
+    assert "SOKOL 01 – SOKOL 02" in text and "ILLUSTRATIVE" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--time", "+0", "--pair", "101", "999"], "unknown track id '999'"),
+        (["--time", "+2:00:00"], "outside the recording"),
+        (["--time", "yesterday"], "not a time"),
+        (["--time", "+0", "--width", "0"], "--width must be positive"),
+    ],
+)
+def test_snapshot_bad_arguments_are_one_line_exit_2(capsys, tmp_path, args, message):
+    rc, _, err = run(capsys, "snapshot", SAMPLE, "--out", tmp_path / "x.png", *args)
+    assert rc == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("cmd", "out"),
+    [
+        ("snapshot", "x.jpg"),
+        ("video", "x.avi"),
+        ("report", "x.xlsx"),
+        ("snapshot", "nofolder/x.png"),
+    ],
+)
+def test_bad_output_paths_are_usage_errors(capsys, tmp_path, cmd, out):
+    extra = {"snapshot": ["--time", "+0"], "video": ["--start", "+0", "--end", "+10"]}
+    rc, _, err = run(capsys, cmd, SAMPLE, "--out", tmp_path / out, *extra.get(cmd, []))
+    assert rc == 2
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_headless_without_display_in_a_fresh_process(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    out = tmp_path / "headless.png"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "encounter_replay",
+            "snapshot",
+            str(SAMPLE),
+            "--time",
+            "+10:00",
+            "--width",
+            "400",
+            "--height",
+            "300",
+            "--out",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(out) as im:
+        assert im.size == (400, 300)
