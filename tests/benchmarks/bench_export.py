@@ -16,10 +16,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from encounter_replay.analysis import analyze
 from encounter_replay.export.briefing import write_briefing_with_map
-from encounter_replay.export.caption import caption_text
-from encounter_replay.export.image import export_image, map_size
-from encounter_replay.export.offscreen import dispose, ensure_qapp, scene_canvas
-from encounter_replay.export.video import canvas_video, frame_size, frame_times
+from encounter_replay.export.offscreen import ensure_qapp
+from encounter_replay.export.snapshot import export_clip, export_snapshot
+from encounter_replay.export.state import MapState
+from encounter_replay.export.video import frame_size, frame_times
 from encounter_replay.io import read_files
 
 SAMPLE = (
@@ -32,19 +32,19 @@ def main() -> None:
     ensure_qapp()
     ts = read_files([SAMPLE])
     result = analyze(ts)
-    t0 = ts.start
-    canvas = scene_canvas(ts, result, time=t0, size=map_size(*SIZE, True))
+    state = MapState(time=ts.start)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        t = time.perf_counter()
-        export_image(canvas, out / "a.png", *SIZE, caption_text(ts, t0))
-        print(f"PNG 1280×720 with caption: {time.perf_counter() - t:.3f} s")
+        for suffix in (".png", ".svg"):
+            t = time.perf_counter()
+            export_snapshot(ts, result, state, out / f"a{suffix}", *SIZE)
+            print(f"{suffix[1:].upper()} 1280×720 with caption: {time.perf_counter() - t:.3f} s")
 
-        times = frame_times(t0, t0 + 60, 10, 10)
+        times = frame_times(ts.start, ts.start + 60, 10, 10)
         size = frame_size(*SIZE)
         for suffix in (".mp4", ".gif"):
             try:
-                r = canvas_video(canvas, ts, out / f"clip{suffix}", times, size, 10)
+                r = export_clip(ts, result, state, out / f"clip{suffix}", times, size, 10)
             except Exception as exc:  # the video extra may be absent
                 print(f"{suffix}: {exc}")
                 continue
@@ -57,7 +57,6 @@ def main() -> None:
         t = time.perf_counter()
         write_briefing_with_map(out / "b.html", ts, result)
         print(f"HTML briefing with map: {time.perf_counter() - t:.2f} s")
-    dispose(canvas)
 
 
 if __name__ == "__main__":
