@@ -217,3 +217,58 @@ def test_headless_without_display_in_a_fresh_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     with Image.open(out) as im:
         assert im.size == (400, 300)
+
+
+def test_snapshot_of_the_whole_window(capsys, tmp_path):
+    out = tmp_path / "window.png"
+    rc, _, err = run(
+        capsys, "snapshot", SAMPLE, "--time", "cpa", "--window", "--width", 1500, "--height", 950,
+        "--out", out,
+    )  # fmt: skip
+    assert rc == 0, err
+    with Image.open(out) as im:
+        assert im.size == (1500, 950)
+        rgb = np.asarray(im.convert("RGB")).astype(int)
+    # the dark theme is applied: most of the window is dark, and it is not one colour
+    assert np.median(rgb.sum(axis=-1)) < 3 * 90
+    assert rgb.std() > 10
+
+
+def test_session_supplies_files_time_and_view(capsys, tmp_path):
+    from encounter_replay.model.session import Session, save_session
+
+    session = tmp_path / "s.json"
+    t = 1_444_468_312.01  # 09:11:52.01Z
+    save_session(
+        session,
+        Session(files=[str(SAMPLE)], time=t, selected_pair=("201", "202"), trail_s=300.0),
+    )
+    out = tmp_path / "s.png"
+    rc, stdout, err = run(capsys, "snapshot", "--session", session, "--out", out)
+    assert rc == 0, err
+    assert "2015-10-10T09:11:52.010Z" in stdout
+    # the session's time and pair, drawn as with explicit options
+    rc, _, err = run(
+        capsys, "snapshot", SAMPLE, "--time", "2015-10-10T09:11:52.010Z", "--pair", "202", "201",
+        "--trail", "5m", "--out", tmp_path / "o.png",
+    )  # fmt: skip
+    assert rc == 0, err
+    with Image.open(out) as a, Image.open(tmp_path / "o.png") as b:
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "--session"), ('{"schema": "something-else"}', "--session")],
+)
+def test_bad_session_is_one_line_exit_2(capsys, tmp_path, content, message):
+    session = tmp_path / "bad.json"
+    session.write_text(content)
+    rc, _, err = run(capsys, "snapshot", "--session", session, "--out", tmp_path / "x.png")
+    assert rc == 2
+    assert err.startswith(f"encounter-replay: {message}") and len(err.strip().splitlines()) == 1
+
+
+def test_no_files_and_no_session_is_a_usage_error(capsys, tmp_path):
+    rc, _, err = run(capsys, "snapshot", "--time", "+0", "--out", tmp_path / "x.png")
+    assert rc == 2 and "no recordings" in err

@@ -25,6 +25,7 @@ def window_snapshot(
     """The replay window showing ``state`` of ``ts``, as a ``width`` × ``height`` picture."""
     check_size(width, height)
     ensure_qapp()
+    from ..view.app import dark_palette, stylesheet
     from ..view.main_window import MainWindow
 
     with tempfile.TemporaryDirectory(prefix="encounter-replay-") as tmp:
@@ -33,6 +34,9 @@ def window_snapshot(
         )
         win = MainWindow(settings=settings)
         try:
+            # the window's dark theme, on this window only (the app may be a test's)
+            win.setPalette(dark_palette())
+            win.setStyleSheet(stylesheet())
             win.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
             win.resize(width, height)
             win.show()
