@@ -19,6 +19,7 @@ from ..io import ReadOptions
 
 _IMPORTED_AT = time.perf_counter()
 EXIT_AFTER_SHOWN = "ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN"
+WATCHDOG_MS = 120_000
 
 
 def process_age() -> float:
@@ -115,13 +116,21 @@ def _exit_when_shown(app: QtWidgets.QApplication, window, expect_scene: bool) ->
     """Benchmark/smoke mode: print when the tracks are painted and when the analysis is in,
     then quit (exit code 1 if loading failed)."""
     shown_at: list[float] = []
+    done: list[bool] = []
+    # a smoke run must end: an exception in a slot (printed, not raised) or a load that
+    # never finishes fails it instead of hanging the caller
+    watchdog = QtCore.QTimer(window)
+    watchdog.setSingleShot(True)
 
     def painted() -> None:
-        window.repaint()
-        app.processEvents()
+        window.repaint()  # synchronous: the tracks are on screen when it returns
         shown_at.append(process_age())
 
     def report(ok: bool) -> None:
+        if done:
+            return
+        done.append(True)
+        watchdog.stop()
         if not shown_at:
             painted()
         ready = process_age()
@@ -135,6 +144,15 @@ def _exit_when_shown(app: QtWidgets.QApplication, window, expect_scene: bool) ->
         window.close()
         app.exit(0 if ok else 1)
 
+    watchdog.timeout.connect(lambda: report(False))
+    watchdog.start(WATCHDOG_MS)
+    previous_hook = sys.excepthook
+
+    def excepthook(*exc_info) -> None:
+        previous_hook(*exc_info)
+        QtCore.QTimer.singleShot(0, window, lambda: report(False))
+
+    sys.excepthook = excepthook
     if expect_scene:
         window.sceneShown.connect(painted)
         window.sceneLoaded.connect(
