@@ -185,3 +185,16 @@ def test_bands_are_painted_where_they_are(qtbot, timeline):
     assert QtGui.QColor(img.pixel(outside, y_vis)) != COLORS["visual"]
     assert QtGui.QColor(img.pixel(inside + 1, y_los)) == COLORS["los"]
     assert QtGui.QColor(img.pixel(round(tl.time_to_x(T0 + 380)), y_los)) != COLORS["los"]
+
+
+def test_zoomed_bands_stay_inside_the_plot_area(qtbot, timeline):
+    tl = timeline
+    tl.set_pairs(pairs_frame())
+    tl.set_view(T0 + 280, T0 + 320)  # inside the visual band: it runs past both ends
+    img = tl.grab().toImage()
+    y = int(tl._row_rect(0).center().y())
+    from encounter_replay.view.timeline import LEFT
+
+    assert QtGui.QColor(img.pixel(LEFT + 5, y)) == COLORS["visual"]
+    assert QtGui.QColor(img.pixel(LEFT - 5, y)) != COLORS["visual"]
+    assert QtGui.QColor(img.pixel(tl.width() - 3, y)) != COLORS["visual"]

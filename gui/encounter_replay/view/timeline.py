@@ -302,6 +302,8 @@ class Timeline(QtWidgets.QWidget):
                 int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter),
                 name,
             )
+        # everything time-placed stays inside the plot area (zoomed bands run past it)
+        p.setClipRect(QtCore.QRectF(LEFT, 0, self._plot_width(), self.height()))
         # bands
         for i, bands, color in ((0, self._visual, "visual"), (1, self._los, "los")):
             r = self._row_rect(i)
@@ -367,6 +369,7 @@ class Timeline(QtWidgets.QWidget):
             p.setPen(QtGui.QPen(COLORS["loop_edge"], 1.5))
             p.drawLine(QtCore.QPointF(a, 0), QtCore.QPointF(a, top))
             p.drawLine(QtCore.QPointF(b, 0), QtCore.QPointF(b, top))
+        p.setClipping(False)
         # overview strip when zoomed: where the visible window sits in the whole recording
         if self.is_zoomed() and self.end > self.start:
             w = self._plot_width()
