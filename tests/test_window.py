@@ -333,6 +333,15 @@ def test_track_list_hides_and_recolours(qtbot, loaded):
     assert not w.class_actions["weapon"].isChecked()
     w.tracks.followRequested.emit(1)
     assert w.state.follow_track == 1 and m.data(m.index(1, 5), 0) == "●"
+    assert m.data(m.index(0, 5), 0) == "○"
+    # clicking the follow cell again stops following
+    view = w.tracks.view
+    qtbot.mouseClick(
+        view.viewport(),
+        QtCore.Qt.MouseButton.LeftButton,
+        pos=view.visualRect(w.tracks.proxy.mapFromSource(m.index(1, 5))).center(),
+    )
+    assert w.state.follow_track is None
 
 
 def test_window_state_is_remembered(qtbot, make_window):

@@ -150,7 +150,7 @@ class TrackListModel(QtCore.QAbstractTableModel):
             if col == COL_SIDE:
                 return str(r.coalition or "")
             if col == COL_FOLLOW:
-                return "●" if self.follow == k else ""
+                return "●" if self.follow == k else "○"
             return None
         if role == QtCore.Qt.ItemDataRole.CheckStateRole and col == COL_SHOW:
             return (
