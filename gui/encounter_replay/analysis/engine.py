@@ -2,20 +2,31 @@
 
 Pipeline (design §5):
 
-1. :func:`.prepared.prepare` — paired classes only, ECEF positions, short altitude
-   dropouts bridged.
-2. :func:`.pruning.candidate_windows` — (pair, time window)s whose bounding boxes come
-   close enough to matter; cost follows the number of close pairs.
-3. In chunks of windows (bounded memory, progress and cancel between chunks):
+1. :func:`.prepared.prepare` — paired classes only (``settings.include``; reference points
+   never), ECEF positions, altitude dropouts bridged when the known altitudes around them
+   are at most ``gap_s`` apart; longer dropouts stay unknown (horizontal only) and are
+   named in a warning.
+2. :func:`.pruning.candidate_windows` — (pair, time window)s whose bounding boxes and
+   straight-line bounds say something can happen there; whole buckets certainly in visual
+   contact or loss of separation come back as intervals without exact work. Cost follows
+   the number of close pairs.
+3. In chunks of windows (bounded memory; progress and cancel between chunks):
    :func:`.union.union_intervals` builds every interval between consecutive sample times
    of either track, and on each one the closed forms of :mod:`.cpa` and :mod:`.intervals`
    give the minimum, the visual-contact pieces and the loss-of-separation pieces. Per pair
    reductions are segmented numpy reductions; nothing loops over pairs or samples.
 
-The motion model is linear in WGS84 ECEF between consecutive samples of a track, with no
-motion across gaps longer than ``gap_s``; slant range is the ECEF chord, horizontal
+Motion model: linear in WGS84 ECEF between consecutive samples of a track; no motion
+across gaps longer than ``gap_s`` (an isolated sample between two gaps is an instant of
+presence, which the CPA search includes). Slant range is the ECEF chord. Horizontal
 separation is minimised on the chord between ground points and reported as the pyproj
 geodesic at that moment (the two differ by < 1 m below 100 km).
+
+Closure (``closure_mps``) is the relative speed ``|v_B − v_A|`` at the CPA, on the
+interval ending at the CPA when it falls on a sample time: how fast the two passed each
+other. The range rate is zero at an interior minimum and says nothing there; it is given
+separately (``range_rate_mps``) and is non-zero only when the closest moment is the start
+or end of the common data. Both are unknown (NaN) when the CPA is an instant between gaps.
 """
 
 from __future__ import annotations
