@@ -55,22 +55,9 @@ class ExportContext:
         return getattr(self.state, "units", "nm")
 
     def map_state(self) -> MapState:
-        """The window's state as the CLI would read it from a saved session."""
-        session = getattr(self.window, "current_session", None)
-        if session is not None:
-            return state_from_session(session(), self.ts, self.analysis)
-        st = self.state
-        return MapState(
-            time=self.time,
-            pair=self.pair,
-            selected_track=st.selected_track,
-            trail_s=st.trail_s,
-            units=self.units,
-            view=tuple(self.canvas.view_rect()),
-            hidden_classes=frozenset(st.hidden_classes),
-            hidden_tracks=frozenset(st.hidden_tracks),
-            colors=dict(st.colors),
-        )
+        """The window's state as the CLI reads it from a saved session: the window's own
+        ``current_session()`` is the one description of it both sides understand."""
+        return state_from_session(self.window.current_session(), self.ts, self.analysis)
 
 
 def context_of(window) -> ExportContext | None:

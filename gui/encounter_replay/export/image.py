@@ -1,9 +1,9 @@
-"""Pictures of the map: PNG at any size, SVG as vectors, the whole window, the clipboard.
+"""Pictures of a map canvas: PNG at any size, SVG as vectors, the whole window, clipboard.
 
-Every picture is made by :func:`render_snapshot` from a MapCanvas in its current state, so
-the window's File ▸ Export, the CLI's ``snapshot`` and the frames of a video are the same
-pixels for the same state. The size is the export's, never the screen's: the canvas
-renders offscreen at exactly the requested size.
+:func:`render_snapshot` turns a canvas into a picture of exactly the requested size (the
+canvas draws offscreen at that size, never a scaled screenshot) with the caption strip;
+stills, video frames and the briefing's map all go through it. Which canvas, in which
+state, is :mod:`.snapshot`'s business.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from .caption import CaptionText, paint_caption, strip_height
 from .errors import ExportError
-
-IMAGE_SUFFIXES = (".png", ".svg")
 
 #: Largest side we render: a 16k × 16k RGB32 image is 1 GiB, beyond that Qt fails quietly.
 MAX_SIDE = 16384

@@ -225,8 +225,8 @@ def canvas_video(
 ) -> VideoResult:
     """A clip of ``canvas`` (showing ``ts``) over ``times``, each frame a snapshot.
 
-    The canvas is moved through the times and left at the last one; the window's export
-    puts it back where the user was.
+    The canvas is moved through the times and left at the last one, so it should be an
+    export's own (see :func:`.snapshot.export_clip`), not the one on screen.
     """
     from .caption import caption_text
     from .image import render_snapshot
