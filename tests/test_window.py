@@ -253,6 +253,8 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     w.set_trail(300.0)
     w.apply_settings({"visual_range_m": 8 * 1852.0})
     qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
+    w.canvas.zoom_to_pair(0, 1, w.state.time)
+    view = w.canvas.view_rect()
     from encounter_replay.model.session import Annotation
 
     w.annotations = [Annotation(gui_scene.T0 + 300, "Merge", "101")]
@@ -272,6 +274,12 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     assert w2.analysis_settings.visual_range_m == pytest.approx(8 * 1852.0)
     assert not w2.class_actions["weapon"].isChecked()
     assert w2.annotations == w.annotations
+    # same map centre and scale (the aspect lock may trim the other axis to the widget)
+    x0, x1, y0, y1 = w2.canvas.view_rect()
+    assert ((x0 + x1) / 2, (y0 + y1) / 2) == pytest.approx(
+        ((view[0] + view[1]) / 2, (view[2] + view[3]) / 2), abs=50.0
+    )
+    assert x1 - x0 == pytest.approx(view[1] - view[0], rel=0.01)
 
 
 def test_bad_session_gives_error(window, tmp_path, errors):
@@ -400,11 +408,17 @@ def test_screenshot_is_not_blank_and_map_shows_tracks(qtbot, loaded, tmp_path):
     assert img.width() >= 1000 and img.height() >= 700
     arr = _pixels(img)
     assert len(np.unique(arr.reshape(-1, arr.shape[-1]), axis=0)) > 50
-    canvas = _pixels(w.canvas.grab().toImage())
-    bg = np.median(canvas.reshape(-1, 3), axis=0)
-    lit = np.abs(canvas.astype(int) - bg).sum(axis=-1) > 60
-    assert lit.sum() > 200  # tracks (and labels) drawn, not an empty map
     w.grab().save(str(tmp_path / "window.png"))
+    # the map with its tracks, and the same map with every class hidden: the tracks
+    # (trails, symbols, labels, the pair overlay) must account for a visible difference
+    with_tracks = _pixels(w.canvas.grab().toImage()).astype(int)
+    for cls in ("aircraft", "weapon"):
+        w.set_class_visible(cls, False)
+    w.controller.select_pair(None)
+    qtbot.wait(50)
+    without = _pixels(w.canvas.grab().toImage()).astype(int)
+    changed = np.abs(with_tracks - without).sum(axis=-1) > 60
+    assert changed.sum() > 500
 
 
 def _pixels(img: QtGui.QImage) -> np.ndarray:

@@ -29,6 +29,7 @@ from ..model.units import fmt_distance, fmt_duration, fmt_speed_factor, fmt_time
 from .clock_widget import ClockWidget
 from .icons import transport_icon
 from .loader import LoadResult, LoadWorker
+from .map_canvas import MapCanvas
 from .panels.encounter_table import EncounterTable
 from .panels.plots import PlotsPanel
 from .panels.track_list import TrackList
@@ -52,76 +53,6 @@ TRAIL_CHOICES: tuple[tuple[str, float | None], ...] = (
 FILE_FILTER = "Recordings (*.acmi *.txt.acmi *.zip.acmi *.csv *.csv.gz *.tsv *.txt);;All files (*)"
 SESSION_FILTER = "Encounter Replay sessions (*.json);;All files (*)"
 CLASS_NAMES = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
-
-
-def make_canvas(parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
-    """The map canvas (imported lazily: pyqtgraph and the basemap load after the window)."""
-    try:
-        from .map_canvas import MapCanvas
-    except ImportError:
-        return PlaceholderCanvas(parent)
-    return MapCanvas(parent)
-
-
-class PlaceholderCanvas(QtWidgets.QWidget):
-    """Stands in for MapCanvas until it exists: same methods, draws the tracks plainly."""
-
-    trackClicked = QtCore.Signal(int)
-
-    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ts: TrackSet | None = None
-        self.time = 0.0
-        self.hidden: set[int] = set()
-        self.hidden_classes: set[str] = set()
-        self.colors: dict[int, str] = {}
-
-    def set_scene(self, ts: TrackSet, analysis: Any) -> None:
-        self.ts = ts
-        self.update()
-
-    def set_time(self, t: float) -> None:
-        self.time = t
-        self.update()
-
-    def _noop(self, *args: Any) -> None:
-        pass
-
-    set_selected_pair = set_selected_track = set_follow = set_trail_seconds = _noop
-    set_units = set_visual_range_m = fit_to_tracks = zoom_to_pair = load_tiles = _noop
-
-    def set_class_visible(self, cls: str, visible: bool) -> None:
-        (self.hidden_classes.discard if visible else self.hidden_classes.add)(cls)
-
-    def set_track_visible(self, k: int, visible: bool) -> None:
-        (self.hidden.discard if visible else self.hidden.add)(k)
-
-    def set_track_color(self, k: int, color: str) -> None:
-        self.colors[k] = color
-
-    def render_image(self, width: int, height: int) -> QtGui.QImage:
-        img = QtGui.QImage(width, height, QtGui.QImage.Format.Format_RGB32)
-        img.fill(QtGui.QColor("#10151b"))
-        return img
-
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        p = QtGui.QPainter(self)
-        p.fillRect(self.rect(), QtGui.QColor("#10151b"))
-        ts = self.ts
-        if ts is not None and ts.n_samples:
-            lat0, lat1 = np.nanmin(ts.lat), np.nanmax(ts.lat)
-            lon0, lon1 = np.nanmin(ts.lon), np.nanmax(ts.lon)
-            sx = (self.width() - 40) / max(lon1 - lon0, 1e-9)
-            sy = (self.height() - 40) / max(lat1 - lat0, 1e-9)
-            s = min(sx, sy)
-            xs = 20 + (ts.lon - lon0) * s
-            ys = self.height() - 20 - (ts.lat - lat0) * s
-            p.setPen(QtGui.QPen(QtGui.QColor("#56708a"), 1))
-            for k in range(len(ts)):
-                sl = ts.track_slice(k)
-                pts = [QtCore.QPointF(x, y) for x, y in zip(xs[sl], ys[sl], strict=True)]
-                p.drawPolyline(pts)
-        p.end()
 
 
 class ElidedLabel(QtWidgets.QLabel):
@@ -193,7 +124,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_central(self) -> None:
         central = QtWidgets.QWidget(self)
         central.setObjectName("Central")
-        self.canvas = make_canvas(central)
+        self.canvas = MapCanvas(central)
         self.canvas.setObjectName("MapCanvas")
         self.welcome = self._make_welcome(central)
         self.stack = QtWidgets.QStackedWidget(central)
@@ -540,8 +471,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tracks.classVisibilityChanged.connect(self.set_class_visible)
         self.tracks.trackActivated.connect(c.select_track)
         self.warnings.countChanged.connect(self._warnings_count)
-        if hasattr(self.canvas, "trackClicked"):
-            self.canvas.trackClicked.connect(self._canvas_track_clicked)
+        self.canvas.trackClicked.connect(self._canvas_track_clicked)
 
     def _install_export_actions(self) -> None:
         """Let the export layer add its actions, if this build has it (see add_export_actions)."""
@@ -799,13 +729,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.analysis = analysis
         pairs = analysis.pairs if analysis is not None else None
         if analysis is not None:
-            s = analysis.settings
-            self.canvas.set_visual_range_m(s.visual_range_m)
-            self.plots.set_thresholds(s.visual_range_m, s.hsep_m)
-            if hasattr(self.canvas, "set_analysis"):
-                self.canvas.set_analysis(analysis)
-            elif self.ts is not None:
-                self.canvas.set_scene(self.ts, analysis)
+            self.plots.set_thresholds(analysis.settings.visual_range_m, analysis.settings.hsep_m)
+        self.canvas.set_analysis(analysis)
         self.encounters.set_pairs(pairs, self._pairs_summary(), self._track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
@@ -1089,9 +1014,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 "include": sorted(a.include),
                 "visual_range_by_type": dict(a.visual_range_by_type),
             }
-        map_view = None
-        if hasattr(self.canvas, "view_rect"):
-            map_view = tuple(float(v) for v in self.canvas.view_rect())
+        map_view = tuple(float(v) for v in self.canvas.view_rect()) if self.ts else None
         return Session(
             files=list(self.files),
             altitude_unit=self.options.altitude_unit,
@@ -1185,7 +1108,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controller.set_loop(*(session.loop or (None, None)))
         if session.timeline_range:
             self.timeline.set_view(*session.timeline_range)
-        if session.map_view and hasattr(self.canvas, "set_view_rect"):
+        if session.map_view:
             self.canvas.set_view_rect(*session.map_view)
         if session.time is not None:
             self.controller.seek(session.time)

@@ -12,16 +12,7 @@ import numpy as np
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
-_SIDE_COLORS = {"blue": "#3b82f6", "red": "#ef4444"}
-_NEUTRAL = "#e5e7eb"
-
-
-def coalition_color(coalition: str, color: str = "") -> str:
-    c = color.strip()
-    if c.startswith("#") and QtGui.QColor.isValidColorName(c):
-        return c
-    return _SIDE_COLORS.get(c.lower()) or _SIDE_COLORS.get(coalition.strip().lower(), _NEUTRAL)
-
+from ..scene_data import coalition_color
 
 CLASS_ORDER = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
 
