@@ -387,7 +387,9 @@ def test_analysis_overlay(canvas: MapCanvas) -> None:
         assert math.hypot(xs[i] - x[0], ys[i] - y[0]) < 5.0
     grab(canvas)
     cpa = [n for n, _ in canvas.labels.placed if n.startswith("CPA ")]
-    assert cpa and f"{row['cpa_slant_m'] / NM:.1f} NM" in cpa[0]
+    # Head-on through each other: the CPA is a few metres, shown in feet, not "0.0 NM".
+    assert row["cpa_slant_m"] < 0.1 * NM
+    assert cpa and f"CPA {row['cpa_slant_m'] / 0.3048:,.0f} ft " in cpa[0]
 
 
 def test_click_selects_track(canvas: MapCanvas, qtbot) -> None:
@@ -442,3 +444,34 @@ def test_empty_scene_and_no_analysis(qtbot) -> None:
     c.set_time(T0 + 10)
     c.set_scene(None, None)
     assert c.frame is None
+
+
+def test_visual_range_rings_are_geodesic(canvas: MapCanvas) -> None:
+    """The ring around a selected aircraft stays 10 NM from it on the ground, frame after
+    frame (the ring is cached and shifted between recomputations)."""
+    canvas.set_visual_range_m(10 * NM)
+    canvas.set_selected_track(0)
+    ts = canvas.scene_data.ts
+    for t in T0 + np.array([100.0, 100.5, 101.7, 103.0, 110.0]):
+        canvas.set_time(float(t))
+        rx, ry = canvas.encounter.rings.getData()
+        ok = np.isfinite(rx)
+        lat, lon = canvas.scene_data.proj.inverse(rx[ok], ry[ok])
+        la, lo, _ = pos_at(ts, 0, float(t))
+        _, _, d = GEOD.inv(np.full(ok.sum(), lo), np.full(ok.sum(), la), lon, lat)
+        np.testing.assert_allclose(d, 10 * NM, rtol=2e-3)
+
+
+def test_label_figures(canvas: MapCanvas) -> None:
+    """Ground speed is derived from positions when the recording has none (200 m/s =
+    389 kt); altitude reads as a flight level above 18,000 ft, in feet below."""
+    assert np.all(np.isnan(canvas.scene_data.ts.speed))
+    canvas.set_time(T0 + 50.0)
+    tl = canvas.labels.tracks
+    lines = {tl.format(k)[0][0][0]: tl.format(k) for k in tl.track}
+    assert [t for t, _ in lines["VIPER11"][1]] == ["FL197", "389 kt"]  # 6,000 m
+    assert [t for t, _ in lines["GAP1"][1]] == ["9,800 ft", "292 kt"]  # 3,000 m, 150 m/s
+    canvas.set_units("km")
+    canvas.set_time(T0 + 50.0)
+    tl = canvas.labels.tracks
+    assert [t for t, _ in tl.format(0)[1]] == ["6,000 m", "720 km/h"]

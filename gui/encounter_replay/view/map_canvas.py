@@ -37,7 +37,8 @@ KT = NM / 3600.0
 DEFAULT_TRAIL_S = 120.0
 #: Label priority by class (higher wins a crowded spot); weapons/decoys only when selected.
 LABEL_PRIORITY = {"aircraft": 10.0, "sea": 6.0, "ground": 5.0, "reference": 4.0, "other": 3.0}
-#: Objects that do not move between sparse updates: held at their last position.
+#: Objects that do not move between sparse updates: held at their last position, also
+#: after it (an ACMI static object is written once and exists until the file ends).
 HOLD_CLASSES = ("ground", "sea")
 #: Coarsest trail decimation (s): keeps continuous data continuous with a 30 s gap rule.
 MAX_TRAIL_STRIDE_S = 8
@@ -212,14 +213,23 @@ class MapCanvas(QtWidgets.QWidget):
         lat, lon, alt, speed, angle = pos.lat, pos.lon, pos.alt, pos.speed, pos.heading
         present = pos.present
         if self._hold_ts is not None:
-            # Ground units and ships report rarely; between reports they have not moved.
-            hp = positions_at(self._hold_ts, t, gap_s=np.inf)
+            # Ground units and ships report rarely (ACMI writes a static object once):
+            # between reports, and after the last one, they stay where they were.
+            hts = self._hold_ts
+            hp = positions_at(hts, t, gap_s=np.inf)
             h = self._hold_idx
-            for dst, src in ((lat, hp.lat), (lon, hp.lon), (alt, hp.alt), (angle, hp.heading)):
-                dst[h] = src
-            speed[h] = np.where(hp.present, np.nan_to_num(hp.speed), np.nan)
+            after = ~hp.present & (t >= hts.first_times)
+            last = hts.offsets[1:] - 1
+            for dst, src, arr in (
+                (lat, hp.lat, hts.lat),
+                (lon, hp.lon, hts.lon),
+                (alt, hp.alt, hts.alt),
+                (angle, hp.heading, hts.heading),
+            ):
+                dst[h] = np.where(after, arr[last], src)
+            speed[h] = np.where(hp.present, np.nan_to_num(hp.speed), 0.0)
             present = present.copy()
-            present[h] = hp.present
+            present[h] = hp.present | after
         if len(self._refs):
             # Reference points (bullseyes) are fixed marks, shown for the whole replay.
             first = scene.ts.offsets[self._refs]
@@ -518,6 +528,7 @@ class MapCanvas(QtWidgets.QWidget):
             self.set_units(other.units)
         self.basemap.set_visible(other.basemap.visible)
         self.tiles.copy_source(other.tiles)
+        self.basemap.set_fill_land(other.basemap.item.fill_land)
         self._update_shown()
         self._update_colors()
         r = other.vb.viewRect()
@@ -532,6 +543,7 @@ class MapCanvas(QtWidgets.QWidget):
     def load_tiles(self, path: str) -> None:
         """Use a raster tile file (MBTiles or PMTiles) under the basemap; '' removes it."""
         self.tiles.load(path)
+        self.basemap.set_fill_land(self.tiles.source is None)
         self.tiles.view_changed(self.vb.viewRect(), self.vb.width(), sync=True)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:

@@ -62,9 +62,11 @@ def coalition_color(coalition: str, color: str = "") -> str:
     return NEUTRAL
 
 
-def track_label(callsign: str, name: str, track_id: str) -> str:
-    """What an analyst calls the aircraft: callsign, else type/name, else the id."""
-    for v in (callsign, name, track_id):
+def track_label(callsign: str, name: str, track_id: str, kind: str = "") -> str:
+    """What an analyst calls the object: callsign, else name, else the last word of its
+    type (an unnamed ACMI ``Navaid+Static+Bullseye`` is a "Bullseye"), else the id."""
+    kind_word = str(kind or "").strip().split("+")[-1]
+    for v in (callsign, name, kind_word, track_id):
         s = str(v or "").strip()
         if s and s.lower() != "nan":
             return s
@@ -219,8 +221,10 @@ def prepare_scene(ts: TrackSet, gap_s: float = DEFAULT_GAP_S) -> SceneData:
         for co, c in zip(meta["coalition"], meta["color"], strict=True)
     ]
     labels = [
-        track_label(cs, nm, tid)
-        for cs, nm, tid in zip(meta["callsign"], meta["name"], meta["id"], strict=True)
+        track_label(cs, nm, tid, ty)
+        for cs, nm, tid, ty in zip(
+            meta["callsign"], meta["name"], meta["id"], meta["type"], strict=True
+        )
     ]
     fx, fy = x[focus], y[focus]
     bounds = (float(fx.min()), float(fx.max()), float(fy.min()), float(fy.max()))

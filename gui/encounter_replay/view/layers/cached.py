@@ -41,6 +41,8 @@ class ViewCachedItem(pg.GraphicsObject):
         return self.content_rect()
 
     def paint(self, p: QtGui.QPainter, *args) -> None:
+        if self.content_rect().isEmpty():
+            return
         device = p.device()
         if not self.cache_enabled or device is None:
             self.paint_content(p)

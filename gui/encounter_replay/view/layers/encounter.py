@@ -64,8 +64,12 @@ def _geometry(lat1, lon1, alt1, lat2, lon2, alt2) -> dict[str, np.ndarray]:
 
 
 def fmt_dist(m: float, units: str, digits: int = 2) -> str:
+    """``"4.27 NM"``; below 0.1 NM (185 m) in feet or metres, where decimals of a mile hide
+    what matters (a 42 m pass would read "0.0 NM")."""
     if not math.isfinite(m):
         return "—"
+    if m < 0.1 * NM:
+        return f"{m / FT:,.0f} ft" if units == "nm" else f"{m:,.0f} m"
     return f"{m / NM:.{digits}f} NM" if units == "nm" else f"{m / 1000.0:.{digits}f} km"
 
 
@@ -133,10 +137,12 @@ class EncounterLayer:
         self._vc = np.zeros((0, 4))  # a, b, t0, t1
         self._ls = np.zeros((0, 4))
         self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
+        self._ring_cache: dict[tuple[int, float], tuple] = {}
 
     # ------------------------------------------------------------------ configuration
     def set_scene(self, scene, analysis) -> None:
         self.scene = scene
+        self._ring_cache = {}
         self.set_analysis(analysis)
 
     def set_analysis(self, analysis) -> None:
@@ -384,11 +390,25 @@ class EncounterLayer:
             return
         xs, ys = [], []
         for k in tracks:  # at most three rings
-            lat, lon = geodesic_circle(float(frame.lat[k]), float(frame.lon[k]), radius, 96)
-            x, y = self.scene.proj.forward(lat, lon)
+            x, y = self._ring(k, radius, frame)
             xs += [x, [np.nan]]
             ys += [y, [np.nan]]
         item.setData(np.concatenate(xs), np.concatenate(ys))
+
+    def _ring(self, k: int, radius: float, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+        """A geodesic circle around track k, projected. Recomputed when the aircraft has
+        moved 1 % of the radius; in between the projected ring is shifted with it (the
+        shape changes far less than a pixel over such a move)."""
+        hx, hy = float(frame.x[k]), float(frame.y[k])
+        hit = self._ring_cache.get((k, radius))
+        if hit is None or math.hypot(hx - hit[0], hy - hit[1]) > 0.01 * radius:
+            lat, lon = geodesic_circle(float(frame.lat[k]), float(frame.lon[k]), radius, 96)
+            x, y = self.scene.proj.forward(lat, lon)
+            hit = (hx, hy, x, y)
+            if len(self._ring_cache) > 32:
+                self._ring_cache.clear()
+            self._ring_cache[(k, radius)] = hit
+        return hit[2] + (hx - hit[0]), hit[3] + (hy - hit[1])
 
     def clear(self) -> None:
         for item in (

@@ -24,6 +24,7 @@ from . import style
 
 CELL = 4  # occupancy grid resolution, px
 PAD = 3  # text padding inside a label box, px
+RUN_GAP = 6.0  # space between text runs on one line, px
 GAP = 10  # distance from the head centre to the label box, px
 HEAD_R = 9  # half size of the area a head symbol occupies, px
 MAX_LABELS = 250  # more than this is unreadable anyway, and costs time
@@ -59,15 +60,11 @@ class TrackLabels:
 
 def _around(dx: float, dy: float, far: bool) -> list[tuple[float, float]]:
     """Offsets to try for a label box corner: the four diagonal spots next to the anchor,
-    then (for labels that must be shown) the same further out, so a forced label moves
-    away from a crowd instead of covering it."""
-    near = [(dx, dy), (dx, -dy), (-dx, dy), (-dx, -dy)]
-    if not far:
-        return near
-    return near + [
-        (sx * d, sy * d)
-        for d in (40.0, 80.0, 130.0)
-        for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1))
+    then one step out (joined by the leader line), and for labels that must be shown
+    further still, so a forced label moves away from a crowd instead of covering it."""
+    steps = (1.0, 2.6, 5.0, 9.0, 14.0) if far else (1.0, 2.6)
+    return [
+        (sx * dx * k, sy * dy * k) for k in steps for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1))
     ]
 
 
@@ -153,13 +150,12 @@ class LabelLayer(pg.GraphicsObject):
         return px, py
 
     def _measure(self, lines: list[list[tuple[str, str]]]) -> tuple[float, float]:
-        w = 0.0
-        for runs in lines:
-            lw = 0.0
-            for i, (text, _c) in enumerate(runs):
-                cache = self._bold if i == 0 and len(lines) > 1 and runs is lines[0] else self._text
-                lw += cache.get(text)[1] + (6.0 if i else 0.0)
-            w = max(w, lw)
+        """Box size; the first line of a multi-line label is bold (as :meth:`paint` draws)."""
+        first = self._bold if len(lines) > 1 else self._text
+        w = sum(first.get(t)[1] for t, _ in lines[0]) + RUN_GAP * (len(lines[0]) - 1)
+        get = self._text.get
+        for runs in lines[1:]:
+            w = max(w, sum(get(t)[1] for t, _ in runs) + RUN_GAP * (len(runs) - 1))
         return w + 2 * PAD, len(lines) * self.line_h + 2 * PAD
 
     def layout(self, width: float, height: float) -> list[tuple]:
@@ -182,20 +178,28 @@ class LabelLayer(pg.GraphicsObject):
         c0y = np.clip(np.floor((hy[inview] - HEAD_R) / CELL).astype(np.int64), 0, gh - 1)
         c1x = np.clip(np.ceil((hx[inview] + HEAD_R) / CELL).astype(np.int64), 1, gw)
         c1y = np.clip(np.ceil((hy[inview] + HEAD_R) / CELL).astype(np.int64), 1, gh)
-        diff = np.zeros((gh + 1, gw + 1), dtype=np.int32)  # 2-D difference array
-        np.add.at(diff, (c0y, c0x), 1)
-        np.add.at(diff, (c0y, c1x), -1)
-        np.add.at(diff, (c1y, c0x), -1)
-        np.add.at(diff, (c1y, c1x), 1)
-        heads = diff.cumsum(0).cumsum(1)[:gh, :gw] > 0
-        sat = np.zeros((gh + 1, gw + 1), dtype=np.int32)
-        sat[1:, 1:] = heads.cumsum(0).cumsum(1)
-        sat_l = sat.tolist()  # Python lists: scalar lookups without numpy overhead
+        # A 2-D difference array (+1/-1 at the square corners) summed twice gives how many
+        # squares cover each cell; summed twice more, the table of counts up to each cell.
+        stride = gw + 1
+        corners = np.concatenate(
+            [c0y * stride + c0x, c0y * stride + c1x, c1y * stride + c0x, c1y * stride + c1x]
+        )
+        sign = np.repeat(np.array([1.0, -1.0, -1.0, 1.0]), len(c0x))
+        diff = np.bincount(corners, sign, minlength=(gh + 1) * stride).reshape(gh + 1, stride)
+        covered = diff.cumsum(0).cumsum(1)[:gh, :gw] > 0.5
+        sat = np.zeros((gh + 1, stride), dtype=np.int32)
+        sat[1:, 1:] = covered.cumsum(0).cumsum(1)
+        flat = memoryview(sat.ravel())  # fast scalar lookups, no per-call numpy overhead
 
         def n_heads(r0: int, r1: int, c0: int, c1: int) -> int:
             if r1 <= r0 or c1 <= c0:
                 return 0
-            return sat_l[r1][c1] - sat_l[r0][c1] - sat_l[r1][c0] + sat_l[r0][c0]
+            return (
+                flat[r1 * stride + c1]
+                - flat[r0 * stride + c1]
+                - flat[r1 * stride + c0]
+                + flat[r0 * stride + c0]
+            )
 
         for r in self.keep_out:
             occ[cells(r.left(), r.top(), r.right(), r.bottom())] = True
@@ -232,50 +236,46 @@ class LabelLayer(pg.GraphicsObject):
         cands.sort(key=lambda c: (not c[1], -c[0]))
 
         out = []
+        track_tries = _around(GAP, -GAP, far=False)
+        track_tries_forced = _around(GAP, -GAP, far=True)
+        floor, ceil = math.floor, math.ceil
         for _prio, forced, ax, ay, what in cands:
-            if isinstance(what, ExtraLabel):
-                lines = [[run] for run in what.lines]
-                tries = _around(what.dx, what.dy, far=forced)
-                leader = what.lines[0][1] if what.framed else None
-                frame = what.framed
-            else:
+            is_track = not isinstance(what, ExtraLabel)
+            if is_track:
                 lines = tl.format(what)  # type: ignore[misc]
-                tries = _around(GAP, -GAP, far=forced)
+                tries = track_tries_forced if forced else track_tries
                 prev = self._last_try.get(what)
+                order = range(len(tries))
                 if prev is not None and prev < len(tries):
-                    tries = [tries[prev], *tries[:prev], *tries[prev + 1 :]]
+                    order = [prev, *(i for i in range(len(tries)) if i != prev)]
                 leader = lines[0][0][1]
                 frame = None
+            else:
+                lines = [[run] for run in what.lines]
+                tries = _around(what.dx, what.dy, far=forced)
+                order = range(len(tries))
+                leader = what.lines[0][1] if what.framed else None
+                frame = what.framed
             w, h = self._measure(lines)
             placed = None
             chosen = 0
-            own = cells(ax - HEAD_R, ay - HEAD_R, ax + HEAD_R, ay + HEAD_R)
-            for dx, dy in tries:
+            # Own head square in cells (a label never counts its own symbol against itself).
+            or0, or1 = floor((ay - HEAD_R) / CELL), ceil((ay + HEAD_R) / CELL)
+            oc0, oc1 = floor((ax - HEAD_R) / CELL), ceil((ax + HEAD_R) / CELL)
+            for i in order:
+                dx, dy = tries[i]
                 x0 = ax + dx if dx >= 0 else ax + dx - w
                 y0 = ay + dy if dy >= 0 else ay + dy - h
                 if x0 < 0 or y0 < 0 or x0 + w > width or y0 + h > height:
                     continue
-                sl = cells(x0, y0, x0 + w, y0 + h)
-                r0, r1, c0, c1 = sl[0].start, min(sl[0].stop, gh), sl[1].start, min(sl[1].stop, gw)
+                r0, r1 = int(y0 // CELL), min(ceil((y0 + h) / CELL), gh)
+                c0, c1 = int(x0 // CELL), min(ceil((x0 + w) / CELL), gw)
                 n = n_heads(r0, r1, c0, c1)
-                if n:
-                    # Its own symbol does not count against a label.
-                    n -= n_heads(
-                        max(r0, own[0].start),
-                        min(r1, own[0].stop),
-                        max(c0, own[1].start),
-                        min(c1, own[1].stop),
-                    )
-                    if n:
-                        continue
-                if occ[sl].any():
+                if n and n - n_heads(max(r0, or0), min(r1, or1), max(c0, oc0), min(c1, oc1)):
                     continue
-                placed = (x0, y0)
-                chosen = (
-                    _around(GAP, -GAP, far=True).index((dx, dy))
-                    if not isinstance(what, ExtraLabel)
-                    else 0
-                )
+                if occ[r0:r1, c0:c1].any():
+                    continue
+                placed, chosen = (x0, y0), i
                 break
             if placed is None:
                 if not forced:
@@ -285,7 +285,7 @@ class LabelLayer(pg.GraphicsObject):
                 y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
                 placed = (x0, y0)
             x0, y0 = placed
-            if not isinstance(what, ExtraLabel):
+            if is_track:
                 self._last_try[what] = chosen
             occ[cells(x0, y0, x0 + w, y0 + h)] = True
             out.append((QtCore.QRectF(x0, y0, w, h), (ax, ay), lines, leader, frame))
@@ -332,5 +332,5 @@ class LabelLayer(pg.GraphicsObject):
                     p.setFont(cache.font)
                     p.setPen(QtGui.QColor(color))
                     p.drawStaticText(QtCore.QPointF(x, y), st)
-                    x += w + 6.0
+                    x += w + RUN_GAP
                 y += self.line_h

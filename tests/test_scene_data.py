@@ -1,0 +1,91 @@
+"""Per-scene preparation for the map: derived speeds, map headings, trail decimation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from encounter_replay.model import TrackSet, trail_indices
+from encounter_replay.view.scene_data import (
+    BLUE,
+    NEUTRAL,
+    RED,
+    coalition_color,
+    decimate,
+    prepare_scene,
+    track_label,
+)
+
+GEOD = Geod(ellps="WGS84")
+T0 = 1_600_000_000.0
+
+
+def _track(lat0, lon0, az, speed, t, **meta):
+    lon, lat, _ = GEOD.fwd(
+        np.full(len(t), lon0), np.full(len(t), lat0), np.full(len(t), az), speed * (t - t[0])
+    )
+    return dict(t=t, lat=lat, lon=lon, alt=np.full(len(t), 5000.0), **meta)
+
+
+def test_derived_speed_and_heading() -> None:
+    t = T0 + np.arange(0.0, 300.0, 4.0)  # irregular enough: 4 s steps, one 60 s hole
+    t = np.r_[t[:30], t[45:]]
+    ts = TrackSet.from_tracks([_track(46.0, 7.0, 60.0, 180.0, t, id="a", cls="aircraft")])
+    scene = prepare_scene(ts)
+    sp = scene.shadow.speed
+    assert np.nanmax(np.abs(sp - 180.0)) < 0.5  # either side of the hole, no 60 s average
+    # No recorded heading: the course over ground, as a map angle (true course + convergence).
+    # The true course along the geodesic at each sample (it turns as the geodesic goes).
+    _, _, back = GEOD.fwd(
+        np.full(len(t), 7.0), np.full(len(t), 46.0), np.full(len(t), 60.0), 180.0 * (t - t[0])
+    )
+    course = (np.asarray(back) + 180.0) % 360.0
+    conv = scene.proj.convergence(ts.lat, ts.lon)
+    err = (scene.shadow.heading - (course + conv) + 180) % 360 - 180
+    assert np.max(np.abs(err)) < 0.3
+
+
+def test_decimation_keeps_gaps_and_ends() -> None:
+    t = T0 + np.arange(0.0, 600.0, 1.0)
+    keep = (np.arange(600) < 200) | (np.arange(600) >= 300)
+    ts = TrackSet.from_tracks(
+        [
+            _track(46.0, 7.0, 0.0, 200.0, t[keep], id="g", cls="aircraft"),
+            _track(46.5, 7.5, 90.0, 200.0, t + 0.5, id="h", cls="aircraft"),
+        ]
+    )
+    scene = prepare_scene(ts)
+    d = decimate(scene.shadow, scene.x, scene.y, 8.0, 30.0)
+    assert len(d.ts.t) < len(ts.t) / 6
+    for k in range(2):
+        full, thin = ts.track_slice(k), d.ts.track_slice(k)
+        assert d.ts.t[thin][0] == ts.t[full][0] and d.ts.t[thin][-1] == ts.t[full][-1]
+        assert np.max(np.diff(d.ts.t[thin])[np.diff(d.ts.t[thin]) < 30]) <= 8.0 + 1.0
+    # The hole is still a hole (both its edges kept), and nothing else became one.
+    _, _, brk = trail_indices(d.ts, T0, T0 + 600.0, 30.0)
+    assert brk.sum() == 3  # start of each track + the hole
+    assert T0 + 199.0 in d.ts.t and T0 + 300.0 in d.ts.t
+    # Buckets are aligned to absolute time: a later window keeps the same samples.
+    assert np.all(np.isin(d.ts.t[d.ts.t > T0 + 400], ts.t))
+    # Kept samples carry their own projected positions.
+    full, thin = ts.track_slice(1), d.ts.track_slice(1)
+    pos = np.searchsorted(ts.t[full], d.ts.t[thin])
+    assert np.array_equal(d.x[thin], scene.x[full][pos]) and np.array_equal(
+        d.y[thin], scene.y[full][pos]
+    )
+
+
+def test_colours_and_labels() -> None:
+    assert coalition_color("Allies") == BLUE and coalition_color("Enemies") == RED
+    assert coalition_color("", "") == NEUTRAL and coalition_color("Blue", "Red") == RED
+    assert coalition_color("Neutrals", "#123456") == "#123456"
+    assert track_label("", "Su-24M", "2") == "Su-24M"
+    assert track_label("", "", "40000001", "Navaid+Static+Bullseye") == "Bullseye"
+    assert track_label("VIPER11", "F-16C", "1") == "VIPER11"
+
+
+def test_scene_without_positions_is_an_error() -> None:
+    ts = TrackSet.from_tracks([dict(t=[T0], lat=[np.nan], lon=[np.nan], id="x")])
+    with pytest.raises(ValueError):
+        prepare_scene(ts)
