@@ -381,7 +381,7 @@ def test_repaint_soak_3000_frames(qtbot, loaded):
     surface.installEventFilter(filt := _PaintCounter(painted))
     t = time.perf_counter()
     c.play()
-    qtbot.waitUntil(lambda: len(painted) >= 3000, timeout=100_000)
+    qtbot.waitUntil(lambda: len(painted) >= 3000 and c.frames >= 3000, timeout=100_000)
     c.pause()
     elapsed = time.perf_counter() - t
     surface.removeEventFilter(filt)

@@ -117,6 +117,7 @@ def _exit_when_shown(app: QtWidgets.QApplication, window, expect_scene: bool) ->
     then quit (exit code 1 if loading failed)."""
     shown_at: list[float] = []
     done: list[bool] = []
+    app.setQuitOnLastWindowClosed(False)  # the exit code is ours, not the window's
     # a smoke run must end: an exception in a slot (printed, not raised) or a load that
     # never finishes fails it instead of hanging the caller
     watchdog = QtCore.QTimer(window)
