@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis_reference import dense_pair, enu_to_geodetic, overlap
+from analysis_reference import dense_pair, ecef, enu_to_geodetic, overlap
 from encounter_replay.analysis import AnalysisSettings, analyze
 from encounter_replay.model import TrackSet
 
@@ -80,11 +80,13 @@ def max_closing(ts: TrackSet, a: int, b: int) -> float:
     out = 0.0
     for k in (a, b):
         s = ts.track_slice(k)
-        d = dense_pair(ts, k, k, ts.t[s])  # positions only
-        pts = np.column_stack([d.lat_a * 111_200, d.lon_a * 76_500, d.alt_a])
-        v = np.linalg.norm(np.diff(pts, axis=0), axis=1) / np.maximum(np.diff(ts.t[s]), 1e-9)
-        out += float(np.nanmax(v)) if len(v) else 0.0
-    return out * 1.05
+        if s.stop - s.start < 2:
+            continue
+        p = ecef(ts.lat[s], ts.lon[s], np.nan_to_num(ts.alt[s]))
+        dt = np.diff(ts.t[s])
+        v = np.linalg.norm(np.diff(p, axis=0), axis=1) / np.where(dt > 0, dt, np.inf)
+        out += float(np.max(v))
+    return out * 1.01
 
 
 def in_spans(times: np.ndarray, spans) -> np.ndarray:

@@ -16,6 +16,7 @@ import pytest
 from analysis_reference import dense_minimum, dense_pair, overlap
 from encounter_replay.analysis import AnalysisSettings, analyze
 from encounter_replay.io.registry import read_file
+from test_analysis_dense import check_pair
 
 ACMI = [
     "pappavis__Tacview_ACMI__Tacview-20200207-194347-DCS-M-2000C_vs_F-15E_dogfight.txt.acmi",
@@ -73,6 +74,20 @@ def test_dogfight_figures_are_plausible(shared_data):
     assert np.isfinite(top.closure_mps) and top.closure_mps > 0
     assert 0 <= top.bearing_ab_deg < 360 and 0 <= top.bearing_ba_deg < 360
     assert top.visual_s > 0
+
+
+@pytest.mark.parametrize("name", ACMI[:2])
+def test_dogfight_intervals_against_dense(shared_data, name):
+    """Visual contact and loss of separation of every dogfight pair agree with the dense
+    reference at every 0.01 s instant but within a hair of a boundary."""
+    ts = read_file(shared_data / "acmi" / name)
+    cfg = AnalysisSettings(visual_range_m=5 * 1852.0, hsep_m=2 * 1852.0, vsep_m=300.0)
+    res = analyze(ts, cfg)
+    assert len(res.pairs) >= 3
+    assert any(len(r.visual_contact) for r in res.pairs.itertuples())
+    assert any(len(r.loss_of_separation) for r in res.pairs.itertuples())
+    for row in res.pairs.itertuples():
+        check_pair(ts, row, cfg)
 
 
 @pytest.mark.parametrize("name", ["quickstart_2021-10-07.csv.gz", "switzerland_2018-08-01.csv.gz"])

@@ -4,8 +4,9 @@
 
 Cases: the quickstart ADS-B day (238 flights, 3 h around Paris), the switzerland day
 (1,244 flights over 17 h) — both from ../shared/data/adsb — and a synthetic hour of 2,000
-tracks sampled at 1 Hz (7.2 M samples) spread over 1,500 km × 1,500 km (about the busiest
-European airspace's density: ~50 neighbours within 25 NM at any moment).
+tracks sampled at 1 Hz (7.2 M samples) starting spread over 1,500 km × 1,500 km: about six
+others within 25 NM of each aircraft at the start, roughly twice the mean density of
+European airspace at its peak (``--side-km`` makes it denser).
 
 For each: wall time of :func:`analyze` (best of ``--repeat``), its peak memory (tracemalloc,
 a separate run so tracing does not slow the timed ones), and the comparison sweep: every
@@ -174,6 +175,7 @@ def main() -> int:
     ap.add_argument("--no-synthetic", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--grid-slice", type=float, default=120.0)
+    ap.add_argument("--side-km", type=float, default=1500.0, help="synthetic area side")
     args = ap.parse_args()
     within = AnalysisSettings().within_m
     rows = []
@@ -186,7 +188,10 @@ def main() -> int:
         else:
             notes.append(f"{path} not found: skipped")
     if not args.no_synthetic:
-        cases.append(("synthetic 2000×1h@1Hz", synthetic, args.grid_slice))
+        label = "synthetic 2000×1h@1Hz"
+        if args.side_km != 1500.0:
+            label += f" {args.side_km:g} km"
+        cases.append((label, lambda: synthetic(side_km=args.side_km), args.grid_slice))
     for label, load, slice_s in cases:
         ts = load()
         res, best_s, cpu_s, peak = measure(

@@ -77,7 +77,20 @@ class PreparedTracks:
 
 
 def label(meta_row: pd.Series) -> str:
+    """How a track is named to people: callsign, else name, else id."""
     return str(meta_row.get("callsign") or meta_row.get("name") or meta_row.get("id"))
+
+
+def labels(meta: pd.DataFrame) -> list[str]:
+    """:func:`label` for every row, vectorised."""
+
+    def col(name: str) -> np.ndarray:
+        if name not in meta:
+            return np.full(len(meta), "", dtype=object)
+        return meta[name].astype(object).where(meta[name].notna(), "").astype(str).to_numpy()
+
+    cs, nm, ident = col("callsign"), col("name"), col("id")
+    return list(np.where(cs != "", cs, np.where(nm != "", nm, ident)))
 
 
 def _examples(labels: list[str]) -> str:
@@ -221,7 +234,7 @@ def prepare(
         t_ref=t_ref,
         span_key=span_key,
         visual_range=np.asarray(visual, dtype=np.float64)[chosen],
-        names=[label(r) for _, r in meta.iterrows()],
+        names=labels(meta),
         ids=[str(x) for x in meta["id"]],
         warnings=warnings,
     )

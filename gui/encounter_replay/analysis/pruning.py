@@ -366,6 +366,29 @@ def candidate_windows(
     pair_key = c_track[bi] * n_tr + c_track[bj]
     order = np.lexsort((c_bucket[bi], pair_key))
     bi, bj, pair_key = bi[order], bj[order], pair_key[order]
+    if use_bounds:
+        # A first cut at the coarse level: the separation at coarse bucket starts bounds
+        # each pair's minima from above; coarse buckets farther than that (and than the
+        # visual range and separation minimum) cannot matter.
+        fa0, fb0 = cstart[bi], cstart[bj]
+        at_edge = (fb.q[fa0] == c_bucket[bi] * N_SUB) & (fb.q[fb0] == c_bucket[bj] * N_SUB)
+        d_s = np.where(at_edge, _norm3(fb.edge_p[:, fb0] - fb.edge_p[:, fa0]), np.nan)
+        d_g = np.where(at_edge, _norm3(fb.edge_g[:, fb0] - fb.edge_g[:, fa0]), np.nan)
+        pstart = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]])
+        pcount = np.diff(np.append(pstart, len(pair_key)))
+        ub_s = np.repeat(_segmented_min(pstart, d_s), pcount)
+        ub_g = np.repeat(_segmented_min(pstart, d_g), pcount)
+        lb = box_distance(c_lo[:, bi], c_hi[:, bi], c_lo[:, bj], c_hi[:, bj])
+        pair_vis = np.maximum(vis[c_track[bi]], vis[c_track[bj]])
+        need = np.maximum.reduce(
+            [
+                margin.chord_bound(np.maximum(pair_vis, np.minimum(ub_s, within_m))),
+                np.full(len(bi), hsep_m),
+                np.minimum(ub_g, margin.chord_bound(within_m)),
+            ]
+        )
+        keep = lb <= need
+        bi, bj, pair_key = bi[keep], bj[keep], pair_key[keep]
 
     # Fine entries: each fine bucket of A in the coarse bucket, matched with B's.
     cnt = cend[bi] - cstart[bi]
