@@ -184,6 +184,21 @@ def test_table_click_selects_pair_and_lands_on_cpa(qtbot, loaded):
     assert any(m.kind == "cpa_sel" for m in w.timeline._marks)
 
 
+def test_table_double_click_zooms_the_map_onto_the_pair(qtbot, loaded):
+    w = loaded
+    w.canvas.fit_to_tracks()
+    x0, x1, _y0, _y1 = w.canvas.view_rect()
+    view = w.encounters.view
+    rect = view.visualRect(w.encounters.proxy.index(0, 0))
+    # a real double-click: press/release, then the double-click event
+    qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.state.time == pytest.approx(gui_scene.T0 + gui_scene.MEET_S, abs=0.01)
+    z0, z1, _y0, _y1 = w.canvas.view_rect()
+    assert (z1 - z0) < 0.5 * (x1 - x0)  # closer in than the whole scene
+    assert z0 < 0 < z1  # the jets meet at the scene's centre longitude: x = 0 on the AEQD map
+
+
 def test_settings_change_reruns_analysis_and_table_changes(qtbot, loaded):
     w = loaded
     assert w.encounters.row_count() == 3
