@@ -129,6 +129,53 @@ def test_cancel_keeps_previous_scene(qtbot, loaded, tmp_path):
     assert not w.cancel_button.isVisible()
 
 
+@pytest.fixture
+def endless_analysis(monkeypatch):
+    """An analysis that runs until the progress callback says stop (as Cancel makes it)."""
+    from encounter_replay.view import loader
+
+    real = loader.run_analysis
+    state = {"endless": True}
+
+    def run(ts, settings, progress):
+        if not state["endless"]:
+            return real(ts, settings, progress)
+        while progress(0.5):
+            time.sleep(0.005)
+        raise loader.Cancelled()
+
+    monkeypatch.setattr(loader, "run_analysis", run)
+    return state
+
+
+def test_cancel_while_analysing_keeps_the_tracks_and_rerun_completes(
+    qtbot, window, csv_file, endless_analysis
+):
+    w = window
+    with qtbot.waitSignal(w.sceneShown, timeout=LOAD_MS):
+        w.open_files([str(csv_file)])
+    assert len(w.ts) == 4 and w.busy()  # tracks on screen, analysis still running
+    w.cancel_load()
+    qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
+    assert w.analysis is None and len(w.ts) == 4
+    assert "Analysis cancelled" in w.encounters.summary.text()
+    endless_analysis["endless"] = False
+    with qtbot.waitSignal(w.analysisChanged, timeout=LOAD_MS):
+        w.act_rerun.trigger()
+    assert w.encounters.row_count() == 3
+
+
+def test_cancelled_rerun_keeps_previous_results_and_settings(qtbot, loaded, endless_analysis):
+    w = loaded
+    before = w.analysis
+    assert w.apply_settings({"within_m": 5 * 1852.0})
+    assert w.busy()
+    w.cancel_load()
+    qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
+    assert w.analysis is before and w.encounters.row_count() == 3
+    assert w.analysis_settings == before.settings
+
+
 # ---------------------------------------------------------------------------- playback
 def test_play_advances_by_wall_time_and_pause_stops(qtbot, loaded):
     w = loaded

@@ -101,6 +101,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._analysis_settings: Any = None  # AnalysisSettings once known; None = defaults
         self._worker: LoadWorker | None = None
         self._next_job: dict[str, Any] | None = None
+        self._read_shown = False  # the running job's tracks are already on screen
         self._pending_session: Session | None = None
         #: Notes pinned to moments; kept through sessions (no editor in the window yet).
         self.annotations: list[Annotation] = []
@@ -327,6 +328,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "Reset timeline &zoom", self.timeline.reset_zoom, "0"
         )
         self.act_settings = self._action("Analysis &settings…", self.open_settings, "Ctrl+,")
+        self.act_rerun = self._action("&Re-run analysis", self.rerun_analysis, "Ctrl+R")
         self.act_units = self._action(
             "Metric units (km, m, km/h)", self._units_toggled, "U", checkable=True
         )
@@ -393,7 +395,7 @@ class MainWindow(QtWidgets.QMainWindow):
         p.addActions([self.act_loop_view, self.act_loop_clear])
 
         a = mb.addMenu("&Analysis")
-        a.addAction(self.act_settings)
+        a.addActions([self.act_settings, self.act_rerun])
 
         h = mb.addMenu("&Help")
         h.addActions([self.act_keys, self.act_about])
@@ -571,6 +573,7 @@ class MainWindow(QtWidgets.QMainWindow):
         w.cancelled.connect(self._on_cancelled)
         w.finished.connect(self._on_worker_finished)
         self._worker = w
+        self._read_shown = False
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
@@ -600,8 +603,19 @@ class MainWindow(QtWidgets.QMainWindow):
             self._start_job(**job)
 
     def _on_cancelled(self) -> None:
-        if self._next_job is None:
-            self.statusBar().showMessage("Cancelled; the previous scene is unchanged.", 5000)
+        if self._next_job is not None:
+            return  # cancelled to make way for a newer request
+        if self.analysis is not None:
+            # a cancelled re-run: the results shown keep the settings they were made with
+            self._analysis_settings = self.analysis.settings
+            message = "Cancelled; the previous results are unchanged."
+        elif self.ts is not None and self.encounters.row_count() == 0 and self._read_shown:
+            # cancelled while analysing freshly read files: their tracks stay on screen
+            self.encounters.set_pairs(None, "Analysis cancelled (Analysis ▸ Re-run analysis)")
+            message = "Analysis cancelled; the tracks are shown without it."
+        else:
+            message = "Cancelled; the previous scene is unchanged."
+        self.statusBar().showMessage(message, 8000)
 
     def _on_failed(self, exc: Exception) -> None:
         self._pending_session = None
@@ -636,7 +650,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Files read: show the tracks now; the analysis follows in :meth:`_on_loaded`."""
         if self._current_result(result):
             self._install_scene(result.ts, result.files, added=result.added)
-            self.encounters.summary.setText("Analysing separation…")
+            self._read_shown = True
 
     def _on_loaded(self, result: LoadResult) -> None:
         if not self._current_result(result):
@@ -782,6 +796,7 @@ class MainWindow(QtWidgets.QMainWindow):
         has = self.ts is not None and len(self.ts) > 0
         for a in (
             self.act_add,
+            self.act_rerun,
             self.act_save_session,
             self.act_play,
             self.act_back,
