@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..geo.projection import UNIT_M
 from ..model import TrackSet, positions_at
+from ..model.units import FT, NM, check_units, fmt_flight_level, fmt_speed
 from .layers import style
 from .layers.basemap_layer import BasemapLayer
 from .layers.encounter import EncounterLayer
@@ -30,9 +31,6 @@ from .layers.tiles_layer import TilesLayer
 from .layers.tracks import Frame, TracksLayer
 from .scene_data import SceneData, prepare_scene
 
-NM = 1852.0
-FT = 0.3048
-KT = NM / 3600.0
 #: Default trail length (s), the same as the replay state's.
 DEFAULT_TRAIL_S = 120.0
 #: Label priority by class (higher wins a crowded spot); weapons/decoys only when selected.
@@ -47,21 +45,16 @@ CLICK_RADIUS_PX = 14.0
 
 
 def alt_text(m: float, units: str) -> str:
-    """Altitude the way a label shows it: FL above 18,000 ft, else feet (or metres)."""
+    """Altitude as a label shows it: a flight level from 18,000 ft, else feet to the
+    hundred (what a Mode C readout resolves), or metres to ten."""
     if not math.isfinite(m):
         return "alt —"
     if units == "km":
         return f"{round(m / 10.0) * 10:,} m"
     ft = m / FT
     if ft >= 18000:
-        return f"FL{round(ft / 100):03d}"
+        return fmt_flight_level(m)
     return f"{round(ft / 100) * 100:,} ft"
-
-
-def speed_text(mps: float, units: str) -> str:
-    if not math.isfinite(mps):
-        return "— kt" if units == "nm" else "— km/h"
-    return f"{round(mps / KT)} kt" if units == "nm" else f"{round(mps * 3.6)} km/h"
 
 
 class MapCanvas(QtWidgets.QWidget):
@@ -119,7 +112,6 @@ class MapCanvas(QtWidgets.QWidget):
         self._hold_ts: TrackSet | None = None
         self._hold_idx = np.zeros(0, dtype=np.int64)
         self._twin: MapCanvas | None = None
-        self._following = False
         self.set_units("nm")
         self.vb.sigRangeChanged.connect(self._view_changed)
         self.vb.sigResized.connect(self._view_changed)
@@ -195,6 +187,8 @@ class MapCanvas(QtWidgets.QWidget):
             return
         frame = self._frame_at(self.time)
         self.frame = frame
+        if self.follow_track is not None:
+            self._follow(frame)  # first, so the trails are cut to the view they appear in
         colors = self._colors_list
         view = self.vb.viewRect()
         self.tracks.update_trails(
@@ -202,10 +196,8 @@ class MapCanvas(QtWidgets.QWidget):
         )
         rings = [k for k in (self.selected_track, *(self.selected_pair or ())) if k is not None]
         self.tracks.update_heads(scene, frame, colors, frame.visible, rings)
-        extras = self.encounter.update(frame, colors, scene.labels, self._shown)
+        extras = self.encounter.update(frame, scene.labels)
         self._update_labels(frame, extras)
-        if self.follow_track is not None:
-            self._follow(frame)
 
     def _frame_at(self, t: float) -> Frame:
         scene = self.scene_data
@@ -283,7 +275,7 @@ class MapCanvas(QtWidgets.QWidget):
                 head,
                 [
                     (alt_text(frame.alt[k], units), style.TEXT_DIM),
-                    (speed_text(frame.speed[k], units), style.TEXT_DIM),
+                    (fmt_speed(frame.speed[k], units), style.TEXT_DIM),
                 ],
             ]
 
@@ -362,9 +354,7 @@ class MapCanvas(QtWidgets.QWidget):
         self._redraw()
 
     def set_units(self, units: str) -> None:
-        if units not in UNIT_M:
-            raise ValueError(f"unknown units {units!r}: use 'nm' or 'km'")
-        self.units = units
+        self.units = check_units(units)
         unit = "NM" if units == "nm" else "km"
         for name, text in (("bottom", f"east, {unit}"), ("left", f"north, {unit}")):
             ax = self.plot.getAxis(name)
@@ -436,11 +426,7 @@ class MapCanvas(QtWidgets.QWidget):
         r = self.vb.viewRect()
         dx, dy = frame.x[k] - r.center().x(), frame.y[k] - r.center().y()
         if abs(dx) > 1e-6 or abs(dy) > 1e-6:
-            self._following = True
-            try:
-                self.vb.translateBy(x=dx, y=dy)
-            finally:
-                self._following = False
+            self.vb.translateBy(x=dx, y=dy)
 
     def _view_changed(self, *_: object) -> None:
         rect = self.vb.viewRect()

@@ -15,74 +15,25 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
+from ...analysis import pair_geometry
 from ...geo.projection import geodesic_circle
 from ...model import positions_at
 from ...model.timefmt import clock_utc
+from ...model.units import NM, fmt_altitude, fmt_distance, fmt_speed
 from . import style
 from .labels import ExtraLabel
 from .tracks import Frame
 
-try:  # the analysis package is the one place these figures are defined
-    from ...analysis import pair_geometry
-except ImportError:  # pragma: no cover - only while the analysis package is missing
-    pair_geometry = None
-
 #: Time step for the closure rate, a symmetric difference around the current time (s).
 CLOSURE_DT = 0.5
-
-NM = 1852.0
-FT = 0.3048
-KT = NM / 3600.0
-
-
-def _geometry(lat1, lon1, alt1, lat2, lon2, alt2) -> dict[str, np.ndarray]:
-    """Slant, horizontal, vertical and bearings for arrays of position pairs."""
-    if pair_geometry is not None:
-        g = pair_geometry(lat1, lon1, alt1, lat2, lon2, alt2)
-        return {
-            "slant": np.asarray(g.slant_m),
-            "horizontal": np.asarray(g.horizontal_m),
-            "vertical": np.asarray(g.vertical_m),
-            "brg12": np.asarray(g.bearing_12_deg),
-            "brg21": np.asarray(g.bearing_21_deg),
-        }
-    from pyproj import Transformer  # fallback: same definitions, computed here
-
-    from ...geo.projection import WGS84
-
-    to_ecef = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
-    a = np.array(to_ecef.transform(lon1, lat1, alt1))
-    b = np.array(to_ecef.transform(lon2, lat2, alt2))
-    f, r, d = WGS84.inv(lon1, lat1, lon2, lat2)
-    return {
-        "slant": np.sqrt(((b - a) ** 2).sum(axis=0)),
-        "horizontal": np.asarray(d),
-        "vertical": np.asarray(alt2) - np.asarray(alt1),
-        "brg12": np.mod(f, 360.0),
-        "brg21": np.mod(r, 360.0),
-    }
 
 
 def fmt_dist(m: float, units: str, digits: int = 2) -> str:
     """``"4.27 NM"``; below 0.1 NM (185 m) in feet or metres, where decimals of a mile hide
     what matters (a 42 m pass would read "0.0 NM")."""
-    if not math.isfinite(m):
-        return "—"
-    if m < 0.1 * NM:
-        return f"{m / FT:,.0f} ft" if units == "nm" else f"{m:,.0f} m"
-    return f"{m / NM:.{digits}f} NM" if units == "nm" else f"{m / 1000.0:.{digits}f} km"
-
-
-def fmt_vert(m: float, units: str) -> str:
-    if not math.isfinite(m):
-        return "—"
-    return f"{abs(m) / FT:,.0f} ft" if units == "nm" else f"{abs(m):,.0f} m"
-
-
-def fmt_rate(mps: float, units: str) -> str:
-    if not math.isfinite(mps):
-        return "—"
-    return f"{abs(mps) / KT:,.0f} kt" if units == "nm" else f"{abs(mps) * 3.6:,.0f} km/h"
+    if math.isfinite(m) and m < 0.1 * NM:
+        return fmt_altitude(m, units)
+    return fmt_distance(m, units, digits)
 
 
 class EncounterLayer:
@@ -214,9 +165,7 @@ class EncounterLayer:
         }
 
     # ------------------------------------------------------------------ per frame
-    def update(
-        self, frame: Frame, colors: list[str], names: list[str], shown: np.ndarray
-    ) -> list[ExtraLabel]:
+    def update(self, frame: Frame, names: list[str]) -> list[ExtraLabel]:
         """Redraw for the frame; returns the readout labels for the label layer."""
         scene = self.scene
         extras: list[ExtraLabel] = []
@@ -314,9 +263,9 @@ class EncounterLayer:
         lat2 = np.array([frame.lat[b], p0.lat[ib], p1.lat[ib]])
         lon2 = np.array([frame.lon[b], p0.lon[ib], p1.lon[ib]])
         alt2 = np.array([frame.alt[b], p0.alt[ib], p1.alt[ib]])
-        g = _geometry(lat, lon, alt, lat2, lon2, alt2)
-        slant_known = np.isfinite(g["slant"])
-        rng = np.where(slant_known, g["slant"], g["horizontal"])
+        g = pair_geometry(lat, lon, alt, lat2, lon2, alt2)
+        slant_known = np.isfinite(g.slant_m)
+        rng = np.where(slant_known, g.slant_m, g.horizontal_m)
         # Closure: range rate by symmetric difference, one-sided at track ends.
         if np.isfinite(rng[1]) and np.isfinite(rng[2]):
             closure = -(rng[2] - rng[1]) / (2 * CLOSURE_DT)
@@ -328,11 +277,11 @@ class EncounterLayer:
             closure = float("nan")
         u = self.units
         self.readout = {
-            "slant_m": float(g["slant"][0]),
-            "horizontal_m": float(g["horizontal"][0]),
-            "vertical_m": float(g["vertical"][0]),
-            "bearing_ab_deg": float(g["brg12"][0]),
-            "bearing_ba_deg": float(g["brg21"][0]),
+            "slant_m": float(g.slant_m[0]),
+            "horizontal_m": float(g.horizontal_m[0]),
+            "vertical_m": float(g.vertical_m[0]),
+            "bearing_ab_deg": float(g.bearing_12_deg[0]),
+            "bearing_ba_deg": float(g.bearing_21_deg[0]),
             "closure_mps": float(closure),
         }
         r = self.readout
@@ -345,12 +294,12 @@ class EncounterLayer:
         lines = [
             (head, style.TEXT),
             (
-                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_vert(r['vertical_m'], u)}",
+                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(r['vertical_m']), u)}",
                 style.TEXT_DIM,
             ),
             (f"{names[a]}→{names[b]} {r['bearing_ab_deg']:05.1f}°", style.TEXT_DIM),
             (f"{names[b]}→{names[a]} {r['bearing_ba_deg']:05.1f}°", style.TEXT_DIM),
-            (f"{word} {fmt_rate(closure, u)}", style.TEXT_DIM),
+            (f"{word} {fmt_speed(abs(closure), u)}", style.TEXT_DIM),
         ]
         mx = 0.5 * (frame.x[a] + frame.x[b])
         my = 0.5 * (frame.y[a] + frame.y[b])

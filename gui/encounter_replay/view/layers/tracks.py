@@ -20,6 +20,7 @@ the view are dropped before drawing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ class Frame:
     lon: np.ndarray
 
 
+@functools.cache
 def band_color(color: str, band: int) -> str:
     """The trail colour of an age band: the track colour faded towards the sea."""
     c, sea = QtGui.QColor(color), QtGui.QColor(style.SEA)
