@@ -12,12 +12,12 @@ display unit (:data:`UNIT_M`) so its axes read NM or km.
 from __future__ import annotations
 
 import numpy as np
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS, Transformer
+
+from .geodesy import geodesic_forward
 
 #: Metres per display unit of the map axes.
 UNIT_M: dict[str, float] = {"nm": 1852.0, "km": 1000.0}
-
-WGS84 = Geod(ellps="WGS84")
 
 
 def wrap_lon(lon: np.ndarray | float, centre: float = 0.0) -> np.ndarray:
@@ -118,8 +118,4 @@ def geodesic_circle(
     Visual-range rings are drawn from these, so a ring means "this far on the ground"
     wherever it sits on the map.
     """
-    az = np.linspace(0.0, 360.0, n + 1)
-    lons, lats, _ = WGS84.fwd(
-        np.full(n + 1, lon), np.full(n + 1, lat), az, np.full(n + 1, radius_m)
-    )
-    return np.asarray(lats), np.asarray(lons)
+    return geodesic_forward(lat, lon, np.linspace(0.0, 360.0, n + 1), radius_m)
