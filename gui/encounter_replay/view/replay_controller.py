@@ -26,7 +26,6 @@ class ReplayController(QtCore.QObject):
     speedChanged = QtCore.Signal(float)
     selectionChanged = QtCore.Signal()
     loopChanged = QtCore.Signal()
-    rangeChanged = QtCore.Signal(float, float)
 
     def __init__(self, parent: QtCore.QObject, state: ReplayState | None = None) -> None:
         super().__init__(parent)
@@ -133,17 +132,10 @@ class ReplayController(QtCore.QObject):
         self._moved(before)
         return found
 
-    def set_range(self, start: float, end: float) -> None:
-        before = self.state.time
-        self.state.set_range(start, end)
-        self.rangeChanged.emit(start, end)
-        self._moved(before)
-
     def reset_scene(self, start: float, end: float, keep_tracks: bool = False) -> None:
         self.pause()
         self.state.reset_scene(start, end, keep_tracks)
         self._marks = np.zeros(0)
-        self.rangeChanged.emit(start, end)
         self.loopChanged.emit()
         self.selectionChanged.emit()
         self.timeChanged.emit(self.state.time)

@@ -346,13 +346,12 @@ class Timeline(QtWidgets.QWidget):
             step = self._tick_step()
             first = math.ceil(lo / step) * step
             ticks = np.arange(first, hi + 1e-9, step)
-            fmt_decimals = 0
             for t in ticks[:400]:
                 x = self.time_to_x(t)
                 p.setPen(COLORS["grid"])
                 p.drawLine(QtCore.QPointF(x, 4), QtCore.QPointF(x, top + 4))
                 p.setPen(COLORS["text"])
-                label = fmt_time_utc(t, fmt_decimals)
+                label = fmt_time_utc(t, 0)
                 if step >= 60:
                     label = label[:5] + "Z"
                 p.drawText(QtCore.QPointF(x + 3, top + 15), label)
