@@ -387,6 +387,15 @@ def test_keyboard_shortcuts(qtbot, window):
     assert w.state.playing
     qtbot.keyClick(w, K.Key_Space)
     assert not w.state.playing
+    # with the map focused too (pyqtgraph's view must not swallow the keys)
+    view = w.canvas.findChild(QtWidgets.QGraphicsView)
+    view.setFocus()
+    before = w.state.time
+    qtbot.keyClick(view, K.Key_Right)
+    assert w.state.time == before + 1
+    qtbot.keyClick(view, K.Key_Space)
+    assert w.state.playing
+    w.controller.pause()
 
 
 def test_track_list_hides_and_recolours(qtbot, loaded):
