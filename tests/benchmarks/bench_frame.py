@@ -84,10 +84,11 @@ def run(n: int, frames: int, trail_s: float, size: tuple[int, int]) -> dict[str,
     counter = PaintCounter()
     viewport.installEventFilter(counter)
     t_start = ts.start + 900.0
-    stages = {"set_time": [], "paint": [], "frame": []}
+    stages = {"set_time": [], "paint": [], "frame": [], "cpu": []}
     forced = 0
     for i in range(frames + 10):
         counter.count = 0
+        cpu = time.process_time()
         a = time.perf_counter()
         canvas.set_time(t_start + 0.5 * i)
         b = time.perf_counter()
@@ -96,10 +97,12 @@ def run(n: int, frames: int, trail_s: float, size: tuple[int, int]) -> dict[str,
             viewport.repaint()
             forced += 1
         c = time.perf_counter()
+        cpu = time.process_time() - cpu
         if i >= 10:  # warm-up frames fill caches
             stages["set_time"].append(b - a)
             stages["paint"].append(c - b)
             stages["frame"].append(c - a)
+            stages["cpu"].append(cpu)
     viewport.removeEventFilter(counter)
     canvas.close()
     canvas.deleteLater()
@@ -131,10 +134,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--size", default="1280x800")
     args = ap.parse_args(argv)
     size = tuple(int(v) for v in args.size.lower().split("x"))
-    print(f"offscreen, {size[0]}×{size[1]}, trail {args.trail:g} s, {args.frames} frames")
+    print(
+        f"offscreen, {size[0]}×{size[1]}, trail {args.trail:g} s, {args.frames} frames;"
+        f" load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+    )
     print(
         f"{'tracks':>6} {'scene s':>8} {'set_time':>9} {'paint':>7}"
-        f" {'frame med':>10} {'p90':>7} {'min':>7} {'target':>7}"
+        f" {'frame med':>10} {'p90':>7} {'min':>7} {'cpu med':>8} {'target':>7}"
     )
     ok = True
     for n in args.tracks:
@@ -144,7 +150,7 @@ def main(argv: list[str]) -> int:
         ok &= verdict != "MISSED"
         print(
             f"{n:>6} {r['scene_s']:>8.2f} {r['set_time']:>9.2f} {r['paint']:>7.2f}"
-            f" {r['frame']:>10.2f} {r['frame_p90']:>7.2f} {r['frame_min']:>7.2f}"
+            f" {r['frame']:>10.2f} {r['frame_p90']:>7.2f} {r['frame_min']:>7.2f} {r['cpu']:>8.2f}"
             f" {'' if target is None else f'<{target:g}':>7} {verdict}",
             flush=True,
         )
