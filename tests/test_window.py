@@ -410,8 +410,14 @@ def test_track_list_hides_and_recolours(qtbot, loaded):
     w.tracks.class_buttons["weapon"].click()
     assert w.state.hidden_classes == {"weapon"}
     assert not w.class_actions["weapon"].isChecked()
+    w.controller.select_track(2)
+    w.act_follow.trigger()
+    assert w.state.follow_track == 2 and w.act_follow.isChecked()
+    w.act_follow.trigger()
+    assert w.state.follow_track is None and not w.act_follow.isChecked()
     w.tracks.followRequested.emit(1)
     assert w.state.follow_track == 1 and m.data(m.index(1, 5), 0) == "●"
+    assert w.act_follow.isChecked()
     assert m.data(m.index(0, 5), 0) == "○"
     # clicking the follow cell again stops following
     view = w.tracks.view

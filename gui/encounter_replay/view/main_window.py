@@ -319,7 +319,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_loop_clear = self._action("Clear l&oop", lambda: self.controller.set_loop(None))
         self.act_fit = self._action("&Fit map to tracks", self.fit_map, "F")
         self.act_follow = self._action(
-            "F&ollow selected track", self.toggle_follow_selected, "Shift+F", checkable=False
+            "F&ollow selected track", self.toggle_follow_selected, "Shift+F", checkable=True
         )
         self.act_zoom_pair = self._action(
             "&Zoom map to selected pair", self.zoom_to_selected_pair, "Z"
@@ -812,7 +812,11 @@ class MainWindow(QtWidgets.QMainWindow):
             a.setEnabled(has)
         self.act_zoom_pair.setEnabled(has and self.state.selected_pair is not None)
         self.act_cpa.setEnabled(has and self.state.selected_pair is not None)
-        self.act_follow.setEnabled(has and self.state.selected_track is not None)
+        following = self.state.follow_track is not None
+        self.act_follow.setEnabled(has and (self.state.selected_track is not None or following))
+        self.act_follow.blockSignals(True)
+        self.act_follow.setChecked(following)
+        self.act_follow.blockSignals(False)
         self.transport.setEnabled(has)
 
     # ================================================================== controller → views
@@ -909,9 +913,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controller.select_track(k)
         self.tracks.select_track(k)
 
-    def toggle_follow_selected(self) -> None:
-        k = self.state.selected_track
-        self.controller.set_follow(None if self.state.follow_track == k else k)
+    def toggle_follow_selected(self, on: bool) -> None:
+        """Keep the selected track centred on the map (off: stop following anything)."""
+        self.controller.set_follow(self.state.selected_track if on else None)
 
     def fit_map(self) -> None:
         self.controller.set_follow(None)
