@@ -547,3 +547,27 @@ def test_app_starts_from_the_command_line_and_reports_when_shown(csv_file, tmp_p
     )
     assert fail.returncode == 1 and "load FAILED" in fail.stdout
     assert "Traceback" not in fail.stderr
+
+
+def test_settings_dialog_converts_units_and_restores_defaults(qtbot):
+    from encounter_replay.view.settings_dialog import DEFAULTS, SettingsDialog
+
+    dlg = SettingsDialog({"visual_range_m": 5 * 1852.0, "vsep_m": 2000 * 0.3048}, "nm")
+    qtbot.addWidget(dlg)
+    assert dlg.spins["visual_range_m"].value() == pytest.approx(5.0)
+    assert dlg.spins["vsep_m"].value() == pytest.approx(2000)
+    dlg.units_combo.setCurrentIndex(1)  # km · m · km/h: same thresholds, other numbers
+    assert dlg.spins["visual_range_m"].value() == pytest.approx(9.26)
+    assert dlg.spins["vsep_m"].value() == pytest.approx(610)
+    assert dlg.spins["visual_range_m"].suffix() == " km"
+    dlg.set_value("hsep_m", 10.0)  # typed in km
+    dlg.class_checks["weapon"].setChecked(True)
+    v = dlg.values()
+    assert v["hsep_m"] == pytest.approx(10_000.0)
+    assert v["visual_range_m"] == pytest.approx(5 * 1852.0)  # not rounded by the display
+    assert v["include"] == frozenset({"aircraft", "weapon"}) and dlg.units() == "km"
+    dlg.restore_defaults()
+    v = dlg.values()
+    for key in ("visual_range_m", "hsep_m", "vsep_m", "within_m"):
+        assert v[key] == pytest.approx(DEFAULTS[key])
+    assert v["include"] == DEFAULTS["include"]
