@@ -81,7 +81,7 @@ def run(n: int, frames: int, trail_s: float, size: tuple[int, int]) -> dict[str,
     t_scene = time.perf_counter()
     canvas.set_scene(ts, None)
     t_scene = time.perf_counter() - t_scene
-    canvas.set_trail_seconds(trail_s)
+    canvas.set_trail_seconds(None if trail_s < 0 else trail_s)
     canvas.set_selected_pair((0, 1))
     app.processEvents()
     viewport = canvas.plot_widget.viewport()
@@ -134,7 +134,9 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("tracks", nargs="*", type=int, default=[100, 1000])
     ap.add_argument("--frames", type=int, default=200)
-    ap.add_argument("--trail", type=float, default=120.0, help="trail length, s")
+    ap.add_argument(
+        "--trail", type=float, default=120.0, help="trail length, s (< 0: full history)"
+    )
     ap.add_argument("--size", default="1280x800")
     args = ap.parse_args(argv)
     size = tuple(int(v) for v in args.size.lower().split("x"))
