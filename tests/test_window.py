@@ -429,6 +429,16 @@ def test_track_list_hides_and_recolours(qtbot, loaded):
     assert w.state.follow_track is None
 
 
+def test_settings_file_from_environment(qtbot, tmp_path, monkeypatch):
+    from encounter_replay.view.main_window import SETTINGS_ENV, default_qsettings
+
+    monkeypatch.setenv(SETTINGS_ENV, str(tmp_path / "kiosk.ini"))
+    s = default_qsettings()
+    s.setValue("view/units", "km")
+    s.sync()
+    assert "units=km" in (tmp_path / "kiosk.ini").read_text()
+
+
 def test_window_state_is_remembered(qtbot, make_window):
     w = make_window((760, 700))  # within the 800×800 offscreen screen (restore clamps to it)
     assert w.dock_plots.isVisible()
@@ -526,7 +536,7 @@ def test_app_starts_from_the_command_line_and_reports_when_shown(csv_file, tmp_p
     import sys
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN="1")
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # keep QSettings out of the home dir
+    env["ENCOUNTER_REPLAY_SETTINGS"] = str(tmp_path / "settings.ini")  # not the user's
     ok = subprocess.run(
         [sys.executable, "-m", "encounter_replay", str(csv_file)],
         capture_output=True,

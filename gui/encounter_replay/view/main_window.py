@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import math
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,6 +40,7 @@ from .settings_dialog import SettingsDialog
 from .timeline import Timeline
 
 ORGANIZATION = "EncounterReplay"
+SETTINGS_ENV = "ENCOUNTER_REPLAY_SETTINGS"
 APPLICATION = "EncounterReplay"
 MAX_RECENT = 10
 TRAIL_CHOICES: tuple[tuple[str, float | None], ...] = (
@@ -53,6 +55,16 @@ TRAIL_CHOICES: tuple[tuple[str, float | None], ...] = (
 FILE_FILTER = "Recordings (*.acmi *.txt.acmi *.zip.acmi *.csv *.csv.gz *.tsv *.txt);;All files (*)"
 SESSION_FILTER = "Encounter Replay sessions (*.json);;All files (*)"
 CLASS_NAMES = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
+
+
+def default_qsettings() -> QtCore.QSettings:
+    """Where window geometry, recent files and units persist: the user's settings, or the
+    INI file named by ENCOUNTER_REPLAY_SETTINGS (tests and kiosk setups point it elsewhere
+    so nothing leaks between runs)."""
+    path = os.environ.get(SETTINGS_ENV)
+    if path:
+        return QtCore.QSettings(path, QtCore.QSettings.Format.IniFormat)
+    return QtCore.QSettings(ORGANIZATION, APPLICATION)
 
 
 class ElidedLabel(QtWidgets.QLabel):
@@ -94,7 +106,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle("Encounter Replay")
         self.setAcceptDrops(True)
         self.options = options or ReadOptions()
-        self.qsettings = settings or QtCore.QSettings(ORGANIZATION, APPLICATION)
+        self.qsettings = settings or default_qsettings()
         self.ts: TrackSet | None = None
         self.analysis: Any = None
         self.files: list[str] = []
