@@ -29,7 +29,7 @@ def segment_minimum(d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndar
     e = d1 - d0
     a = _dot(e, e)
     b = _dot(d0, e)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         s = np.where(a > 0.0, -b / a, 0.0)
     s = np.clip(np.nan_to_num(s, nan=0.0), 0.0, 1.0)
     d = d0 + s * e
@@ -41,7 +41,7 @@ def quadratic_minimum(
     d0: np.ndarray, e: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`segment_minimum` from already computed ``e = d1 − d0``, ``a``, ``b``."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         s = np.where(a > 0.0, -b / a, 0.0)
     s = np.clip(np.nan_to_num(s, nan=0.0), 0.0, 1.0)
     d = d0 + s * e
@@ -80,7 +80,7 @@ def within_range(
         aq, bq, cq, dq = a[quad], b[quad], cr[quad], disc[quad]
         sq = np.sqrt(dq)
         q = -(bq + np.where(bq >= 0.0, sq, -sq))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             r1 = q / aq
             r2_ = np.where(q != 0.0, cq / q, r1)
         lo[quad] = np.maximum(np.minimum(r1, r2_), 0.0)
@@ -93,7 +93,7 @@ def linear_within(v0: np.ndarray, v1: np.ndarray, limit: float) -> tuple[np.ndar
     quantity moving linearly, e.g. the altitude difference). Empty where ``lo > hi``.
     """
     dv = v1 - v0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         s_a = (-limit - v0) / dv
         s_b = (limit - v0) / dv
     lo = np.where(dv != 0.0, np.minimum(s_a, s_b), np.where(np.abs(v0) < limit, 0.0, 1.0))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geo import EARTH_MEAN_RADIUS_M, horizon_arc_m
+from ..geo import EARTH_MEAN_RADIUS_M, arc_of_chord, horizon_arc_m
 from .cpa import linear_within, within_range
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -40,8 +40,7 @@ def _dot3(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def _arc(chord: np.ndarray) -> np.ndarray:
-    r = EARTH_MEAN_RADIUS_M
-    return 2.0 * r * np.arcsin(np.minimum(chord / (2.0 * r), 1.0))
+    return arc_of_chord(chord)
 
 
 def _los_margin(

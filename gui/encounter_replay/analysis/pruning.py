@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ..geo import horizon_arc_m
+from ..geo import arc_of_chord, horizon_arc_m
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
 
@@ -244,11 +244,15 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     for x, edge in ((p, edge_p), (g, edge_g)):
         vel = (edge[:, nxt_g] - edge[:, grp]) / width
         base = edge[:, grp] - vel * (b_q[grp] * width)
-        d = x - np.repeat(base, counts, axis=1)
-        d -= np.repeat(vel, counts, axis=1) * t_rel
+        sq = np.zeros(n)
+        for c in range(3):  # one coordinate at a time: N-sized temporaries only
+            d = x[c] - np.repeat(base[c], counts)
+            d -= np.repeat(vel[c], counts) * t_rel
+            d *= d
+            sq += d
         dev = np.zeros(nb)
-        dev[grp] = np.maximum.reduceat(_norm3(d), starts)
-        del d
+        dev[grp] = np.sqrt(np.maximum.reduceat(sq, starts))
+        del sq, d
         devs.append(np.where(usable, dev, np.nan))
     return FineBoxes(
         b_track, b_q, lo, hi, full, edge_p, edge_g, nxt, devs[0], devs[1], hmin, hmax, key, n_keys
@@ -442,10 +446,12 @@ def candidate_windows(
         horizon = horizon_arc_m(np.maximum(ha_lo, 0.0), earth_k) + horizon_arc_m(
             np.maximum(hb_lo, 0.0), earth_k
         )
-        los_sure = max_g * (1.0 + 1e-6) <= horizon
+        los_sure = arc_of_chord(max_g) <= horizon
         vis_sure = (max_s <= pair_vis) & los_sure
-        # Loss of separation certain: geodesic ≤ chord·(1 + 10⁻⁶) at these distances.
-        sep_sure = (max_g * (1.0 + 1e-6) < hsep_m) & (dh_max < vsep_m)
+        # Loss of separation certain: the geodesic exceeds the chord by c³/24ρ² at most
+        # (ρ the ellipsoid's smallest radius of curvature); twice that as a margin.
+        geo_max = max_g * (1.0 + (max_g / RHO_MIN) ** 2 / 12.0)
+        sep_sure = (geo_max < hsep_m) & (dh_max < vsep_m)
         with np.errstate(invalid="ignore"):
             cpa = lb_s <= np.fmin(ub_s, within_m)
             hmin = lb_g <= np.fmin(ub_g, margin.chord_bound(within_m))

@@ -133,6 +133,11 @@ def geodesic_forward(
     return np.asarray(lat2), np.asarray(lon2)
 
 
+def arc_of_chord(chord_m: np.ndarray, radius: float = EARTH_MEAN_RADIUS_M) -> np.ndarray:
+    """Length of the arc of a sphere of ``radius`` spanned by a straight chord."""
+    return 2.0 * radius * np.arcsin(np.minimum(np.asarray(chord_m) / (2.0 * radius), 1.0))
+
+
 def horizon_arc_m(height_m: np.ndarray, earth_k: float = 4.0 / 3.0) -> np.ndarray:
     """Ground distance to the geometric horizon seen from ``height_m`` above a sphere of
     radius ``earth_k`` × mean Earth radius (the 4/3-Earth model folds standard atmospheric
