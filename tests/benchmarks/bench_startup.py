@@ -15,6 +15,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def one_run(files: list[str]) -> tuple[float, float, float, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN"] = "1"
+    # a fresh settings file: a first start, and the user's own settings left alone
+    env["ENCOUNTER_REPLAY_SETTINGS"] = str(Path(tempfile.mkdtemp()) / "settings.ini")
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "encounter_replay", *files],
