@@ -344,6 +344,29 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     assert x1 - x0 == pytest.approx(view[1] - view[0], rel=0.01)
 
 
+def test_notes_on_the_timeline_and_in_the_marks(qtbot, loaded):
+    w = loaded
+    w.controller.seek(gui_scene.T0 + 123)
+    w.controller.select_track(0)
+    dlg = w.add_note_dialog()
+    dlg.setTextValue("  Tally two bandits  ")
+    dlg.accept()
+    (note,) = w.annotations
+    assert note.time == gui_scene.T0 + 123 and note.text == "Tally two bandits"
+    assert note.track == "101"
+    assert w.add_annotation("   ") is None  # empty notes are not kept
+    mark = w.timeline.mark_at(w.timeline.time_to_x(gui_scene.T0 + 123))
+    assert mark is not None and mark.kind == "note" and "Tally two bandits" in mark.tooltip
+    w.controller.jump_start()
+    w.controller.next_mark()
+    assert w.state.time == gui_scene.T0 + 123  # the note is the first mark (no events in CSV)
+    # a new scene replaces the notes; an added file keeps them
+    load(qtbot, w, [w.files[0]], add=True)
+    assert len(w.annotations) == 1
+    load(qtbot, w, [w.files[0]])
+    assert w.annotations == [] and not [m for m in w.timeline._marks if m.kind == "note"]
+
+
 def test_bad_session_gives_error(window, tmp_path, errors):
     path = tmp_path / "s.json"
     path.write_text('{"schema": "encounter-replay-session", "version": 7}')

@@ -115,7 +115,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._next_job: dict[str, Any] | None = None
         self._read_shown = False  # the running job's tracks are already on screen
         self._pending_session: Session | None = None
-        #: Notes pinned to moments; kept through sessions (no editor in the window yet).
+        #: Notes pinned to moments (Playback ▸ Add note); saved in sessions.
         self.annotations: list[Annotation] = []
         self._default_colors: list[str] = []
 
@@ -329,6 +329,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "&Loop visible timeline range", self.loop_visible_range, "L"
         )
         self.act_loop_clear = self._action("Clear l&oop", lambda: self.controller.set_loop(None))
+        self.act_note = self._action("Add &note at this time…", self.add_note_dialog, "N")
         self.act_fit = self._action("&Fit map to tracks", self.fit_map, "F")
         self.act_follow = self._action(
             "F&ollow selected track", self.toggle_follow_selected, "Shift+F", checkable=True
@@ -405,6 +406,8 @@ class MainWindow(QtWidgets.QMainWindow):
         p.addActions([self.act_start, self.act_end, self.act_cpa])
         p.addSeparator()
         p.addActions([self.act_loop_view, self.act_loop_clear])
+        p.addSeparator()
+        p.addAction(self.act_note)
 
         a = mb.addMenu("&Analysis")
         a.addActions([self.act_settings, self.act_rerun])
@@ -698,6 +701,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self._remember_recent(f)
         start, end = (ts.start, ts.end) if len(ts) else (0.0, 0.0)
         self.controller.reset_scene(start, end, keep_tracks=added)
+        if not added:
+            self.annotations = []  # notes belonged to the scene being replaced
         self.tracks.set_meta(ts.meta)
         self._default_colors = list(self.tracks.model.defaults)
         self.canvas.set_scene(ts, None)
@@ -722,6 +727,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_span(start, end)
         self.timeline.set_scene(self._track_names(), ts.events)
         self.timeline.set_pairs(None)
+        self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
         self.plots.set_scene(ts, self._track_names())
         self.clock.set_start(start)
         self.stack.setCurrentWidget(self.canvas)
@@ -741,8 +747,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sceneLoaded.emit()
 
     def _set_marks(self) -> None:
-        """Times Shift+←/→ jump between: events and every pair's CPA."""
+        """Times Shift+←/→ jump between: events, notes and every pair's CPA."""
         marks = [self.ts.events["time"].to_numpy(float)] if self.ts is not None else []
+        marks.append(np.array([a.time for a in self.annotations], dtype=np.float64))
         if self.analysis is not None and len(self.analysis.pairs):
             marks.append(self.analysis.pairs["cpa_time"].to_numpy(float))
         self.controller.set_marks(np.concatenate(marks) if marks else np.zeros(0))
@@ -820,6 +827,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.act_fit,
             self.act_loop_view,
             self.act_loop_clear,
+            self.act_note,
         ):
             a.setEnabled(has)
         self.act_zoom_pair.setEnabled(has and self.state.selected_pair is not None)
@@ -1118,6 +1126,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """State from a session onto the freshly loaded scene (ids → indices)."""
         index = {tid: k for k, tid in enumerate(self.ts.ids)} if self.ts is not None else {}
         self.annotations = list(session.annotations)
+        self._notes_changed()
         self.set_units(session.units)
         self.set_trail(session.trail_s)
         self.controller.set_speed(session.speed)
@@ -1143,6 +1152,38 @@ class MainWindow(QtWidgets.QMainWindow):
             self.canvas.set_view_rect(*session.map_view)
         if session.time is not None:
             self.controller.seek(session.time)
+
+    # ================================================================== notes
+    def add_annotation(self, text: str, t: float | None = None) -> Annotation | None:
+        """Pin a note to a moment (now by default) and to the selected track, if any."""
+        text = text.strip()
+        if not text or self.ts is None:
+            return None
+        k = self.state.selected_track
+        note = Annotation(
+            time=self.state.time if t is None else float(t),
+            text=text,
+            track=self.ts.ids[k] if k is not None else None,
+        )
+        self.annotations.append(note)
+        self.annotations.sort(key=lambda a: a.time)
+        self._notes_changed()
+        return note
+
+    def _notes_changed(self) -> None:
+        self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
+        self._set_marks()
+
+    def add_note_dialog(self) -> QtWidgets.QInputDialog:
+        """Ask for a note's text (window-modal, not blocking) and pin it to the current time."""
+        t = self.state.time
+        dlg = QtWidgets.QInputDialog(self)
+        dlg.setWindowTitle("Add note")
+        dlg.setLabelText(f"Note at {fmt_time_utc(t)}:")
+        dlg.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.textValueSelected.connect(lambda text: self.add_annotation(text, t))
+        dlg.open()
+        return dlg
 
     # ================================================================== recent files
     def recent_files(self) -> list[str]:

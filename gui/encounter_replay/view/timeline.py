@@ -40,6 +40,7 @@ COLORS = {
     "cpa": QtGui.QColor("#f2b84b"),
     "cpa_sel": QtGui.QColor("#ffe08a"),
     "event": QtGui.QColor("#7fa7d6"),
+    "note": QtGui.QColor("#c792ea"),
     "cursor": QtGui.QColor("#ff9f1c"),
     "loop": QtGui.QColor(90, 150, 255, 55),
     "loop_edge": QtGui.QColor(120, 170, 255),
@@ -73,7 +74,7 @@ def _intervals_of(column: pd.Series) -> np.ndarray:
 class Mark:
     time: float
     tooltip: str
-    kind: str  # "cpa", "cpa_sel", "event"
+    kind: str  # "cpa", "cpa_sel", "event", "note"
 
 
 class Timeline(QtWidgets.QWidget):
@@ -106,6 +107,7 @@ class Timeline(QtWidgets.QWidget):
         self._selected: tuple[int, int] | None = None
         self._names: list[str] = []
         self._events: pd.DataFrame | None = None
+        self._notes: list[tuple[float, str]] = []
         self._visual = np.zeros((0, 2))
         self._los = np.zeros((0, 2))
         self._marks: list[Mark] = []
@@ -128,6 +130,11 @@ class Timeline(QtWidgets.QWidget):
         """Track names (for tooltips) and ACMI events (ticks)."""
         self._names = list(names)
         self._events = events
+        self._rebuild()
+
+    def set_notes(self, notes: list[tuple[float, str]]) -> None:
+        """Analyst notes (session annotations): flags in the marker row."""
+        self._notes = list(notes)
         self._rebuild()
 
     def set_pairs(self, pairs: pd.DataFrame | None) -> None:
@@ -238,6 +245,8 @@ class Timeline(QtWidgets.QWidget):
                     f"slant {fmt_distance(row.cpa_slant_m, self.units)}"
                 )
                 marks.append(Mark(float(row.cpa_time), tip, "cpa_sel" if s else "cpa"))
+        for t, text in self._notes:
+            marks.append(Mark(float(t), f"{fmt_time_utc(t)}  Note: {text}", "note"))
         ev = self._events
         if ev is not None and len(ev):
             for t, kind, text in zip(ev["time"], ev["kind"], ev["text"], strict=True):
@@ -324,6 +333,13 @@ class Timeline(QtWidgets.QWidget):
             if m.kind == "event":
                 p.setPen(QtGui.QPen(COLORS["event"], 1.5))
                 p.drawLine(QtCore.QPointF(x, r.top() + 1), QtCore.QPointF(x, r.bottom() - 1))
+            elif m.kind == "note":  # a small flag
+                p.setPen(QtGui.QPen(COLORS["note"], 1.5))
+                p.drawLine(QtCore.QPointF(x, r.top()), QtCore.QPointF(x, r.bottom()))
+                p.setPen(QtCore.Qt.PenStyle.NoPen)
+                p.setBrush(COLORS["note"])
+                flag = [(x, r.top()), (x + 7, r.top() + 3.5), (x, r.top() + 7)]
+                p.drawPolygon(QtGui.QPolygonF([QtCore.QPointF(a, b) for a, b in flag]))
             else:
                 size = 6.5 if m.kind == "cpa_sel" else 4.5
                 c = r.center().y()
