@@ -1282,6 +1282,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.act_end,
                 self.act_cpa,
                 self.act_loop_view,
+                self.act_note,
                 self.act_fit,
                 self.act_zoom_pair,
                 self.act_follow,
