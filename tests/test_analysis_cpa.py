@@ -453,3 +453,21 @@ def test_reference_track_at_matches_numpy_interp():
     lat, _, _ = track_at(t, x, x, x, q, gap_s=30.0)
     assert np.isnan(lat[[0, 4, 6]]).all()
     np.testing.assert_allclose(lat[[1, 2, 3, 5]], [5.0, 15.0, 20.0, 35.0])
+
+
+def test_json_warnings_include_the_recordings_own():
+    from encounter_replay.model import DataWarning
+
+    t = irregular(0, 60, 1.0, 21)
+    ts = TrackSet.from_tracks(
+        [
+            enu_track("A", t, 0.0, lambda t: 200 * t, 3000.0),
+            _with_nan(enu_track("B", t, 500.0, lambda t: 200 * t, 3000.0), t > 20),
+        ],
+        warnings=[DataWarning("file.csv", "3 bad rows", line=7, count=3)],
+    )
+    res = analyze(ts)
+    doc = res.to_json_dict(ts)
+    assert doc["warnings"][0] == "file.csv:7: 3 bad rows (3 occurrences)"
+    assert any("altitude missing" in w for w in doc["warnings"][1:])
+    assert res.to_json_dict()["warnings"] == [str(w) for w in res.warnings]

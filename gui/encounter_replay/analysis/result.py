@@ -100,8 +100,9 @@ class AnalysisResult:
     stats: dict = field(default_factory=dict)
 
     def to_json_dict(self, ts: TrackSet | None = None) -> dict:
-        """The ``analyze --json`` document: ids as ``a``/``b``, ISO-8601 UTC times, SI
-        numbers, ``null`` for unknown values."""
+        """The ``analyze --json`` document: ids as ``a``/``b``, ISO-8601 UTC times (fractional
+        seconds only where the time has them), SI numbers, ``null`` for unknown values;
+        pairs in the order of :attr:`pairs` (CPA slant range ascending, unknown last)."""
         out_pairs = []
         for row in self.pairs.itertuples(index=False):
             out_pairs.append(
@@ -126,10 +127,13 @@ class AnalysisResult:
                     "alt_unknown_s": _num(row.alt_unknown_s),
                 }
             )
+        # The recording's own data-quality warnings first (when the set is given), then
+        # the analysis's: a script reading the document sees every doubt in one place.
+        data = [str(w) for w in ts.warnings] if ts is not None else []
         return {
             "settings": self.settings.to_dict(),
             "pairs": out_pairs,
-            "warnings": [str(w) for w in self.warnings],
+            "warnings": data + [str(w) for w in self.warnings],
         }
 
     def pair_row(self, a: int, b: int) -> pd.Series | None:
