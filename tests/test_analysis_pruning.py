@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from analysis_reference import enu_to_geodetic
 from encounter_replay.analysis import AnalysisSettings, analyze
-from encounter_replay.analysis.prepared import prepare
 from encounter_replay.analysis.boxes import fine_boxes
+from encounter_replay.analysis.prepared import prepare
 from encounter_replay.model import TrackSet
 
 T0 = 1_650_000_000.0
