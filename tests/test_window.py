@@ -231,6 +231,20 @@ def test_table_click_selects_pair_and_lands_on_cpa(qtbot, loaded):
     assert any(m.kind == "cpa_sel" for m in w.timeline._marks)
 
 
+def test_table_filters_by_name_and_loss_of_separation(qtbot, loaded):
+    w = loaded
+    table = w.encounters
+    table.filter_edit.setText("texaco")
+    assert table.row_count() == 2  # the two jets against the tanker
+    table.filter_edit.clear()
+    table.los_button.setChecked(True)
+    assert table.row_count() == 1  # only the jets lose separation (0 NM / 100 m)
+    a, b, _t = table.pair_at_view_row(0)
+    assert {w.ts.ids[a], w.ts.ids[b]} == {"101", "202"}
+    table.los_button.setChecked(False)
+    assert table.row_count() == 3
+
+
 def test_table_double_click_zooms_the_map_onto_the_pair(qtbot, loaded):
     w = loaded
     w.canvas.fit_to_tracks()

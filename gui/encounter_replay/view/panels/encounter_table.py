@@ -176,6 +176,32 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
         return None
 
 
+class PairFilter(QtCore.QSortFilterProxyModel):
+    """Rows whose pair names contain the typed text; optionally only losses of separation."""
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.los_only = False
+
+    def set_filter(self, text: str | None = None, los_only: bool | None = None) -> None:
+        self.beginFilterChange()
+        if text is not None:
+            self.text = text.strip().lower()
+        if los_only is not None:
+            self.los_only = los_only
+        self.endFilterChange(QtCore.QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QtCore.QModelIndex) -> bool:
+        model = self.sourceModel()
+        r = model._rows[row]
+        if self.los_only and not r.los:
+            return False
+        if self.text:
+            return self.text in f"{model.label(r, 'a')} {model.label(r, 'b')}".lower()
+        return True
+
+
 class EncounterTable(QtWidgets.QWidget):
     """Click a pair: select it and go to its CPA. Double-click: zoom the map onto it."""
 
@@ -185,9 +211,18 @@ class EncounterTable(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = EncounterTableModel(self)
-        self.proxy = QtCore.QSortFilterProxyModel(self)
+        self.proxy = PairFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
+        self.filter_edit = QtWidgets.QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter by callsign…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.los_button = QtWidgets.QToolButton(self)
+        self.los_button.setText("Loss of separation only")
+        self.los_button.setCheckable(True)
+        self.los_button.setObjectName("FilterToggle")
+        self.los_button.toggled.connect(lambda on: self.proxy.set_filter(los_only=on))
         self.view = QtWidgets.QTableView(self)
         self.view.setObjectName("EncounterTable")
         self.view.setModel(self.proxy)
@@ -210,6 +245,11 @@ class EncounterTable(QtWidgets.QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addWidget(self.summary)
+        row = QtWidgets.QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(self.filter_edit, 1)
+        row.addWidget(self.los_button)
+        lay.addLayout(row)
         lay.addWidget(self.view)
         self._quiet = False
         self.view.clicked.connect(self._on_clicked)
