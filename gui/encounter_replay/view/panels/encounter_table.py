@@ -42,7 +42,6 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self._pairs = pd.DataFrame()
         self._rows: list[Any] = []
         self.labels: list[str] = []
         self.units = "nm"
@@ -114,8 +113,7 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
     def set_pairs(self, pairs: pd.DataFrame | None, labels: list[str] | None = None) -> None:
         self.labels = list(labels or [])
         self.beginResetModel()
-        self._pairs = pairs.reset_index(drop=True) if pairs is not None else pd.DataFrame()
-        self._rows = list(self._pairs.itertuples(index=False)) if len(self._pairs) else []
+        self._rows = list(pairs.itertuples(index=False)) if pairs is not None else []
         self.endResetModel()
 
     def set_units(self, units: str) -> None:
