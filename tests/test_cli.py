@@ -129,8 +129,8 @@ def test_analyze_json_shape(capsys):
     assert code == 0, err
     doc = json.loads(out)
     assert {"settings", "pairs", "warnings"} <= set(doc)
-    slants = [p["cpa_slant_m"] for p in doc["pairs"]]
-    assert slants == sorted(slants)
+    slants = [p["cpa_slant_m"] for p in doc["pairs"] if p["cpa_slant_m"] is not None]
+    assert slants and slants == sorted(slants)
     assert all(s <= 30 * 1852 for s in slants)
     keys = {
         "a",
@@ -184,3 +184,18 @@ def test_readme_commands_exist():
     assert len(first_block) == 2
     assert "sample_tracks/syria_oct2015_illustrative.txt.acmi" in first_block[0]
     assert (SAMPLE_DIR / "syria_oct2015_illustrative.txt.acmi").name in first_block[0]
+
+
+def test_analyze_table_shows_dashes_for_unknown_figures(tmp_path, capsys):
+    # Two tracks without any altitude: horizontal figures exist, slant and vertical do not.
+    rows = ["timestamp,id,latitude,longitude"]
+    for s in range(0, 120, 2):
+        t = f"2021-10-07T12:{s // 60:02d}:{s % 60:02d}Z"
+        rows.append(f"{t},A,48.0,{2.0 + s * 0.001:.4f}")
+        rows.append(f"{t},B,48.01,{2.1 - s * 0.001:.4f}")
+    path = tmp_path / "noalt.csv"
+    path.write_text("\n".join(rows) + "\n")
+    code, out, err = run_cli(["analyze", str(path)], capsys)
+    assert code == 0, err
+    line = next(row for row in out.splitlines() if row.startswith("A / B"))
+    assert "nan" not in line and " - " in line

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from .io import ReadError, ReadOptions, read_files
 from .model import TrackSet
 from .model.timefmt import clock_utc, iso_utc
+from .model.units import fmt_duration
 
 EXIT_USAGE = 2
 EXIT_INPUT = 1
@@ -154,13 +155,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "-"
-    s = round(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
 def cmd_info(args: argparse.Namespace) -> int:
     ts = read_files(args.files, _read_options(args))
     doc = info_dict(ts)
@@ -168,7 +162,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2))
         return 0
     print(f"{len(ts)} tracks, {ts.n_samples} samples, {doc['events']} events")
-    print(f"from {doc['start']} to {doc['end']} ({_duration(ts.end - ts.start)})")
+    print(f"from {doc['start']} to {doc['end']} ({fmt_duration(ts.end - ts.start)})")
     rows = [
         [
             tr["id"],
@@ -221,12 +215,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _num(value: float, decimals: int) -> str:
+    """A figure for the table; a dash where the data could not give one (no altitude…)."""
+    return f"{value:.{decimals}f}" if math.isfinite(value) else "-"
+
+
 def _intervals_text(intervals: Sequence[Sequence[float]]) -> str:
     if not len(intervals):
         return "-"
     total = sum(b - a for a, b in intervals)
     first = intervals[0][0]
-    return f"{_duration(total)} from {clock_utc(first)}"
+    return f"{fmt_duration(total)} from {clock_utc(first)}"
 
 
 def analysis_table(result, ts: TrackSet) -> str:
@@ -243,11 +242,11 @@ def analysis_table(result, ts: TrackSet) -> str:
             [
                 f"{p.a_name or p.a_id} / {p.b_name or p.b_id}",
                 clock_utc(p.cpa_time, 1),
-                f"{p.cpa_slant_m / 1852:.2f}",
-                f"{p.cpa_horizontal_m / 1852:.2f}",
-                f"{p.cpa_vertical_m / 0.3048:.0f}",
-                f"{p.closure_mps * 3600 / 1852:.0f}",
-                f"{p.min_horizontal_m / 1852:.2f}",
+                _num(p.cpa_slant_m / 1852, 2),
+                _num(p.cpa_horizontal_m / 1852, 2),
+                _num(p.cpa_vertical_m / 0.3048, 0),
+                _num(p.closure_mps * 3600 / 1852, 0),
+                _num(p.min_horizontal_m / 1852, 2),
                 _intervals_text(p.visual_contact),
                 "LOSS" if len(p.loss_of_separation) else "",
             ]
