@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Windows built by tests must not read or write the user's saved layout and units.
+_SETTINGS_DIR = tempfile.mkdtemp(prefix="encounter-replay-tests-")
+os.environ["ENCOUNTER_REPLAY_SETTINGS"] = os.path.join(_SETTINGS_DIR, "settings.ini")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
