@@ -15,7 +15,6 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
-from ...analysis import pair_geometry
 from ...geo.projection import geodesic_circle
 from ...model import positions_at
 from ...model.timefmt import clock_utc
@@ -263,6 +262,10 @@ class EncounterLayer:
         lat2 = np.array([frame.lat[b], p0.lat[ib], p1.lat[ib]])
         lon2 = np.array([frame.lon[b], p0.lon[ib], p1.lon[ib]])
         alt2 = np.array([frame.alt[b], p0.alt[ib], p1.alt[ib]])
+        # imported here, not at the top: the analysis package pulls in scipy (~0.25 s),
+        # which the window need not wait for before it first shows
+        from ...analysis import pair_geometry
+
         g = pair_geometry(lat, lon, alt, lat2, lon2, alt2)
         slant_known = np.isfinite(g.slant_m)
         rng = np.where(slant_known, g.slant_m, g.horizontal_m)
