@@ -53,6 +53,7 @@ HERE = Path(__file__).resolve().parent
 HMEIMIM = (35.4011, 35.9487)  # Bassel al-Assad / Hmeimim air base (lat, lon), elev ~157 ft
 EUPHRATES_LON = 38.18  # the river between Tishrin dam and Lake Assad, near 36.3 N
 BULLSEYE = (36.20, 38.00)
+VISUAL_NM = 10.0  # the program's default visual range: the closest US-RU pair comes inside it
 
 
 # ---------------------------------------------------------------------------- geometry
@@ -185,7 +186,7 @@ def _orbiter(ac: Aircraft, phase: float) -> Aircraft:
 def scenario() -> list[Aircraft]:
     """The cast and their scripts. Times are seconds after 09:00:00Z."""
     # CAP east of the Euphrates: north on the west leg, clockwise, 20 NM legs.
-    viper_cap = _racetrack((36.26, 38.545), (36.60, 38.545), 5.5, 8, 23000, 440)
+    viper_cap = _racetrack((36.26, 38.485), (36.60, 38.485), 5.5, 8, 23000, 440)
     viper11 = Aircraft(
         id="101",
         callsign="VIPER 11",
@@ -195,14 +196,15 @@ def scenario() -> list[Aircraft]:
         country="us",
         perf=FIGHTER,
         start_t=0.0,
-        # entry point chosen so that the CAP's northbound leg runs alongside the SOKOL
-        # flight's northbound leg, about 12 NM apart (09:19-09:23)
+        # CAP and entry point placed so that the CAP's northbound leg runs alongside the
+        # SOKOL flight's northbound leg (09:19-09:23), close enough that VIPER 11 and
+        # SOKOL 02 come just inside the default 10 NM visual range for about 1.5 minutes
         lat=36.552,
-        lon=38.891,
+        lon=38.831,
         alt_ft=23000,
         kt=450,
         hdg=235,
-        script=[Leg("wp", 36.40, 38.62, 23000, 450), *viper_cap],
+        script=[Leg("wp", 36.40, 38.56, 23000, 450), *viper_cap],
         rate_s=1.0,
         group="VIPER 1",
     )
@@ -216,7 +218,7 @@ def scenario() -> list[Aircraft]:
         perf=FIGHTER,
         start_t=0.0,
         lat=36.566,
-        lon=38.916,
+        lon=38.856,
         alt_ft=23500,
         kt=450,
         hdg=235,
@@ -453,7 +455,8 @@ def find_events(cast: dict[str, Aircraft]) -> list[tuple[float, str]]:
     ev.append((cast["201"].start_t, "TakenOff|201|SOKOL 01 airborne from Hmeimim"))
     ev.append((cast["202"].start_t, "TakenOff|202|SOKOL 02 airborne from Hmeimim"))
 
-    def closest(a: str, b: str) -> tuple[float, float]:
+    def distance(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+        """Horizontal distance on the common sim grid (spherical: placing beats only)."""
         sa, sb = cast[a].sim, cast[b].sim
         t0 = max(sa["t"][0], sb["t"][0])
         ia, ib = round((t0 - sa["t"][0]) / DT), round((t0 - sb["t"][0]) / DT)
@@ -462,9 +465,12 @@ def find_events(cast: dict[str, Aircraft]) -> list[tuple[float, str]]:
             np.radians(sa["lat"][ia : ia + m])
         )
         nn = np.radians(sb["lat"][ib : ib + m] - sa["lat"][ia : ia + m])
-        d = np.hypot(e, nn) * 6371000.0
+        return sa["t"][ia : ia + m], np.hypot(e, nn) * 6371000.0
+
+    def closest(a: str, b: str) -> tuple[float, float]:
+        tt, d = distance(a, b)
         k = int(np.argmin(d))
-        return float(sa["t"][ia + k]), float(d[k])
+        return float(tt[k]), float(d[k])
 
     tp, _ = closest("201", "302")
     ev.append(
@@ -474,8 +480,15 @@ def find_events(cast: dict[str, Aircraft]) -> list[tuple[float, str]]:
     ev.append((sec(t[east[0]]), "Bookmark|201|202|SOKOL flight crosses the Euphrates eastbound"))
     pairs = [(a, b, *closest(a, b)) for a in ("101", "102") for b in ("201", "202")]
     a, b, tc, dc = min(pairs, key=lambda x: x[3])
+    # the visual call comes a few seconds after the pair closes inside the default visual range
+    tt, d = distance(a, b)
+    inside = np.flatnonzero(d < VISUAL_NM * NM)
+    t_call = math.ceil(tt[inside[0]]) + 5 if inside.size else sec(tc) - 60
     ev.append(
-        (sec(tc) - 60, "Message|101|VIPER 11 reports two Su-30 west of the CAP, northbound, visual")
+        (
+            float(t_call),
+            "Message|101|VIPER 11 reports two Su-30 west of the CAP, northbound, visual",
+        )
     )
     ev.append(
         (
