@@ -47,16 +47,21 @@ class Issues:
             kind.count += count
 
     def add_mask(
-        self, message: str, bad: np.ndarray, lines: np.ndarray, example_of: Callable[[int], str]
+        self,
+        message: str,
+        bad: np.ndarray,
+        lines: np.ndarray | None,
+        example_of: Callable[[int], str],
     ) -> None:
         """Count the records where ``bad`` holds; the first one is the example.
 
         ``example_of(i)`` quotes record ``i``; it is called once, for the first bad record.
+        ``lines`` (per record) is None for formats without meaningful line numbers.
         """
         n = int(np.count_nonzero(bad))
         if n:
             i = int(np.argmax(bad))
-            self.add(message, int(lines[i]) if len(lines) else None, example_of(i), n)
+            self.add(message, int(lines[i]) if lines is not None else None, example_of(i), n)
 
     def first(self) -> tuple[str, int | None, str] | None:
         """The first kind recorded (message, line, example), for an error when nothing is left."""

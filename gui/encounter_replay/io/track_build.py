@@ -51,7 +51,7 @@ def valid_position(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 
 def tidy_track(
-    track: dict, lines: np.ndarray, issues: Issues, label: str, what: str = "points"
+    track: dict, lines: np.ndarray | None, issues: Issues, label: str, what: str = "points"
 ) -> dict:
     """Sort ``track`` by time (stably) and keep the first of samples sharing a time.
 
@@ -64,7 +64,7 @@ def tidy_track(
         issues.add_mask(f"{what} out of time order (sorted by time)", late, lines, lambda i: label)
         order = np.argsort(t, kind="stable")
         track = _take(track, order)
-        lines = lines[order]
+        lines = lines[order] if lines is not None else None
         t = track["t"]
     if len(t) > 1:
         dup = np.r_[False, np.diff(t) == 0]
