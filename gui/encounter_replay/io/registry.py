@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,31 +31,78 @@ def _head(path: Path, n: int = 4096) -> bytes:
     return head
 
 
+#: Format by file name (after any ``.gz``), checked after the ACMI and zip rules.
+_BY_EXTENSION = {".gpx": "gpx", ".kml": "kml", ".kmz": "kml", ".json": "readsb"}
+#: The XML document element, after any declaration, comments and DOCTYPE.
+_XML_ROOT = re.compile(
+    rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?(gpx|kml)[\s>/]",
+    re.DOTALL,
+)
+_READSB = re.compile(rb'\s*\[?\s*\{\s*"icao"\s*:')
+
+
+def _zip_holds_kml(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.lower().endswith(".kml") for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError):
+        return False
+
+
+def _content_kind(text: bytes) -> str | None:
+    """'gpx', 'kml' or 'readsb' from the first bytes of a file (BOM already removed)."""
+    if text.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 XML
+        text = text.decode("utf-16", "replace").encode("utf-8", "replace")
+    m = _XML_ROOT.match(text)
+    if m:
+        return m.group(1).decode()
+    return "readsb" if _READSB.match(text) else None
+
+
 def sniff(path: Path) -> str:
-    """Name of the format of ``path``: 'acmi', 'csv'…; ReadError when nothing fits."""
+    """Name of the format of ``path``: 'acmi', 'csv', 'gpx', 'kml', 'readsb'…; else ReadError."""
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
     head = _head(path)
     if head[:2] == b"PK":
-        return "acmi" if name.endswith(".acmi") else "zip"
+        if name.endswith(".acmi"):
+            return "acmi"
+        return "kml" if name.endswith(".kmz") or _zip_holds_kml(path) else "zip"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"FileType=text/acmi"):
         return "acmi"
     if name.endswith(".acmi"):
         return "acmi"
+    for ext, kind in _BY_EXTENSION.items():
+        if name.endswith(ext):
+            return kind
     if name.endswith((".csv", ".tsv", ".txt")):
         return "csv"
+    kind = _content_kind(text)
+    if kind is not None:
+        return kind
     if b"," in text.split(b"\n", 1)[0]:
         return "csv"
-    raise ReadError(path, "unrecognised format (expected Tacview ACMI or CSV)", line=1)
+    raise ReadError(
+        path, "unrecognised format (expected Tacview ACMI, CSV, GPX, KML or readsb JSON)", line=1
+    )
 
 
 def _readers() -> dict[str, Reader]:
     from .acmi import read_acmi
     from .csv_reader import read_csv
+    from .gpx import read_gpx
+    from .kml import read_kml
+    from .readsb import read_readsb
 
-    return {"acmi": read_acmi, "csv": read_csv}
+    return {
+        "acmi": read_acmi,
+        "csv": read_csv,
+        "gpx": read_gpx,
+        "kml": read_kml,
+        "readsb": read_readsb,
+    }
 
 
 def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
