@@ -15,21 +15,26 @@ import pandas as pd
 
 from .record_issues import Issues
 
-_EPOCH = pd.Timestamp(0, tz="UTC")
 #: Per-sample arrays a track dict may carry besides ``t``.
 FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch")
 
 
 def iso_seconds(texts: Sequence[str | None]) -> np.ndarray:
-    """POSIX seconds of ISO-8601 texts ('Z', offset, or none = UTC); NaN where unreadable."""
+    """POSIX seconds of ISO-8601 texts ('Z', offset, or none = UTC); NaN where unreadable.
+
+    Whole seconds and the fraction are added separately, so a time like ``…:01.25`` comes
+    out as the float nearest to it, not one rounding off (microsecond resolution).
+    """
     if not len(texts):
         return np.zeros(0)
     cells = pd.Series(texts, dtype=object).fillna("").astype(str).str.strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         stamps = pd.to_datetime(cells, format="ISO8601", utc=True, errors="coerce")
-    secs = (stamps - _EPOCH) / pd.Timedelta(seconds=1)
-    return secs.to_numpy(dtype=np.float64, na_value=np.nan)
+    us = stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
+    out = (us // 1_000_000).astype(np.float64) + (us % 1_000_000) / 1e6
+    out[np.isnat(us.view("datetime64[us]"))] = np.nan
+    return out
 
 
 def numbers(texts: Sequence[str | None]) -> np.ndarray:
