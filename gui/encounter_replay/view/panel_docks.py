@@ -1,0 +1,75 @@
+"""The side panels (encounter table, separation plots, track list, data quality) in docks.
+
+Layout: encounters above plots on the right; tracks and data quality tabbed with the
+plots. On a first start the docks are sized once the window has its size.
+"""
+
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from .panels.encounter_table import EncounterTable
+from .panels.plots import PlotsPanel
+from .panels.track_list import TrackList
+from .panels.warnings_panel import WarningsPanel
+
+_FEATURES = (
+    QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
+    | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetFloatable
+    | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
+)
+
+
+def _dock(
+    window: QtWidgets.QMainWindow, title: str, name: str, widget: QtWidgets.QWidget
+) -> QtWidgets.QDockWidget:
+    d = QtWidgets.QDockWidget(title, window)
+    d.setObjectName(name)  # restoreState finds docks by object name
+    d.setWidget(widget)
+    d.setFeatures(_FEATURES)
+    return d
+
+
+class PanelDocks:
+    """The four panels (``encounters``, ``plots``, ``tracks``, ``warnings``) and their docks
+    (``dock_encounters`` …), added to ``window``."""
+
+    def __init__(self, window: QtWidgets.QMainWindow) -> None:
+        self.encounters = EncounterTable(window)
+        self.tracks = TrackList(window)
+        self.plots = PlotsPanel(window)
+        self.warnings = WarningsPanel(window)
+        self.dock_encounters = _dock(window, "Encounters", "EncountersDock", self.encounters)
+        self.dock_plots = _dock(window, "Separation", "PlotsDock", self.plots)
+        self.dock_tracks = _dock(window, "Tracks", "TracksDock", self.tracks)
+        self.dock_warnings = _dock(window, "Data quality", "WarningsDock", self.warnings)
+        right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
+        window.addDockWidget(right, self.dock_encounters)
+        window.addDockWidget(right, self.dock_plots)
+        window.tabifyDockWidget(self.dock_plots, self.dock_tracks)
+        window.tabifyDockWidget(self.dock_tracks, self.dock_warnings)
+        self.dock_plots.raise_()
+        window.setCorner(QtCore.Qt.Corner.BottomRightCorner, right)
+        window.setDockOptions(
+            QtWidgets.QMainWindow.DockOption.AnimatedDocks
+            | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.warnings.countChanged.connect(self._warnings_count)
+
+    def docks(self) -> tuple[QtWidgets.QDockWidget, ...]:
+        """In View ▸ Panels order."""
+        return (self.dock_encounters, self.dock_plots, self.dock_tracks, self.dock_warnings)
+
+    def apply_default_sizes(self, window: QtWidgets.QMainWindow) -> None:
+        """Panels about a third of the width; the table a little shorter than the plots."""
+        width = max(window.width() * 0.37, 480)
+        window.resizeDocks([self.dock_encounters], [int(width)], QtCore.Qt.Orientation.Horizontal)
+        h = max(window.height() - 120, 400)
+        window.resizeDocks(
+            [self.dock_encounters, self.dock_plots],
+            [int(h * 0.42), int(h * 0.58)],
+            QtCore.Qt.Orientation.Vertical,
+        )
+
+    def _warnings_count(self, n: int) -> None:
+        self.dock_warnings.setWindowTitle(f"Data quality ({n})" if n else "Data quality")
