@@ -415,7 +415,8 @@ def _reference_rows(path, refs, features, start, issues) -> dict[int, dict]:
     if start is None and np.isfinite(own).any():
         start = float(np.nanmin(own))
     for (k, text, line), t, said in zip(refs, own, stated, strict=True):
-        parts = _COMMA.split(text.strip().split()[0]) if text.split() else []
+        tuples = _COMMA.sub(",", text).split()
+        parts = tuples[0].split(",") if tuples else []
         vals = numbers(parts[:3]) if 2 <= len(parts) <= 3 else np.full(2, np.nan)
         if not valid_position(vals[1:2], vals[:1]).all():
             issues.add("skipped Points whose coordinates are not 'lon,lat[,alt]'", line, text)
