@@ -146,3 +146,12 @@ def test_concat_fills_reader_specific_columns():
     b.meta["icao24"] = ["abc123", "def456"]
     merged = concat([a, b])
     assert list(merged.meta["icao24"]) == ["", "", "abc123", "def456"]
+
+
+def test_concat_never_reuses_an_id_a_file_already_has():
+    a = TrackSet.from_tracks(
+        [dict(t=[0.0], lat=[0.0], lon=[0.0], id=i, source="1.csv") for i in ("A", "A~2")]
+    )
+    b = TrackSet.from_tracks([dict(t=[0.0], lat=[0.0], lon=[0.0], id="A", source="2.csv")])
+    merged = concat([a, b])
+    assert merged.ids == ["A", "A~2", "A~3"]

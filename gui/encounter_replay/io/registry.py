@@ -12,6 +12,7 @@ from ..model import TrackSet, concat
 from ..model.quality import quality_warnings
 from .errors import ReadError
 from .options import ReadOptions
+from .sanitize import sanitize
 
 Reader = Callable[[Path, ReadOptions], TrackSet]
 
@@ -125,6 +126,7 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
         raise
     except (OSError, UnicodeError, ValueError, MemoryError) as exc:
         raise ReadError(path, f"cannot read: {exc}") from None
+    ts = sanitize(ts, str(path))
     ts.warnings.extend(quality_warnings(ts, str(path)))
     return ts
 

@@ -18,7 +18,10 @@ def iso_utc(t: float) -> str | None:
         return None
     us = round(t * 1e6)
     secs, frac = divmod(us, 1_000_000)
-    base = datetime.fromtimestamp(secs, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    try:
+        base = datetime.fromtimestamp(secs, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    except (OverflowError, OSError, ValueError):  # beyond year 9999: not a real time
+        return None
     if frac == 0:
         return base + "Z"
     digits = f"{frac:06d}".rstrip("0")
@@ -34,7 +37,10 @@ def clock_utc(t: float, decimals: int = 0) -> str:
     scale = 10**decimals
     ticks = round(t * scale)
     secs, frac = divmod(ticks, scale)
-    base = datetime.fromtimestamp(secs, UTC).strftime("%H:%M:%S")
+    try:
+        base = datetime.fromtimestamp(secs, UTC).strftime("%H:%M:%S")
+    except (OverflowError, OSError, ValueError):
+        return "--:--:--Z"
     return f"{base}.{frac:0{decimals}d}Z" if decimals else base + "Z"
 
 

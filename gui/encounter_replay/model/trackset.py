@@ -243,17 +243,18 @@ def concat(sets: list[TrackSet]) -> TrackSet:
     extra = [c for c in meta.columns if c not in META_COLUMNS]
     meta[extra] = meta[extra].astype(object).fillna("")
     warnings = [w for s in sets for w in s.warnings]
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     new_ids = []
     for track_id, source in zip(meta["id"], meta["source"], strict=True):
-        n = seen.get(track_id, 0) + 1
-        seen[track_id] = n
-        if n == 1:
-            new_ids.append(track_id)
-        else:
-            new_ids.append(f"{track_id}~{n}")
+        new_id, n = track_id, 1
+        while new_id in used:  # a file may itself hold "A~2": count on until free
+            n += 1
+            new_id = f"{track_id}~{n}"
+        used.add(new_id)
+        new_ids.append(new_id)
+        if new_id != track_id:
             warnings.append(
-                DataWarning(source, f"track id {track_id!r} already used; renamed {track_id}~{n}")
+                DataWarning(source, f"track id {track_id!r} already used; renamed {new_id}")
             )
     meta["id"] = pd.Series(new_ids, dtype="object")
     events = (
