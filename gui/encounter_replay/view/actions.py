@@ -55,9 +55,12 @@ class WindowActions:
     about: QtGui.QAction
     keys: QtGui.QAction
 
-    def needing_scene(self) -> tuple[QtGui.QAction, ...]:
-        """Disabled until a recording with tracks is open (selection-dependent ones aside)."""
-        return (
+    def update_enabled(
+        self, has_scene: bool, pair_selected: bool, track: int | None, follow: int | None
+    ) -> None:
+        """Enable what makes sense now: most commands need a scene with tracks, CPA and
+        zoom-to-pair a selected pair, follow a selected (or followed) track."""
+        for a in (
             self.add,
             self.rerun,
             self.save_session,
@@ -72,7 +75,15 @@ class WindowActions:
             self.loop_view,
             self.loop_clear,
             self.note,
-        )
+        ):
+            a.setEnabled(has_scene)
+        self.zoom_pair.setEnabled(has_scene and pair_selected)
+        self.cpa.setEnabled(has_scene and pair_selected)
+        following = follow is not None
+        self.follow.setEnabled(has_scene and (track is not None or following))
+        self.follow.blockSignals(True)  # showing the state, not asking for a change
+        self.follow.setChecked(following)
+        self.follow.blockSignals(False)
 
     def listed_in_keys_help(self) -> tuple[QtGui.QAction, ...]:
         """What Help ▸ Keyboard shortcuts lists, in this order."""

@@ -30,7 +30,6 @@ from ..model.session import Annotation, Session, SessionError, load_session, sav
 from ..model.units import fmt_speed_factor
 from . import dialogs, scene_text
 from .actions import create_actions
-from .elided_label import ElidedLabel
 from .file_drop import FileDrop
 from .load_jobs import LoadJobs
 from .loader import LoadResult, LoadWorker
@@ -39,6 +38,7 @@ from .panel_docks import PanelDocks
 from .replay_controller import ReplayController
 from .session_bridge import analysis_from_session, apply_session, window_session
 from .settings_dialog import SettingsDialog
+from .status_bar import WindowStatusBar
 from .timeline import Timeline
 from .transport import TransportBar
 from .user_settings import (
@@ -134,23 +134,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
 
     def _build_status(self) -> None:
-        sb = self.statusBar()
-        self.pair_label = ElidedLabel("", self)
-        self.pair_label.setObjectName("PairReadout")
-        self.pair_label.setMinimumWidth(120)
-        self.scene_label = QtWidgets.QLabel("No recording open")
-        self.progress = QtWidgets.QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(False)
-        self.cancel_button = QtWidgets.QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("CancelButton")
+        self.status_bar = WindowStatusBar(self)
+        self.setStatusBar(self.status_bar)
+        self.pair_label = self.status_bar.pair_label
+        self.scene_label = self.status_bar.scene_label
+        self.cancel_button = self.status_bar.cancel_button
         self.cancel_button.clicked.connect(self.cancel_load)
-        for w in (self.progress, self.cancel_button):
-            w.setVisible(False)
-            sb.addPermanentWidget(w)
-        sb.addPermanentWidget(self.pair_label)
-        sb.addPermanentWidget(self.scene_label)
 
     def _connect(self) -> None:
         c, a, bar = self.controller, self.commands, self.transport
@@ -192,12 +181,12 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda paths, add: self.open_files(paths, add=add and self.ts is not None)
         )
         self.jobs.started.connect(self._on_job_started)
-        self.jobs.progress.connect(self._on_progress)
+        self.jobs.progress.connect(self.status_bar.show_progress)
         self.jobs.read.connect(self._on_read)
         self.jobs.loaded.connect(self._on_loaded)
         self.jobs.failed.connect(self._on_failed)
         self.jobs.cancelled.connect(self._on_cancelled)
-        self.jobs.finished.connect(self._on_job_finished)
+        self.jobs.finished.connect(self.status_bar.show_job_finished)
 
     def _install_export_actions(self) -> None:
         """Let the export layer add its actions, if this build has it (see add_export_actions)."""
@@ -286,18 +275,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_job_started(self, what: str) -> None:
         self._read_shown = False
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
-        self.statusBar().showMessage(what)
-
-    def _on_progress(self, fraction: float, text: str) -> None:
-        self.progress.setValue(int(1000 * min(max(fraction, 0.0), 1.0)))
-        self.statusBar().showMessage(text)
-
-    def _on_job_finished(self) -> None:
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
+        self.status_bar.show_job_started(what)
 
     def _on_cancelled(self) -> None:
         if self.analysis is not None:
@@ -450,17 +428,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.scene_label.setText(scene_text.scene_summary(self.ts, self.files, self.analysis))
 
     def _update_enabled(self) -> None:
-        a, s = self.commands, self.state
+        s = self.state
         has = self.ts is not None and len(self.ts) > 0
-        for action in a.needing_scene():
-            action.setEnabled(has)
-        a.zoom_pair.setEnabled(has and s.selected_pair is not None)
-        a.cpa.setEnabled(has and s.selected_pair is not None)
-        following = s.follow_track is not None
-        a.follow.setEnabled(has and (s.selected_track is not None or following))
-        a.follow.blockSignals(True)
-        a.follow.setChecked(following)
-        a.follow.blockSignals(False)
+        self.commands.update_enabled(
+            has, s.selected_pair is not None, s.selected_track, s.follow_track
+        )
         self.transport.setEnabled(has)
 
     # ================================================================== controller → views
@@ -474,15 +446,12 @@ class MainWindow(QtWidgets.QMainWindow):
         """Selected pair and its CPA in the status bar (changes with selection)."""
         pair = self.state.selected_pair
         if pair is None or self.ts is None:
-            if self.pair_label.text():
-                self.pair_label.setText("")
+            self.status_bar.show_pair("")
             return
         row = self._pair_row(pair)
-        if row is None:
-            return
-        text = scene_text.pair_readout(self._track_names(), pair, row, self.state.units)
-        if text != self.pair_label.text():
-            self.pair_label.setText(text)
+        if row is not None:
+            names = self._track_names()
+            self.status_bar.show_pair(scene_text.pair_readout(names, pair, row, self.state.units))
 
     def _on_speed(self, speed: float) -> None:
         self.transport.show_speed(speed)
