@@ -116,7 +116,7 @@ def _read(path: Path) -> TrackSet:
             issues.add("skipped list items that are not readsb trace objects", None, where + why)
             continue
         part = _trace(obj, where, issues)
-        if part is None:
+        if not len(part["t"]):
             continue
         tid = part["id"]
         if tid in tracks:
@@ -163,7 +163,7 @@ def _object_problem(obj: object) -> str | None:
     return None
 
 
-def _trace(obj: dict, where: str, issues: Issues) -> dict | None:
+def _trace(obj: dict, where: str, issues: Issues) -> dict:
     """Samples and metadata of one trace object (bad entries tallied in ``issues``)."""
     trace = obj["trace"]
     icao = obj["icao"].strip()
