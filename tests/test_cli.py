@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from encounter_replay.cli import main, parse_distance
+from encounter_replay.cli import main
+from encounter_replay.cli_options import parse_distance
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_tracks"
 SAMPLE = SAMPLE_DIR / "syria_oct2015_illustrative.txt.acmi"
@@ -199,3 +200,20 @@ def test_analyze_table_shows_dashes_for_unknown_figures(tmp_path, capsys):
     assert code == 0, err
     line = next(row for row in out.splitlines() if row.startswith("A / B"))
     assert "nan" not in line and " - " in line
+
+
+@pytest.mark.parametrize("arg", ["0", "0nm", "-5nm"])
+def test_zero_or_negative_distances_are_usage_errors(arg):
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(SAMPLE), "--within", arg])
+    assert exc.value.code == 2
+
+
+def test_info_on_a_recording_without_positions(tmp_path, capsys):
+    path = tmp_path / "nopos.txt.acmi"
+    path.write_text(
+        "FileType=text/acmi/tacview\nFileVersion=2.2\n0,ReferenceTime=2015-10-10T09:00:00Z\n"
+        "#0\n1,Name=Ghost,Type=Air+FixedWing\n"
+    )
+    code, out, _ = run_cli(["info", str(path)], capsys)
+    assert code == 0 and "no positions to replay" in out and "None" not in out

@@ -14,105 +14,24 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 from collections.abc import Callable, Sequence
 
-from .io import ReadError, ReadOptions, read_files
+from .cli_options import (  # noqa: F401  (re-exported for the export subcommands)
+    UsageError,
+    add_analysis_options,
+    add_read_options,
+    analysis_settings,
+    parse_distance,
+    read_options,
+)
+from .io import ReadError, read_files
 from .model import TrackSet
 from .model.timefmt import clock_utc, iso_utc
 from .model.units import fmt_duration
 
 EXIT_USAGE = 2
 EXIT_INPUT = 1
-
-_UNITS_M = {"nm": 1852.0, "km": 1000.0, "m": 1.0, "ft": 0.3048}
-
-
-class UsageError(Exception):
-    """A bad argument: printed as one line, exit code 2."""
-
-
-def parse_distance(text: str, default_unit: str = "nm") -> float:
-    """``10nm``, ``18.5km``, ``300m``, ``1000ft`` (or a bare number in ``default_unit``) → metres."""
-    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*", text)
-    if not m:
-        raise argparse.ArgumentTypeError(f"not a distance: {text!r} (e.g. 10nm, 18km, 1000ft)")
-    unit = (m.group(2) or default_unit).lower()
-    if unit not in _UNITS_M:
-        raise argparse.ArgumentTypeError(f"unknown unit {unit!r} in {text!r}: use nm, km, m or ft")
-    value = float(m.group(1)) * _UNITS_M[unit]
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite distance: {text!r}")
-    return value
-
-
-def _add_read_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--altitude-unit",
-        choices=("ft", "m"),
-        help="unit of altitude columns whose name does not say it",
-    )
-    p.add_argument(
-        "--speed-unit",
-        choices=("kt", "mps"),
-        help="unit of speed columns whose name does not say it",
-    )
-
-
-def _read_options(args: argparse.Namespace) -> ReadOptions:
-    return ReadOptions(altitude_unit=args.altitude_unit, speed_unit=args.speed_unit)
-
-
-def _add_analysis_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--visual-range", type=parse_distance, default=None, help="visual range (default 10nm)"
-    )
-    p.add_argument(
-        "--hsep", type=parse_distance, default=None, help="horizontal separation minimum (5nm)"
-    )
-    p.add_argument(
-        "--vsep",
-        type=lambda s: parse_distance(s, "ft"),
-        default=None,
-        help="vertical separation minimum (1000ft)",
-    )
-    p.add_argument(
-        "--within",
-        type=parse_distance,
-        default=None,
-        help="report pairs whose CPA slant range is within this (25nm)",
-    )
-    p.add_argument(
-        "--include",
-        nargs="+",
-        metavar="CLASS",
-        default=None,
-        help="object classes to pair besides aircraft (weapon decoy ground sea other)",
-    )
-
-
-def analysis_settings(args: argparse.Namespace):
-    """AnalysisSettings from the shared analysis options (defaults where not given)."""
-    from .analysis import AnalysisSettings
-    from .model import ObjectClass
-
-    kw = {}
-    if args.visual_range is not None:
-        kw["visual_range_m"] = args.visual_range
-    if args.hsep is not None:
-        kw["hsep_m"] = args.hsep
-    if args.vsep is not None:
-        kw["vsep_m"] = args.vsep
-    if args.within is not None:
-        kw["within_m"] = args.within
-    if args.include:
-        valid = {c.value for c in ObjectClass} - {ObjectClass.REFERENCE.value}
-        bad = [c for c in args.include if c.lower() not in valid]
-        if bad:
-            raise UsageError(f"unknown class {bad[0]!r}: choose from {', '.join(sorted(valid))}")
-        kw["include"] = frozenset({"aircraft", *(c.lower() for c in args.include)})
-    return AnalysisSettings(**kw)
 
 
 # ---------------------------------------------------------------------------- info
@@ -156,12 +75,16 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    ts = read_files(args.files, _read_options(args))
+    ts = read_files(args.files, read_options(args))
     doc = info_dict(ts)
     if args.json:
         print(json.dumps(doc, indent=2))
         return 0
     print(f"{len(ts)} tracks, {ts.n_samples} samples, {doc['events']} events")
+    if not len(ts):
+        print("no positions to replay")
+        _print_warnings(doc["warnings"])
+        return 0
     print(f"from {doc['start']} to {doc['end']} ({fmt_duration(ts.end - ts.start)})")
     rows = [
         [
@@ -200,7 +123,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze
 
     settings = analysis_settings(args)
-    ts = read_files(args.files, _read_options(args))
+    ts = read_files(args.files, read_options(args))
     result = analyze(ts, settings)
     if args.json:
         print(json.dumps(result.to_json_dict(ts), indent=2))
@@ -280,12 +203,12 @@ def cmd_window(argv: Sequence[str]) -> int:
         "report (see `encounter-replay SUBCOMMAND --help`).",
     )
     p.add_argument("files", nargs="*", help="recordings to open (ACMI, CSV)")
-    _add_read_options(p)
+    add_read_options(p)
     p.add_argument("--session", help="a saved session (.json) to restore")
     args = p.parse_args(argv)
     from .view.app import run_app
 
-    return run_app(list(args.files), _read_options(args), session=args.session)
+    return run_app(list(args.files), read_options(args), session=args.session)
 
 
 # ---------------------------------------------------------------------------- entry
@@ -293,12 +216,12 @@ def _subcommands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None],
     def info(p: argparse.ArgumentParser) -> None:
         p.add_argument("files", nargs="+", metavar="FILE")
         p.add_argument("--json", action="store_true", help="machine-readable output")
-        _add_read_options(p)
+        add_read_options(p)
 
     def analyze_(p: argparse.ArgumentParser) -> None:
         p.add_argument("files", nargs="+", metavar="FILE")
-        _add_analysis_options(p)
-        _add_read_options(p)
+        add_analysis_options(p)
+        add_read_options(p)
         fmt = p.add_mutually_exclusive_group()
         fmt.add_argument("--json", action="store_true", help="JSON (metres, ISO-8601 UTC)")
         fmt.add_argument("--csv", action="store_true", help="CSV of the pair table")
@@ -311,7 +234,7 @@ def _subcommands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None],
     if export_commands is not None:
         for name, (setup, run) in export_commands.SUBCOMMANDS.items():
             commands[name] = (
-                lambda p, setup=setup: (setup(p), _add_read_options(p), _add_analysis_options(p)),
+                lambda p, setup=setup: (setup(p), add_read_options(p), add_analysis_options(p)),
                 run,
             )
     return commands
