@@ -239,6 +239,43 @@ def test_bad_reference_time_is_a_malformed_line(tmp_path):
     assert "ReferenceTime is not an ISO-8601 time" in text and "times are relative" in text
 
 
+def test_implausible_frame_time_skips_the_frame_with_its_lines(tmp_path):
+    """A stray #1e20 (or #-1e12) frame is dropped with its lines, not laid on the timeline."""
+    body = (
+        REF
+        + "#0\n1,T=5|50|1000,Type=Air\n2,T=5|50.01|1000,Type=Air\n"
+        + "#1e20\n1,T=6|50|1000\n0,Event=Message|1|bogus\n"  # lines 7-9
+        + "#1\n1,T=5.001|50|1000\n#-1e12\n2,T=7|50|1000\n#2\n2,T=5.002|50.01|1000\n"
+    )
+    ts = read(tmp_path, body)
+    np.testing.assert_allclose(track(ts, "1")["t"] - T0, [0, 1], atol=1e-6)
+    np.testing.assert_allclose(track(ts, "1")["lon"], [5, 5.001])
+    np.testing.assert_allclose(track(ts, "2")["t"] - T0, [0, 2], atol=1e-6)
+    assert len(ts.events) == 0
+    (w,) = [w for w in ts.warnings if "implausible time" in w.message]
+    assert w.line == 7 and w.count == 5 and "'#1e20'" in w.message  # 2 frame lines + 3 lines
+    assert "time goes back" not in messages(ts)  # the stray frame took no part in ordering
+
+
+def test_frame_time_bound_counts_the_reference_time(tmp_path):
+    # 1.3e9 (2011) + 9e9 s is beyond 1e10 s POSIX; 9e9 s alone (no ReferenceTime) is not.
+    body = "#0\n1,T=1|2|3,Type=Air\n#9e9\n1,T=1.1|2|3\n"
+    with_ref = read(tmp_path, REF + body)
+    np.testing.assert_allclose(with_ref.t - T0, [0], atol=1e-6)
+    assert "implausible time" in messages(with_ref)
+    relative = read(tmp_path, body)
+    np.testing.assert_allclose(relative.t, [0, 9e9])
+    assert "implausible time" not in messages(relative)
+
+
+def test_reference_time_set_late_drops_what_it_pushes_out_of_range(tmp_path):
+    body = "#9e9\n1,T=1|2|3,Type=Air\n0,Event=Message|1|late\n#9.5e9\n1,T=1.1|2|3\n" + REF
+    ts = read(tmp_path, body)
+    assert len(ts) == 0 and len(ts.events) == 0
+    (w,) = [w for w in ts.warnings if "ReferenceTime set later" in w.message]
+    assert w.line == 4 and w.count == 3
+
+
 def test_consecutive_time_lines_last_wins_and_same_time_last_transform_wins(tmp_path):
     body = REF + "#1\n#2\n#3\n1,T=1|2|3,Type=Air\n1,T=1.1|2|3\n#4\n#3\n1,T=1.2|2|3\n"
     tr = track(read(tmp_path, body), "1")
@@ -812,6 +849,8 @@ def _read_bytes(tmp_path: Path, data: bytes) -> TrackSet | None:
     assert ts.meta["id"].is_unique
     assert np.all(np.isfinite(ts.lat)) and np.all(np.abs(ts.lat) <= 90)
     assert np.all(np.abs(ts.lon) <= 180)
+    assert np.all(np.abs(ts.t) < 1e10)
+    assert np.all(np.abs(ts.events["time"]) < 1e10)
     return ts
 
 
@@ -845,6 +884,9 @@ _FRAGMENTS = st.sampled_from(
         "0",
         "a01",
         "1e309",
+        "e20",
+        "e12",
+        "9e9",
         "nan",
         "\r",
         "\n",

@@ -32,6 +32,7 @@ from ..model import DataWarning, ObjectClass, TrackSet, empty_events
 from .acmi_container import AcmiText, open_acmi
 from .acmi_parser import NCOL, RUN_GAP_S, AcmiParser, HeaderError, ParsedAcmi
 from .acmi_types import classify_type, coalition_from_color
+from .csv_reader import T_ABS_MAX
 from .errors import ReadError
 from .options import ReadOptions
 
@@ -107,6 +108,17 @@ def _stream_warnings(parsed: ParsedAcmi, text: AcmiText, source: str) -> list[Da
                 count=parsed.backward.count,
             )
         )
+    if parsed.bad_time.count:
+        found.append(
+            DataWarning(
+                source,
+                f"frames with an implausible time skipped with all their lines (ReferenceTime "
+                f"+ offset beyond ±{T_ABS_MAX:g} s POSIX, i.e. outside the years 1653–2286; "
+                f"first: {parsed.bad_time.example!r})",
+                line=parsed.bad_time.line,
+                count=parsed.bad_time.count,
+            )
+        )
     if parsed.bad.count:
         found.append(
             DataWarning(
@@ -171,6 +183,23 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
         lon = rows[:, 2] + parsed.ref_lon
         lat = rows[:, 3] + parsed.ref_lat
     line = rows[:, 9].astype(np.int64)
+    epoch = parsed.reference_time or 0.0
+
+    # The parser skips frames with absurd times, judged by the ReferenceTime known then; a
+    # ReferenceTime set later can still push offsets out of range.
+    late_bad_t = ~(np.abs(t + epoch) < T_ABS_MAX)
+    late_events = [e[4] for e in parsed.events if not abs(e[0] + epoch) < T_ABS_MAX]
+    if late_bad_t.any() or late_events:
+        first = min([*line[late_bad_t].tolist(), *late_events])
+        warnings.append(
+            DataWarning(
+                source,
+                f"transforms and events dropped: with the ReferenceTime set later in the file "
+                f"their time is beyond ±{T_ABS_MAX:g} s POSIX (outside the years 1653–2286)",
+                line=first,
+                count=int(late_bad_t.sum()) + len(late_events),
+            )
+        )
 
     no_pos = ~(np.isfinite(lon) & np.isfinite(lat))
     if no_pos.any():
@@ -184,7 +213,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
                 count=int(no_pos.sum()),
             )
         )
-    bad_pos = ~no_pos & ((np.abs(lat) > 90.0) | (np.abs(lon) > 360.0))
+    bad_pos = ~no_pos & ~late_bad_t & ((np.abs(lat) > 90.0) | (np.abs(lon) > 360.0))
     if bad_pos.any():
         warnings.append(
             DataWarning(
@@ -195,7 +224,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
                 count=int(bad_pos.sum()),
             )
         )
-    keep = ~(no_pos | bad_pos)
+    keep = ~(no_pos | bad_pos | late_bad_t)
     if not keep.all():
         rows, track, t, lon, lat = rows[keep], track[keep], t[keep], lon[keep], lat[keep]
 
@@ -212,7 +241,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     lat = lat[order]
     alt, roll, pitch, yaw, flat_heading = (rows[order, c] for c in (4, 5, 6, 7, 8))
     heading = np.mod(np.where(np.isnan(yaw), flat_heading, yaw), 360.0)
-    t = t + (parsed.reference_time or 0.0)
+    t = t + epoch
 
     counts = np.bincount(track, minlength=len(parsed.tracks))
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -262,15 +291,17 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
 
 
 def _events(parsed: ParsedAcmi, source: str) -> pd.DataFrame:
-    if not parsed.events:
-        return empty_events()
     epoch = parsed.reference_time or 0.0
+    # Same time bound as the samples (see ``late_bad_t`` in :func:`_assemble`).
+    events = [e for e in parsed.events if abs(e[0] + epoch) < T_ABS_MAX]
+    if not events:
+        return empty_events()
     return pd.DataFrame(
         {
-            "time": pd.Series([e[0] + epoch for e in parsed.events], dtype="float64"),
-            "kind": pd.Series([e[1] for e in parsed.events], dtype="object"),
-            "ids": pd.Series([e[2] for e in parsed.events], dtype="object"),
-            "text": pd.Series([e[3] for e in parsed.events], dtype="object"),
-            "source": pd.Series([source] * len(parsed.events), dtype="object"),
+            "time": pd.Series([e[0] + epoch for e in events], dtype="float64"),
+            "kind": pd.Series([e[1] for e in events], dtype="object"),
+            "ids": pd.Series([e[2] for e in events], dtype="object"),
+            "text": pd.Series([e[3] for e in events], dtype="object"),
+            "source": pd.Series([source] * len(events), dtype="object"),
         }
     )

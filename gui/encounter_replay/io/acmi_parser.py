@@ -22,6 +22,11 @@ Decisions (documented for analysts, tested in ``tests/test_io_acmi.py``):
   out-of-order data, which Tacview reorders, and so do we (samples are sorted per track);
   a larger one that does not return to the run's start is reordered too, with a warning.
 * **Same object, same time**: the last transform wins.
+* **Implausible frame times**: a frame whose absolute time (ReferenceTime + offset) is
+  not within ±:data:`~.csv_reader.T_ABS_MAX` s POSIX (years 1653–2286, the CSV reader's
+  bound) is skipped with all its lines, and counted in one warning. One stray ``#1e20``
+  would otherwise stretch the recording over geological time, wreck the float precision
+  of every other sample and take part in restart detection.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .acmi_events import EventError, is_hex_id, parse_event
+from .csv_reader import T_ABS_MAX
 
 #: A backward time step larger than this (s) is a restart or a reordering, not jitter.
 RESTART_BACK_S = 1.0
@@ -104,6 +110,7 @@ class ParsedAcmi:
     ref_changed_late: Issue = field(default_factory=Issue)
     restarts: list[tuple[int, float]] = field(default_factory=list)  # (line, shift s)
     backward: Issue = field(default_factory=Issue)
+    bad_time: Issue = field(default_factory=Issue)  # lines of frames with absurd times
     bad: Issue = field(default_factory=Issue)
     lines: int = 0
     last_line_ok: bool = True
@@ -246,6 +253,8 @@ class AcmiParser:
         run_first: float | None = None
         run_max = 0.0
         ok = True
+        skipping = False  # inside a frame whose time is implausible
+        bad_time = out.bad_time
 
         for ln, line in self._logical_lines(lines, lineno, pending):
             c = line[0]
@@ -255,6 +264,12 @@ class AcmiParser:
                     t = float(line[1:])
                     if t - t != 0.0:
                         raise _Bad("time is not a finite number")
+                    if not abs(t + shift + (out.reference_time or 0.0)) < T_ABS_MAX:
+                        skipping = True
+                        ok = False
+                        bad_time.add(ln, shorten(line))
+                        continue
+                    skipping = False
                     if run_first is None:
                         run_first = run_max = t
                     elif t < run_max - RESTART_BACK_S:
@@ -272,6 +287,11 @@ class AcmiParser:
                     elif t > run_max:
                         run_max = t
                     now = t + shift
+                    continue
+
+                if skipping:
+                    ok = False
+                    bad_time.count += 1
                     continue
 
                 if c == "-":
