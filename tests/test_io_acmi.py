@@ -137,6 +137,14 @@ def test_file_ending_inside_a_continuation(tmp_path):
     assert "ends inside a continued line" in messages(ts)
 
 
+def test_file_ending_with_a_lone_backslash(tmp_path):
+    """A final line that is only '\\' (nothing to join) was an IndexError."""
+    ts = read(tmp_path, REF + "#1\na01,T=1|2|3,Type=Air\n\\")
+    assert ts.ids == ["a01"]
+    (w,) = [w for w in ts.warnings if "ends inside a continued line" in w.message]
+    assert w.line == 6
+
+
 # ---------------------------------------------------------------------------- transforms
 def test_transform_forms_decided_per_line(tmp_path):
     body = (
@@ -543,7 +551,7 @@ def test_invalid_utf8_is_replaced_with_warning(tmp_path):
     ts = read_acmi(path, OPTS)
     assert meta(ts, "1")["name"] == "Mirage \ufffd"
     (w,) = [w for w in ts.warnings if "UTF-8" in w.message]
-    assert w.line == 5
+    assert w.line == 6
 
 
 # ---------------------------------------------------------------------------- containers

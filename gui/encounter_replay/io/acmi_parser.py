@@ -232,7 +232,9 @@ class AcmiParser:
         if cont is not None:
             # The file ended inside a continued line: use what is there (and say so).
             out.open_continuation = start
-            yield start, "\n".join(cont)
+            joined = "\n".join(cont)
+            if joined:  # a lone trailing backslash leaves nothing to parse
+                yield start, joined
 
     # ------------------------------------------------------------------ the hot loop
     def _body(self, lines: Iterator[str], lineno: int, pending: str | None) -> None:
