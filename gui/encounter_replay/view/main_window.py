@@ -38,7 +38,7 @@ from .panel_docks import PanelDocks
 from .replay_controller import ReplayController
 from .session_bridge import analysis_from_session, apply_session, window_session
 from .settings_dialog import SettingsDialog
-from .status_bar import WindowStatusBar
+from .status_bar import StatusReadouts
 from .timeline import Timeline
 from .transport import TransportBar
 from .user_settings import (
@@ -134,11 +134,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
 
     def _build_status(self) -> None:
-        self.status_bar = WindowStatusBar(self)
-        self.setStatusBar(self.status_bar)
-        self.pair_label = self.status_bar.pair_label
-        self.scene_label = self.status_bar.scene_label
-        self.cancel_button = self.status_bar.cancel_button
+        self.readouts = StatusReadouts(self.statusBar())
+        self.pair_label = self.readouts.pair_label
+        self.scene_label = self.readouts.scene_label
+        self.cancel_button = self.readouts.cancel_button
         self.cancel_button.clicked.connect(self.cancel_load)
 
     def _connect(self) -> None:
@@ -181,12 +180,12 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda paths, add: self.open_files(paths, add=add and self.ts is not None)
         )
         self.jobs.started.connect(self._on_job_started)
-        self.jobs.progress.connect(self.status_bar.show_progress)
+        self.jobs.progress.connect(self.readouts.show_progress)
         self.jobs.read.connect(self._on_read)
         self.jobs.loaded.connect(self._on_loaded)
         self.jobs.failed.connect(self._on_failed)
         self.jobs.cancelled.connect(self._on_cancelled)
-        self.jobs.finished.connect(self.status_bar.show_job_finished)
+        self.jobs.finished.connect(self.readouts.show_job_finished)
 
     def _install_export_actions(self) -> None:
         """Let the export layer add its actions, if this build has it (see add_export_actions)."""
@@ -275,7 +274,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_job_started(self, what: str) -> None:
         self._read_shown = False
-        self.status_bar.show_job_started(what)
+        self.readouts.show_job_started(what)
 
     def _on_cancelled(self) -> None:
         if self.analysis is not None:
@@ -446,12 +445,12 @@ class MainWindow(QtWidgets.QMainWindow):
         """Selected pair and its CPA in the status bar (changes with selection)."""
         pair = self.state.selected_pair
         if pair is None or self.ts is None:
-            self.status_bar.show_pair("")
+            self.readouts.show_pair("")
             return
         row = self._pair_row(pair)
         if row is not None:
             names = self._track_names()
-            self.status_bar.show_pair(scene_text.pair_readout(names, pair, row, self.state.units))
+            self.readouts.show_pair(scene_text.pair_readout(names, pair, row, self.state.units))
 
     def _on_speed(self, speed: float) -> None:
         self.transport.show_speed(speed)
