@@ -551,7 +551,7 @@ def test_invalid_utf8_is_replaced_with_warning(tmp_path):
     ts = read_acmi(path, OPTS)
     assert meta(ts, "1")["name"] == "Mirage \ufffd"
     (w,) = [w for w in ts.warnings if "UTF-8" in w.message]
-    assert w.line == 6
+    assert w.line == 5
 
 
 # ---------------------------------------------------------------------------- containers
