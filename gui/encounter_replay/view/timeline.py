@@ -10,13 +10,15 @@ question an analyst asks of it is "when did anything happen".
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..model.units import fmt_distance, fmt_time_utc
+from ..model.units import fmt_time_utc
+from .timeline_content import Mark, merge_intervals, timeline_content
+
+__all__ = ["COLORS", "LEFT", "Mark", "Timeline", "merge_intervals"]
 
 LEFT = 90  # room for the row names
 RIGHT = 12
@@ -46,35 +48,6 @@ COLORS = {
     "loop_edge": QtGui.QColor(120, 170, 255),
     "overview": QtGui.QColor("#5a6b78"),
 }
-
-
-def merge_intervals(intervals: np.ndarray) -> np.ndarray:
-    """Union of (start, end) rows as sorted, disjoint rows; vectorised (no loop over rows)."""
-    iv = np.asarray(intervals, dtype=np.float64).reshape(-1, 2)
-    if len(iv) == 0:
-        return iv
-    iv = iv[np.argsort(iv[:, 0], kind="stable")]
-    ends = np.maximum.accumulate(iv[:, 1])
-    new = np.ones(len(iv), dtype=bool)
-    new[1:] = iv[1:, 0] > ends[:-1]
-    group = np.cumsum(new) - 1
-    starts = iv[new, 0]
-    group_end = np.zeros(len(starts))
-    np.maximum.at(group_end, group, ends)
-    group_end = np.maximum(group_end, starts)
-    return np.column_stack([starts, group_end])
-
-
-def _intervals_of(column: pd.Series) -> np.ndarray:
-    rows = [iv for cell in column for iv in (cell if cell is not None else [])]
-    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
-
-
-@dataclass
-class Mark:
-    time: float
-    tooltip: str
-    kind: str  # "cpa", "cpa_sel", "event", "note"
 
 
 class Timeline(QtWidgets.QWidget):
@@ -221,39 +194,16 @@ class Timeline(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ derived data
     def _rebuild(self) -> None:
-        marks: list[Mark] = []
-        pairs = self._pairs
-        vis = los = np.zeros((0, 2))
-        if pairs is not None and len(pairs):
-            sel = self._selected
-            if sel is not None:
-                is_sel = ((pairs["a"] == sel[0]) & (pairs["b"] == sel[1])).to_numpy()
-            else:
-                is_sel = np.zeros(len(pairs), dtype=bool)
-            every = self.all_pairs or sel is None
-            chosen = pairs if every else pairs[is_sel]
-            vis = merge_intervals(_intervals_of(chosen["visual_contact"]))
-            los = merge_intervals(_intervals_of(chosen["loss_of_separation"]))
-            for row, s in zip(pairs.itertuples(index=False), is_sel, strict=True):
-                if not (every or s):
-                    continue
-                names = self._names
-                name_a = names[row.a] if row.a < len(names) else row.a_name or row.a_id
-                name_b = names[row.b] if row.b < len(names) else row.b_name or row.b_id
-                tip = (
-                    f"CPA {name_a} – {name_b}\n{fmt_time_utc(row.cpa_time)}  "
-                    f"slant {fmt_distance(row.cpa_slant_m, self.units)}"
-                )
-                marks.append(Mark(float(row.cpa_time), tip, "cpa_sel" if s else "cpa"))
-        for t, text in self._notes:
-            marks.append(Mark(float(t), f"{fmt_time_utc(t)}  Note: {text}", "note"))
-        ev = self._events
-        if ev is not None and len(ev):
-            for t, kind, text in zip(ev["time"], ev["kind"], ev["text"], strict=True):
-                label = f"{kind}: {text}" if text else str(kind)
-                marks.append(Mark(float(t), f"{fmt_time_utc(t)}  {label}", "event"))
-        self._visual, self._los, self._marks = vis, los, marks
-        self._mark_t = np.array([m.time for m in marks], dtype=np.float64)
+        self._visual, self._los, self._marks = timeline_content(
+            self._pairs,
+            self._selected,
+            self.all_pairs,
+            self._names,
+            self._notes,
+            self._events,
+            self.units,
+        )
+        self._mark_t = np.array([m.time for m in self._marks], dtype=np.float64)
         self._invalidate()
 
     def mark_at(self, x: float) -> Mark | None:
