@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -13,9 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pyproj import Transformer
 
 from encounter_replay.cli import main
+from encounter_replay.export import snapshot
+from encounter_replay.export.errors import ExportError
 from encounter_replay.export.video import MP4_EXTRA_MESSAGE
+from encounter_replay.io import ReadOptions, read_file
+from encounter_replay.model import TrackSet
+from encounter_replay.model.timefmt import iso_utc, parse_time
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_tracks" / "syria_oct2015_illustrative.txt.acmi"
@@ -152,6 +159,106 @@ def test_report_html_has_map_and_table(capsys, tmp_path):
     assert 'src="data:image/png;base64,' in text
     assert text.count("<tr") >= 11 + 6  # 11 pairs + settings rows
     assert "SOKOL 01 – SOKOL 02" in text and "ILLUSTRATIVE" in text
+
+
+@functools.cache
+def _sample_ts() -> TrackSet:  # read once
+    return read_file(SAMPLE, ReadOptions())
+
+
+def _brute_force_cpa_time(a_id: str, b_id: str) -> float:
+    """Time of least ECEF distance of two tracks of the sample, on a 0.05 s grid."""
+    ts = _sample_ts()
+    tr = [ts.track_slice(ts.index_of(i)) for i in (a_id, b_id)]
+    t0 = max(ts.t[s][0] for s in tr)
+    t1 = min(ts.t[s][-1] for s in tr)
+    grid = np.arange(t0, t1, 0.05)
+    to_ecef = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+    xyz = [
+        np.array(
+            to_ecef.transform(
+                *(np.interp(grid, ts.t[s], col[s]) for col in (ts.lon, ts.lat, ts.alt))
+            )
+        )
+        for s in tr
+    ]
+    return float(grid[np.argmin(np.linalg.norm(xyz[0] - xyz[1], axis=0))])
+
+
+def test_snapshot_cpa_with_pair_is_that_pairs_cpa(capsys, tmp_path):
+    out = tmp_path / "pair.png"
+    rc, stdout, err = run(
+        capsys,
+        "snapshot",
+        SAMPLE,
+        "--time",
+        "cpa",
+        "--pair",
+        "301",
+        "302",
+        "--out",
+        out,
+        "--width",
+        320,
+        "--height",
+        200,
+    )
+    assert rc == 0, err
+    when = stdout.rsplit(", ", 1)[1].rstrip(")\n")
+    expected = _brute_force_cpa_time("301", "302")  # REAPER 31 / HAVOC 41, 09:03:12
+    assert iso_utc(expected)[:16] == "2015-10-10T09:03"
+    assert parse_time(when, 0.0) == pytest.approx(expected, abs=0.1)
+
+
+def test_video_cpa_with_pair_starts_from_that_pairs_cpa(capsys, tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_clip(ts, analysis, state, out, times, size, fps, **kw):
+        seen.update(state=state, times=times)
+        raise ExportError("stop here")
+
+    monkeypatch.setattr(snapshot, "export_clip", fake_clip)
+    rc, _, err = run(
+        capsys,
+        "video",
+        SAMPLE,
+        "--start",
+        "cpa-30",
+        "--end",
+        "cpa+30",
+        "--pair",
+        "301",
+        "302",
+        "--fps",
+        1,
+        "--out",
+        tmp_path / "c.gif",
+    )
+    assert rc == 1 and "stop here" in err
+    expected = _brute_force_cpa_time("301", "302")
+    assert seen["times"][0] == pytest.approx(expected - 30, abs=0.1)
+    assert seen["times"][-1] == pytest.approx(expected + 29, abs=0.1)
+    assert seen["state"].pair == tuple(sorted(_sample_ts().index_of(i) for i in ("301", "302")))
+
+
+def test_cpa_of_a_pair_beyond_within_is_one_line_usage_error(capsys, tmp_path):
+    rc, _, err = run(
+        capsys,
+        "snapshot",
+        SAMPLE,
+        "--time",
+        "cpa",
+        "--pair",
+        "301",
+        "302",
+        "--within",
+        "20nm",
+        "--out",
+        tmp_path / "x.png",
+    )
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert "301 302 is not among the reported pairs" in err and "larger --within" in err
+    assert not (tmp_path / "x.png").exists()
 
 
 @pytest.mark.parametrize(

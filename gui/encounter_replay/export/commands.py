@@ -137,19 +137,22 @@ def base_state(scene: Scene, args: argparse.Namespace) -> MapState:
 
 
 def resolve_time(
-    text: str, ts: TrackSet, analysis, option: str = "--time"
+    text: str,
+    ts: TrackSet,
+    analysis,
+    option: str = "--time",
+    pair: tuple[int, int] | None = None,
 ) -> tuple[float, tuple[int, int] | None]:
     """A ``T`` argument as POSIX seconds, and the pair it implies (``cpa`` selects one).
 
-    Times outside the recording are usage errors: a picture of nothing helps no one.
+    ``cpa`` is the CPA of ``pair`` when one was chosen (``--pair``): a picture "at the CPA"
+    of a selected pair must show that pair at its closest, not some other pair. Without a
+    pair it is the overall closest pair's CPA. Times outside the recording are usage
+    errors: a picture of nothing helps no one.
     """
-    pair = None
     m = _CPA.match(text.strip())
     if m:
-        found = closest_pair(analysis)
-        if found is None:
-            raise UsageError(f"{option} {text}: no pair came within the reporting range")
-        pair, t = found
+        pair, t = _cpa_of(text, analysis, ts, option, pair)
         if m.group(1):
             try:
                 delta = parse_time("+" + m.group(2), 0.0)
@@ -168,6 +171,26 @@ def resolve_time(
             f"({iso_utc(ts.start)} to {clock_utc(ts.end)})"
         )
     return min(max(t, ts.start), ts.end), pair
+
+
+def _cpa_of(
+    text: str, analysis, ts: TrackSet, option: str, pair: tuple[int, int] | None
+) -> tuple[tuple[int, int], float]:
+    """``(pair, CPA time)`` for a ``cpa`` argument: the given pair's, else the closest pair's."""
+    if pair is None:
+        found = closest_pair(analysis)
+        if found is None:
+            raise UsageError(f"{option} {text}: no pair came within the reporting range")
+        return found
+    row = analysis.pair_row(*pair)
+    if row is None or not math.isfinite(float(row["cpa_time"])):
+        a, b = (ts.ids[i] for i in pair)
+        within_nm = analysis.settings.within_m / 1852.0
+        raise UsageError(
+            f"{option} {text}: pair {a} {b} is not among the reported pairs (its CPA is not "
+            f"within {within_nm:g} NM, or they never overlap in time); try a larger --within"
+        )
+    return pair, float(row["cpa_time"])
 
 
 def resolve_pair(ids: list[str] | None, ts: TrackSet) -> tuple[int, int] | None:
@@ -244,8 +267,9 @@ def setup_snapshot(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--time",
         metavar="T",
-        help="ISO-8601 UTC, +SECONDS / +MM:SS from the start, or cpa (selects the closest "
-        "pair); required unless a --session gives the time",
+        help="ISO-8601 UTC, +SECONDS / +MM:SS from the start, or cpa (the --pair's closest "
+        "approach, else the closest pair's, which it selects); required unless a --session "
+        "gives the time",
     )
     p.add_argument("--out", required=True, type=Path, help="PATH.png or PATH.svg")
     p.add_argument(
@@ -266,8 +290,9 @@ def run_snapshot(args: argparse.Namespace) -> int:
     scene = load_scene(args)
     state = base_state(scene, args)
     if args.time is not None:
-        t, cpa_pair = resolve_time(args.time, scene.ts, scene.analysis)
-        pair = resolve_pair(args.pair, scene.ts) or cpa_pair or state.pair
+        chosen = resolve_pair(args.pair, scene.ts)
+        t, cpa_pair = resolve_time(args.time, scene.ts, scene.analysis, pair=chosen)
+        pair = chosen or cpa_pair or state.pair
         state = dataclasses.replace(state, time=t, pair=pair)
     try:
         if args.window:
@@ -319,9 +344,10 @@ def run_video(args: argparse.Namespace) -> int:
     fps = args.fps if args.fps is not None else (10.0 if suffix == ".gif" else 25.0)
     scene = load_scene(args)
     state = base_state(scene, args)
-    start, pair_s = resolve_time(args.start, scene.ts, scene.analysis, "--start")
-    end, pair_e = resolve_time(args.end, scene.ts, scene.analysis, "--end")
-    pair = resolve_pair(args.pair, scene.ts) or pair_s or pair_e or state.pair
+    chosen = resolve_pair(args.pair, scene.ts)
+    start, pair_s = resolve_time(args.start, scene.ts, scene.analysis, "--start", chosen)
+    end, pair_e = resolve_time(args.end, scene.ts, scene.analysis, "--end", chosen)
+    pair = chosen or pair_s or pair_e or state.pair
     state = dataclasses.replace(state, time=start, pair=pair)
     try:
         times = frame_times(start, end, args.speed, fps)
