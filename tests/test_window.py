@@ -624,3 +624,10 @@ def test_settings_dialog_converts_units_and_restores_defaults(qtbot):
     for key in ("visual_range_m", "hsep_m", "vsep_m", "within_m"):
         assert v[key] == pytest.approx(DEFAULTS[key])
     assert v["include"] == DEFAULTS["include"]
+
+
+def test_closing_the_window_stops_the_canvas_timers(qtbot, make_window):
+    w = make_window()
+    w.canvas.tiles._timer.start()
+    w.close()
+    assert not w.canvas.tiles._timer.isActive()

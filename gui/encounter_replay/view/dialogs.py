@@ -15,7 +15,10 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..io import ReadError
 from ..model.units import fmt_time_utc
 
-FILE_FILTER = "Recordings (*.acmi *.txt.acmi *.zip.acmi *.csv *.csv.gz *.tsv *.txt);;All files (*)"
+FILE_FILTER = (
+    "Recordings (*.acmi *.txt.acmi *.zip.acmi *.csv *.csv.gz *.tsv *.txt *.gpx *.kml *.kmz"
+    " *.json *.json.gz);;All files (*)"
+)
 SESSION_FILTER = "Encounter Replay sessions (*.json);;All files (*)"
 
 

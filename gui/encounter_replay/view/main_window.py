@@ -688,5 +688,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.controller.stop()
         self.plots.stop()
         self.jobs.shutdown()
+        self.canvas.close()  # children get no closeEvent of their own: stops the tile timer
         save_layout(self, self.qsettings, self.state.units)
         super().closeEvent(event)

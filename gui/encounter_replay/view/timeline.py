@@ -309,7 +309,8 @@ class Timeline(QtWidgets.QWidget):
         p.setPen(COLORS["grid"])
         p.drawLine(QtCore.QPointF(LEFT, top), QtCore.QPointF(LEFT + self._plot_width(), top))
         if hi > lo:
-            step = self._tick_step()
+            # Never more than a few hundred ticks, whatever the span (a corrupt file's decades).
+            step = max(self._tick_step(), (hi - lo) / 400)
             first = math.ceil(lo / step) * step
             ticks = np.arange(first, hi + 1e-9, step)
             for t in ticks[:400]:
