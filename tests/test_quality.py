@@ -49,3 +49,23 @@ def test_weapons_are_not_judged_by_aircraft_limits():
     lat = np.linspace(48.0, 49.0, 60)  # 1.85 km/s: a missile, not an outlier
     ts = TrackSet.from_tracks([track(lat=lat, cls="weapon")])
     assert quality_warnings(ts, "f") == []
+
+
+def test_findings_do_not_depend_on_block_boundaries(monkeypatch):
+    import encounter_replay.model.quality as quality
+
+    rng = np.random.default_rng(3)
+    tracks = []
+    for k in range(5):
+        alt = np.full(60, 3000.0)
+        alt[rng.integers(1, 59, 3)] = 9000.0
+        lat = np.full(60, 48.0)
+        lat[rng.integers(1, 59, 2)] = 49.0
+        alt[rng.integers(0, 60, 2)] = np.nan
+        tracks.append(track(alt=alt, lat=lat, id=f"x{k}", callsign=f"T{k}"))
+    ts = TrackSet.from_tracks(tracks)
+    whole = [str(w) for w in quality_warnings(ts, "f")]
+    for block in (1, 2, 7, 60, 61):
+        monkeypatch.setattr(quality, "_BLOCK", block)
+        assert [str(w) for w in quality_warnings(ts, "f")] == whole
+    assert len(whole) == 3
