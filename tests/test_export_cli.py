@@ -278,6 +278,37 @@ def test_snapshot_bad_arguments_are_one_line_exit_2(capsys, tmp_path, args, mess
 
 
 @pytest.mark.parametrize(
+    ("speed", "message"),
+    [
+        ("1e-300", "--speed must be between 0.01 and 1000, not 1e-300"),
+        ("0.001", "--speed must be between 0.01 and 1000, not 0.001"),
+        ("5000", "--speed must be between 0.01 and 1000, not 5000"),
+        ("0.01", "the clip would have 6,000,000 frames, more than the limit of 100,000"),
+    ],
+)
+def test_video_speed_and_frame_count_limits_are_one_line_errors(capsys, tmp_path, speed, message):
+    out = tmp_path / "c.gif"
+    rc, _, err = run(
+        capsys,
+        "video",
+        SAMPLE,
+        "--start",
+        "+0",
+        "--end",
+        "+40:00",
+        "--speed",
+        speed,
+        "--fps",
+        25,
+        "--out",
+        out,
+    )
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert message in err
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
     ("cmd", "out"),
     [
         ("snapshot", "x.jpg"),

@@ -57,6 +57,37 @@ def test_frame_times_rejects_bad_arguments(args, match):
         frame_times(*args)
 
 
+@pytest.mark.parametrize("speed", [1e-300, 0.0099, 1000.5, 1e300])
+def test_frame_times_rejects_speeds_outside_a_hundredth_to_a_thousand(speed):
+    with pytest.raises(ExportError, match=r"between 0\.01× and 1000×"):
+        frame_times(T0, T0 + 60, speed, 25)
+
+
+def test_frame_times_accepts_the_speed_bounds():
+    assert len(frame_times(T0, T0 + 60, 0.01, 10)) == 60_000  # 6000 s of clip at 10 fps
+    assert len(frame_times(T0, T0 + 60_000, 1000, 10)) == 600
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "speed", "fps", "shown"),
+    [
+        (T0, T0 + 2400, 0.01, 100, "24,000,000"),  # 40 min at 0.01× and 100 fps
+        (T0, T0 + 100_001, 1, 1, "100,001"),
+        (-1e307, 1e308, 0.01, 120, "inf"),  # overflows to inf, not an OverflowError
+    ],
+)
+def test_frame_times_refuses_more_than_100000_frames(start, end, speed, fps, shown):
+    with pytest.raises(ExportError) as err:
+        frame_times(start, end, speed, fps)
+    msg = str(err.value)
+    assert f"would have {shown} frames" in msg and "limit of 100,000" in msg
+    assert "lower the frame rate" in msg
+
+
+def test_frame_times_allows_exactly_100000_frames():
+    assert len(frame_times(T0, T0 + 100_000, 1, 1)) == 100_000
+
+
 @pytest.mark.parametrize(
     ("size", "expected"),
     [

@@ -330,15 +330,21 @@ def setup_video(p: argparse.ArgumentParser) -> None:
     _add_view_args(p, 1280, 720)
     p.add_argument("--start", required=True, metavar="T", help="first frame (like --time)")
     p.add_argument("--end", required=True, metavar="T", help="end of the clip (like --time)")
-    p.add_argument("--speed", type=float, default=1.0, help="replay speed, × real time (1)")
+    p.add_argument(
+        "--speed", type=float, default=1.0, help="replay speed, × real time, 0.01 to 1000 (1)"
+    )
     p.add_argument("--fps", type=float, default=None, help="frames per second (25; GIF 10)")
     p.add_argument("--out", required=True, type=Path, help="PATH.mp4 or PATH.gif")
 
 
 def run_video(args: argparse.Namespace) -> int:
-    from .video import frame_size, frame_times
+    from .video import SPEED_MAX, SPEED_MIN, frame_size, frame_times
 
     _check_positive(args, "width", "height", "speed", "fps")
+    if not SPEED_MIN <= args.speed <= SPEED_MAX:
+        raise UsageError(
+            f"--speed must be between {SPEED_MIN:g} and {SPEED_MAX:g}, not {args.speed:g}"
+        )
     suffix = _check_suffix(args.out, (".mp4", ".gif"), "video")
     _check_out_dir(args.out)
     fps = args.fps if args.fps is not None else (10.0 if suffix == ".gif" else 25.0)

@@ -29,6 +29,14 @@ MP4_EXTRA_MESSAGE = (
 
 VIDEO_SUFFIXES = (".mp4", ".gif")
 
+#: Replay speeds a clip may use (× real time): slower than 1/100 or faster than 1000× is a
+#: typing error rather than a briefing.
+SPEED_MIN = 0.01
+SPEED_MAX = 1000.0
+#: Most frames one clip may have (over an hour at 25 fps): more is a mistake that would
+#: render for hours and fill the disk, so it is refused before any work.
+MAX_FRAMES = 100_000
+
 #: Renders the frame for one replay time as a QImage of the clip's exact size.
 FrameRenderer = Callable[[float], QtGui.QImage]
 #: ``progress(frames_done, frames_total)``; returning False cancels the export.
@@ -51,17 +59,30 @@ def frame_times(start: float, end: float, speed: float, fps: float) -> np.ndarra
     The clip lasts ``(end - start) / speed`` seconds, so it has
     ``round((end - start) / speed * fps)`` frames, one every ``speed / fps`` replay seconds
     starting at ``start`` (60 s at 10× and 10 fps: 60 frames, one per replay second).
+    Speeds outside :data:`SPEED_MIN`..:data:`SPEED_MAX` and clips of more than
+    :data:`MAX_FRAMES` frames are refused before anything is allocated.
     """
     for name, v in (("start", start), ("end", end), ("speed", speed), ("fps", fps)):
         if not math.isfinite(v):
             raise ExportError(f"video {name} is not a finite number: {v!r}")
     if speed <= 0:
         raise ExportError(f"video speed must be positive, not {speed:g}")
+    if not SPEED_MIN <= speed <= SPEED_MAX:
+        raise ExportError(
+            f"video speed must be between {SPEED_MIN:g}× and {SPEED_MAX:g}× real time, "
+            f"not {speed:g}×"
+        )
     if fps <= 0 or fps > 120:
         raise ExportError(f"video frame rate must be between 0 and 120 fps, not {fps:g}")
     if end <= start:
         raise ExportError("video end time must be after its start time")
-    n = round((end - start) / speed * fps)
+    count = (end - start) / speed * fps  # may still be inf for absurd start/end
+    if not count < MAX_FRAMES + 0.5:
+        raise ExportError(
+            f"the clip would have {count:,.0f} frames, more than the limit of {MAX_FRAMES:,}: "
+            "shorten the time range, raise the speed or lower the frame rate"
+        )
+    n = round(count)
     if n < 1:
         raise ExportError(
             f"{end - start:g} s at {speed:g}× and {fps:g} fps gives no frame: "
