@@ -217,3 +217,21 @@ def test_info_on_a_recording_without_positions(tmp_path, capsys):
     )
     code, out, _ = run_cli(["info", str(path)], capsys)
     assert code == 0 and "no positions to replay" in out and "None" not in out
+
+
+def test_visual_range_per_aircraft_type(capsys):
+    # At the default 10 NM only VIPER 11 / SOKOL 02 (9.3 NM at CPA) sees the other flight;
+    # giving the Su-30SM a 15 NM range brings in every US–Russian fighter pair.
+    def contacts(extra):
+        _, out, _ = run_cli(["analyze", str(SAMPLE), "--json", *extra], capsys)
+        return {
+            (p["a_name"], p["b_name"])
+            for p in json.loads(out)["pairs"]
+            if p["visual_contact"]
+            and "VIPER" in p["a_name"] + p["b_name"]
+            and "SOKOL" in p["a_name"] + p["b_name"]
+        }
+
+    assert len(contacts([])) == 1
+    assert len(contacts(["--visual-range-for", "su-30sm=15nm"])) == 4
+    assert len(contacts(["--visual-range-for", "F-16C-50=15nm"])) == 4

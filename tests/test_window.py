@@ -631,3 +631,30 @@ def test_closing_the_window_stops_the_canvas_timers(qtbot, make_window):
     w.canvas.tiles._timer.start()
     w.close()
     assert not w.canvas.tiles._timer.isActive()
+
+
+def test_settings_dialog_visual_range_by_type(qtbot):
+    from encounter_replay.view.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog({"visual_range_by_type": {"MQ-1B": 5 * 1852.0}}, "nm")
+    qtbot.addWidget(dlg)
+    assert dlg.by_type_edit.text() == "MQ-1B=5"
+    dlg.by_type_edit.setText("MQ-1B=5, Su-30SM=12")
+    assert dlg.values()["visual_range_by_type"] == pytest.approx(
+        {"MQ-1B": 5 * 1852.0, "Su-30SM": 12 * 1852.0}
+    )
+    dlg.units_combo.setCurrentIndex(1)
+    assert dlg.by_type_edit.text() == "MQ-1B=9.26, Su-30SM=22.224"
+    dlg.by_type_edit.setText("Su-30SM=twelve")
+    dlg.values()
+    assert "not TYPE=DISTANCE" in dlg.by_type_error.text()
+
+
+def test_visual_range_by_type_reaches_the_analysis(qtbot, loaded):
+    w = loaded
+    name = w.ts.meta["name"].iloc[0] or w.ts.meta["id"].iloc[0]
+    before = w.analysis.pairs["visual_s"].sum()
+    values = {"visual_range_by_type": {name: 40 * 1852.0}}
+    with qtbot.waitSignal(w.analysisChanged, timeout=LOAD_MS):
+        assert w.apply_settings(values)
+    assert w.analysis.pairs["visual_s"].sum() > before  # that track is now seen from afar

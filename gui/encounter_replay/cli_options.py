@@ -37,6 +37,14 @@ def parse_distance(text: str, default_unit: str = "nm") -> float:
     return value
 
 
+def parse_type_range(text: str) -> tuple[str, float]:
+    """``MQ-9 Reaper=6nm`` → ("MQ-9 Reaper", 11112.0)."""
+    name, sep, dist = text.rpartition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected TYPE=DISTANCE, got {text!r}")
+    return name.strip(), parse_distance(dist)
+
+
 def add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--altitude-unit",
@@ -57,6 +65,15 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
 def add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--visual-range", type=parse_distance, default=None, help="visual range (default 10nm)"
+    )
+    p.add_argument(
+        "--visual-range-for",
+        action="append",
+        type=parse_type_range,
+        default=None,
+        metavar="TYPE=DIST",
+        help="visual range for one aircraft type or name, e.g. MQ-1B=5nm (repeatable); "
+        "a pair uses the larger of its two ranges",
     )
     p.add_argument(
         "--hsep", type=parse_distance, default=None, help="horizontal separation minimum (5nm)"
@@ -91,6 +108,8 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
     kw = {}
     if args.visual_range is not None:
         kw["visual_range_m"] = args.visual_range
+    if getattr(args, "visual_range_for", None):
+        kw["visual_range_by_type"] = dict(args.visual_range_for)
     if args.hsep is not None:
         kw["hsep_m"] = args.hsep
     if args.vsep is not None:

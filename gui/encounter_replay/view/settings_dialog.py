@@ -69,6 +69,20 @@ class SettingsDialog(QtWidgets.QDialog):
             spin.valueChanged.connect(lambda v, k=key: self._edited(k, v))
             self.spins[key] = spin
             form.addRow(label, spin)
+        self._by_type = {
+            str(k): float(v) for k, v in dict(values.get("visual_range_by_type") or {}).items()
+        }
+        self.by_type_edit = QtWidgets.QLineEdit(self)
+        self.by_type_edit.setPlaceholderText("e.g.  MQ-1B=5, Su-30SM=12")
+        self.by_type_edit.setToolTip(
+            "Visual range for particular aircraft types or names, in the distance unit shown "
+            "above; a pair uses the larger of its two ranges"
+        )
+        self.by_type_edit.editingFinished.connect(self._by_type_edited)
+        form.addRow("Visual range by type", self.by_type_edit)
+        self.by_type_error = QtWidgets.QLabel("", self)
+        self.by_type_error.setObjectName("PanelSummary")
+        form.addRow("", self.by_type_error)
         include = set(values.get("include", DEFAULTS["include"]))
         self.class_checks: dict[str, QtWidgets.QCheckBox] = {}
         classes = QtWidgets.QHBoxLayout()
@@ -114,6 +128,17 @@ class SettingsDialog(QtWidgets.QDialog):
                 spin.setSuffix(f" {distance_label(u)}")
                 spin.setValue(distance_value(self._metres[key], u))
             spin.blockSignals(False)
+        self.by_type_edit.setText(
+            ", ".join(f"{k}={distance_value(v, u):g}" for k, v in self._by_type.items())
+        )
+
+    def _by_type_edited(self) -> None:
+        try:
+            self._by_type = parse_type_ranges(self.by_type_edit.text(), self._units)
+        except ValueError as exc:
+            self.by_type_error.setText(str(exc))
+            return
+        self.by_type_error.setText("")
 
     def _edited(self, key: str, value: float) -> None:
         to_m = altitude_to_m if key == "vsep_m" else distance_to_m
@@ -125,6 +150,7 @@ class SettingsDialog(QtWidgets.QDialog):
 
     def restore_defaults(self) -> None:
         self._metres = {k: float(v) for k, v in DEFAULTS.items() if k != "include"}
+        self._by_type = {}
         for cb in self.class_checks.values():
             cb.setChecked(False)
         self._show_values()
@@ -136,6 +162,8 @@ class SettingsDialog(QtWidgets.QDialog):
     def values(self) -> dict[str, Any]:
         """Settings in metres, keyed like AnalysisSettings (only what this dialog edits)."""
         out: dict[str, Any] = dict(self._metres)
+        self._by_type_edited()
+        out["visual_range_by_type"] = dict(self._by_type)
         out["include"] = frozenset(
             {"aircraft"} | {c for c, cb in self.class_checks.items() if cb.isChecked()}
         )
@@ -144,3 +172,18 @@ class SettingsDialog(QtWidgets.QDialog):
     def set_value(self, key: str, shown_value: float) -> None:
         """Type a value as the user would (in the shown units); for scripted use and tests."""
         self.spins[key].setValue(shown_value)
+
+
+def parse_type_ranges(text: str, units: str) -> dict[str, float]:
+    """``"MQ-1B=5, Su-30SM=12"`` in the shown distance unit → metres per type."""
+    out: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = item.rpartition("=")
+        try:
+            metres = distance_to_m(float(value), units)
+        except ValueError:
+            metres = float("nan")
+        if not sep or not name.strip() or not metres > 0:
+            raise ValueError(f"not TYPE=DISTANCE: {item!r}")
+        out[name.strip()] = metres
+    return out
