@@ -285,6 +285,28 @@ def test_pairs_beyond_within_are_not_reported():
     assert list(res.pairs.cpa_slant_m) == sorted(res.pairs.cpa_slant_m)
 
 
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        (dict(within_m=1e300), "within_m must be at most 20,000 km"),
+        (dict(within_m=2e7 + 1), "within_m must be at most 20,000 km"),
+        (dict(visual_range_m=5e7), "visual_range_m must be at most 20,000 km"),
+        (dict(hsep_m=1e10), "hsep_m must be at most"),
+        (dict(vsep_m=1e10), "vsep_m must be at most"),
+        (dict(gap_s=86_401.0), "gap_s must be at most 86400 s"),
+        (dict(visual_range_by_type={"F-16": 3e7}), "visual range for 'F-16' must be at most"),
+    ],
+)
+def test_settings_have_sane_upper_bounds(kw, message):
+    with pytest.raises(ValueError, match=message):
+        AnalysisSettings(**kw)
+
+
+def test_settings_upper_bounds_are_inclusive():
+    cfg = AnalysisSettings(within_m=2e7, visual_range_m=2e7, hsep_m=2e7, vsep_m=2e7, gap_s=86_400.0)
+    assert cfg.pruning_radius_m == 2e7
+
+
 def test_classes_and_visual_range_by_type():
     t = irregular(0, 60, 1.0, 12)
     a = enu_track("A", t, 0.0, lambda t: 200 * t, 3000.0, type="C-130")

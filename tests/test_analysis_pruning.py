@@ -15,6 +15,11 @@ from analysis_reference import enu_to_geodetic
 from encounter_replay.analysis import AnalysisSettings, analyze
 from encounter_replay.analysis.boxes import fine_boxes
 from encounter_replay.analysis.prepared import prepare
+from encounter_replay.analysis.pruning import (
+    all_overlapping_windows,
+    candidate_windows,
+    slant_margin,
+)
 from encounter_replay.model import TrackSet
 
 T0 = 1_650_000_000.0
@@ -132,3 +137,17 @@ def test_fine_box_deviation_bounds_the_path():
         box_lo, box_hi = fb.lo[:, k], fb.hi[:, k]
         ground = np.column_stack([np.interp(tt, prep.t[s], prep.g[c, s]) for c in range(3)])
         assert (ground >= box_lo - 1e-6).all() and (ground <= box_hi + 1e-6).all()
+
+
+@pytest.mark.parametrize("within", [1e8, 1e300, np.finfo(float).max])
+def test_huge_pruning_radius_makes_every_overlapping_pair_a_candidate(within):
+    """A radius beyond half the Earth's circumference is clamped, not squared into overflow."""
+    ts = scene(5, 4, 60_000.0, 600.0, 4.0, False, 0.0)
+    prep = prepare(ts, frozenset({"aircraft"}), 30.0, np.zeros(len(ts)))
+    margin = slant_margin(prep, within)
+    assert np.isfinite(margin.eps) and margin.eps >= 0.5  # nothing can be pruned
+    windows, _ = candidate_windows(prep, gap_s=30.0, within_m=within, hsep_m=1000.0)
+    every = all_overlapping_windows(prep)
+    got = set(zip(windows.ja.tolist(), windows.jb.tolist(), strict=True))
+    assert got == set(zip(every.ja.tolist(), every.jb.tolist(), strict=True))
+    assert len(got) == 6

@@ -44,6 +44,9 @@ from .prepared import PreparedTracks
 
 #: Smallest principal radius of curvature of WGS84 (meridional, at the equator), metres.
 RHO_MIN = 6_335_439.0
+#: Half the equator (m): no two points on Earth are farther apart along it, so a larger
+#: pruning radius makes every pair a candidate just the same (and ε is then ≥ ½ anyway).
+RADIUS_MAX = np.pi * 6_378_137.0
 MIN_BUCKET_S = 60.0
 #: Fine buckets per coarse bucket.
 N_SUB = 6
@@ -93,6 +96,12 @@ class Margin:
 
 
 def slant_margin(prep: PreparedTracks, radius: float) -> Margin:
+    """The data's ``slant ≥ chord·(1 − ε) − δ`` bound for pruning radius ``radius`` (m).
+
+    The radius is clamped to :data:`RADIUS_MAX` before squaring: ``within = 1e300`` must
+    mean "every pair", not an overflow.
+    """
+    radius = min(float(radius), RADIUS_MAX)
     alt = prep.alt[np.isfinite(prep.alt)]
     h_min = float(alt.min()) if len(alt) else 0.0
     eps = (radius / RHO_MIN) ** 2 / 8.0 + max(0.0, -h_min) / RHO_MIN + 1e-6

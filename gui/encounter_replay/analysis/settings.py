@@ -11,6 +11,11 @@ import pandas as pd
 
 NM = 1852.0
 FT = 0.3048
+#: Largest distance setting (m): 20,000 km, about half the Earth's circumference. More is
+#: a typing or unit error (and squares of it overflow), not a wider net.
+DISTANCE_MAX_M = 20_000_000.0
+#: Longest gap (s) still interpolated across: one day.
+GAP_MAX_S = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,22 @@ class AnalysisSettings:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number, not {value!r}")
+        for name in ("visual_range_m", "hsep_m", "vsep_m", "within_m"):
+            value = getattr(self, name)
+            if value > DISTANCE_MAX_M:
+                raise ValueError(
+                    f"{name} must be at most {DISTANCE_MAX_M / 1000:,.0f} km, not {value:g} m"
+                )
+        if self.gap_s > GAP_MAX_S:
+            raise ValueError(f"gap_s must be at most {GAP_MAX_S:g} s (one day), not {self.gap_s:g}")
         for key, value in self.visual_range_by_type.items():
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"visual range for {key!r} must be a positive number")
+            if value > DISTANCE_MAX_M:
+                raise ValueError(
+                    f"visual range for {key!r} must be at most {DISTANCE_MAX_M / 1000:,.0f} km, "
+                    f"not {value:g} m"
+                )
         object.__setattr__(
             self,
             "visual_range_by_type",
