@@ -151,3 +151,62 @@ def test_huge_pruning_radius_makes_every_overlapping_pair_a_candidate(within):
     got = set(zip(windows.ja.tolist(), windows.jb.tolist(), strict=True))
     assert got == set(zip(every.ja.tolist(), every.jb.tolist(), strict=True))
     assert len(got) == 6
+
+
+@pytest.mark.parametrize("bad", [-3e7, -2e6, 5e6, -1e12])
+def test_one_absurd_altitude_neither_disables_pruning_nor_loses_a_pair(bad):
+    """The slant margin comes from altitudes clipped to the plausible band; the buckets an
+    out-of-band altitude touches grow their boxes instead, so pruning stays exact."""
+    clean = scene(11, 8, 20_000.0, 900.0, 4.0, False, 0.0)
+    tracks = []
+    for k in range(len(clean)):
+        sl = clean.track_slice(k)
+        alt = clean.alt[sl].copy()
+        if k == 0:
+            alt[40] = bad
+            alt[41] = np.nan  # the unknown neighbour must not hide the excess
+        tracks.append(
+            dict(
+                t=clean.t[sl],
+                lat=clean.lat[sl],
+                lon=clean.lon[sl],
+                alt=alt,
+                id=f"T{k}",
+                cls="aircraft",
+            )
+        )
+    ts = TrackSet.from_tracks(tracks)
+    cfg = AnalysisSettings(visual_range_m=15_000.0, hsep_m=8_000.0, vsep_m=300.0, within_m=40_000.0)
+    assert_same(ts, cfg)
+    base = analyze(clean, cfg).stats
+    got = analyze(ts, cfg).stats
+    assert got["margin_eps"] < 1e-3
+    assert got["windows"] <= base["windows"] + 2 * len(ts)  # only the bad buckets added
+
+
+def test_absurd_altitude_through_the_earth_is_still_found():
+    """A sample 2·a − 3 km *below* the equator at 0° E sits 3 km above the antipode, right
+    next to an aircraft there. The unpruned analysis sees that pair; so must the pruned one,
+    although the two ground tracks are half the Earth apart."""
+    from pyproj import Transformer
+
+    t = np.arange(0.0, 600.0, 10.0)
+    a_alt = np.full(len(t), 3000.0)
+    a_alt[30] = -2 * 6_378_137.0 + 3000.0
+    a = dict(t=T0 + t, lat=0 * t, lon=1e-5 * t, alt=a_alt, id="A", cls="aircraft")
+    b = dict(
+        t=T0 + t, lat=0 * t + 0.01, lon=180.0 - 1e-5 * t, alt=0 * t + 3000, id="B", cls="aircraft"
+    )
+    ts = TrackSet.from_tracks([a, b])
+    cfg = AnalysisSettings()
+    (row,) = analyze(ts, cfg).pairs.itertuples()
+    (brute,) = analyze(ts, cfg, prune=False).pairs.itertuples()
+    # (min_horizontal_m is not compared: 20,000 km, far beyond ``within``, where pruning
+    # by design looks only as far as needed for the reported figures)
+    assert (row.cpa_slant_m, row.cpa_time) == pytest.approx((brute.cpa_slant_m, brute.cpa_time))
+    assert row.visual_contact == pytest.approx(brute.visual_contact)
+    to_ecef = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+    pa = np.array(to_ecef.transform(1e-5 * 300, 0.0, a_alt[30]))
+    pb = np.array(to_ecef.transform(180.0 - 1e-5 * 300, 0.01, 3000.0))
+    assert row.cpa_slant_m <= np.linalg.norm(pa - pb) + 1e-3
+    assert row.cpa_time == pytest.approx(T0 + 300, abs=10)

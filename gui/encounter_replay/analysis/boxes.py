@@ -18,6 +18,11 @@ from scipy.spatial import cKDTree
 
 from .prepared import PreparedTracks
 
+#: Plausible altitude band (m); the pruning margin is computed from altitudes clipped to it
+#: and :attr:`FineBoxes.hexcess` says how far a bucket's altitudes reach beyond it.
+ALT_LOW = -1_000.0
+ALT_HIGH = 100_000.0
+
 
 def norm3(v: np.ndarray) -> np.ndarray:
     return np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
@@ -32,7 +37,9 @@ class FineBoxes:
     absent). ``nxt``: index of the same track's next bucket entry (``q + 1``) or −1.
     ``devp``/``devg``: largest distance of the track's path in the bucket from the straight
     line between its two edge positions (NaN when not present throughout). ``hmin``/
-    ``hmax``: altitude range over the bucket (conservative).
+    ``hmax``: altitude range over the bucket (conservative). ``hexcess``: how far any
+    known altitude that bounds the bucket lies outside :data:`ALT_LOW`..:data:`ALT_HIGH`
+    (0 when none does; unknown altitudes do not count).
     """
 
     track: np.ndarray
@@ -49,6 +56,7 @@ class FineBoxes:
     hmax: np.ndarray
     key: np.ndarray
     n_keys: int
+    hexcess: np.ndarray
 
     def __len__(self) -> int:
         return len(self.track)
@@ -86,6 +94,11 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     hmax = np.maximum.reduceat(alt, starts)
     hmin, hmax = _extend(hmin, hmax, has_prev, alt[prev_i])
     hmin, hmax = _extend(hmin, hmax, has_next, alt[next_i])
+    with np.errstate(invalid="ignore"):  # NaN altitudes: no excess
+        xs = np.fmax(np.fmax(ALT_LOW - alt, alt - ALT_HIGH), 0.0)
+    hexcess = np.maximum.reduceat(xs, starts)
+    hexcess = np.where(has_prev, np.maximum(hexcess, xs[prev_i]), hexcess)
+    hexcess = np.where(has_next, np.maximum(hexcess, xs[next_i]), hexcess)
     b_q = q[starts]
     edge_t = prep.t_ref + b_q * width
     exact = t[starts] == edge_t
@@ -117,6 +130,7 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
         hi = np.concatenate([hi, np.maximum(g[:, rep], g[:, rep + 1])], axis=1)
         hmin = np.concatenate([hmin, np.minimum(alt[rep], alt[rep + 1])])
         hmax = np.concatenate([hmax, np.maximum(alt[rep], alt[rep + 1])])
+        hexcess = np.concatenate([hexcess, np.maximum(xs[rep], xs[rep + 1])])
         full = np.concatenate([full, np.ones(len(rep), dtype=bool)])
         e_i = np.concatenate([e_i, rep])
         e_n = np.concatenate([e_n, rep + 1])
@@ -129,7 +143,7 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     where_sorted[order] = np.arange(len(order))
     key, b_track, b_q = key[order], b_track[order], b_q[order]
     lo, hi, full = lo[:, order], hi[:, order], full[order]
-    hmin, hmax = hmin[order], hmax[order]
+    hmin, hmax, hexcess = hmin[order], hmax[order], hexcess[order]
     e_i, e_n, e_f, e_ok = e_i[order], e_n[order], e_f[order], e_ok[order]
     nb = len(key)
 
@@ -168,7 +182,21 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
         del sq, d
         devs.append(np.where(usable, dev, np.nan))
     return FineBoxes(
-        b_track, b_q, lo, hi, full, edge_p, edge_g, nxt, devs[0], devs[1], hmin, hmax, key, n_keys
+        b_track,
+        b_q,
+        lo,
+        hi,
+        full,
+        edge_p,
+        edge_g,
+        nxt,
+        devs[0],
+        devs[1],
+        hmin,
+        hmax,
+        key,
+        n_keys,
+        hexcess,
     )
 
 

@@ -29,6 +29,15 @@ is never shorter than the ground chord at all. Between samples, linear interpola
 ``G + h·n`` differs from ``G(s) + h(s)·n(s)`` by at most ``¼·|ΔG|·|Δh|/ρ`` per segment,
 which becomes an additive margin ``δ``. Both are computed from the data; tests check on
 random and real tracks that pruning never loses a pair or changes a figure.
+
+Altitudes outside the plausible band :data:`ALT_LOW`..:data:`ALT_HIGH` do not enter ``ε``
+and ``δ``: one absurd altitude (−3·10⁷ m) would otherwise make ``ε`` ≥ ½ and switch
+pruning off for the whole scene. Such a sample is instead handled where it is: writing
+its height ``h = h_c + x`` with ``h_c`` clipped to the band, its position is off the
+clipped one by ``|x|`` along the normal, so ``slant ≥ slant_c − x_A − x_B`` (linear
+interpolation keeps this per segment). The ground boxes of the buckets it touches grow by
+``x/(1 − ε)`` (at most the Earth's diameter, beyond which a box already holds every ground
+point), so the bound stays exact and only those buckets lose their pruning.
 """
 
 from __future__ import annotations
@@ -38,12 +47,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..geo import arc_of_chord, horizon_arc_m
-from .boxes import box_distance, close_box_pairs, fine_boxes, norm3
+from .boxes import ALT_HIGH, ALT_LOW, box_distance, close_box_pairs, fine_boxes, norm3
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
 
 #: Smallest principal radius of curvature of WGS84 (meridional, at the equator), metres.
 RHO_MIN = 6_335_439.0
+#: More than the Earth's diameter (m): a ground box grown by this holds every ground point.
+GROW_MAX = 13_000_000.0
 #: Half the equator (m): no two points on Earth are farther apart along it, so a larger
 #: pruning radius makes every pair a candidate just the same (and ε is then ≥ ½ anyway).
 RADIUS_MAX = np.pi * 6_378_137.0
@@ -100,16 +111,20 @@ def slant_margin(prep: PreparedTracks, radius: float) -> Margin:
 
     The radius is clamped to :data:`RADIUS_MAX` before squaring: ``within = 1e300`` must
     mean "every pair", not an overflow.
+
+    Altitudes are clipped to :data:`ALT_LOW`..:data:`ALT_HIGH` here; the samples outside
+    are covered by growing their buckets' boxes (``FineBoxes.hexcess``).
     """
     radius = min(float(radius), RADIUS_MAX)
-    alt = prep.alt[np.isfinite(prep.alt)]
+    clipped = np.clip(prep.alt, ALT_LOW, ALT_HIGH)  # NaN stays NaN
+    alt = clipped[np.isfinite(clipped)]
     h_min = float(alt.min()) if len(alt) else 0.0
     eps = (radius / RHO_MIN) ** 2 / 8.0 + max(0.0, -h_min) / RHO_MIN + 1e-6
     lerp = 0.0
     if len(prep.t) > 1:
         ok = prep.seg_ok[:-1]
         dg = np.sqrt(np.sum((prep.g[:, 1:] - prep.g[:, :-1]) ** 2, axis=0))
-        dh = np.abs(prep.alt[1:] - prep.alt[:-1])
+        dh = np.abs(clipped[1:] - clipped[:-1])
         prod = np.where(ok & np.isfinite(dh), dg * dh, 0.0)
         lerp = float(prod.max()) * 0.3 / RHO_MIN if len(prod) else 0.0
     return Margin(eps=eps, delta=lerp + 0.5)
@@ -154,6 +169,13 @@ def candidate_windows(
     if len(prep.t) == 0:
         return _empty_windows(), margin
     fb = fine_boxes(prep, width)
+    # Buckets with implausible altitudes: grow their ground boxes (see module docstring).
+    # (with ε ≥ 1 the chord bound says nothing, so any growth will do)
+    scale = 1.0 / (1.0 - margin.eps) if margin.eps < 1.0 else 1.0
+    grow = np.minimum(fb.hexcess * scale, GROW_MAX)
+    if grow.any():
+        fb.lo = fb.lo - grow
+        fb.hi = fb.hi + grow
 
     # Coarse boxes: unions of the fine boxes of one (track, coarse bucket).
     cq = fb.q // N_SUB
@@ -229,7 +251,7 @@ def candidate_windows(
         _, min_rp = segment_minimum(r0p, r1p)
         _, min_rg = segment_minimum(r0g, r1g)
         d0p, d1p, d0g, d1g = norm3(r0p), norm3(r1p), norm3(r0g), norm3(r1g)
-        lb_g = np.fmax(lb_g, min_rg - devg)
+        lb_g = np.fmax(lb_g, min_rg - devg - grow[fa] - grow[fbi])
         lb_s = np.fmax(margin.slant_lower(lb_g), min_rp - devp)
         max_s = np.fmax(d0p, d1p) + devp  # NaN unless usable
         max_g = np.fmax(d0g, d1g) + devg
