@@ -414,6 +414,42 @@ def test_line_of_sight_limits_visual_contact_at_low_level():
     assert vis[1] - vis[0] < 2 * 10 * NM / 300  # shorter than the visual range allows
 
 
+@pytest.mark.parametrize("alt", [0.0, -5.0, -430.0])
+def test_visual_contact_at_or_below_sea_level(alt):
+    """Two aircraft on one apron (ADS-B 0 m, or an airfield below sea level), 500 m apart,
+    see each other: the line-of-sight test puts the eye at least 2 m up."""
+    t = np.arange(0.0, 10.5, 1.0)
+    a = enu_track("A", t, lambda t: 7.0 * t, 0.0, 0.0)
+    b = enu_track("B", t, lambda t: 7.0 * t, 500.0, 0.0)
+    a["alt"] = b["alt"] = np.full(len(t), alt)
+    row = only_pair(run([a, b])[1])
+    assert row.visual_contact == [(pytest.approx(T0), pytest.approx(T0 + 10.0))]
+
+
+def test_line_of_sight_from_below_the_minimum_eye_height():
+    """A rises from −10 m to 100 m, B sits at 0 m, 12 km away: seen once the horizon sum
+    with the 2 m eye floor covers the arc. Reference: dense pyproj geodesic vs horizons."""
+    t = np.arange(0.0, 111.0, 10.0)
+    a = enu_track("A", t, 0.0, 0.0, 0.0)
+    a["alt"] = -10.0 + t  # MSL heights as given (ENU "up" would follow the tangent plane)
+    b = enu_track("B", t + 0.3, 12_000.0, 0.0, 0.0)
+    b["alt"] = 0.0 * t
+    ts, res = run([a, b], visual_range_m=20_000.0)
+    (vis,) = only_pair(res).visual_contact
+    grid = T0 + np.arange(0.3, 109.99, 0.005)
+    d = dense_pair(ts, 0, 1, grid)
+    rho = 4 / 3 * 6_371_008.8
+
+    def hor(h):
+        h = np.maximum(h, 2.0)
+        return rho * np.arccos(rho / (rho + h))
+
+    seen = d.horizontal <= hor(d.alt_a) + hor(d.alt_b)
+    assert not seen[0] and seen[-1]
+    assert vis[0] == pytest.approx(grid[seen][0], abs=0.01)
+    assert vis[1] == pytest.approx(T0 + 110, abs=1e-6)  # to the end of the overlap
+
+
 def test_json_document(tmp_path):
     t = irregular(0, 160, 0.25, 19)
     a = enu_track("A", t, 0.0, lambda t: -20_000 + 250 * t, 3000.0)

@@ -89,8 +89,10 @@ def test_horizon_distance_textbook_values():
         assert horizon_arc_m(h) / 1000 == pytest.approx(4.12 * np.sqrt(h), rel=0.005)
     # Geometric horizon (k = 1): d ≈ 3.57 km · sqrt(h / m).
     assert horizon_arc_m(1000.0, 1.0) / 1000 == pytest.approx(3.57 * np.sqrt(1000), rel=0.005)
-    assert horizon_arc_m(0.0) == 0.0
-    assert horizon_arc_m(-50.0) == 0.0
+    # At or below sea level the eye is still 2 m up: 4.12 km · sqrt(2) ≈ 5.83 km.
+    eye = 4.12 * np.sqrt(2.0)
+    for h in (2.0, 0.0, -5.0, -430.0):
+        assert horizon_arc_m(h) / 1000 == pytest.approx(eye, rel=0.005)
     # Exact sphere form is a little shorter than the tangent length sqrt(2ρh + h²).
     rho = 4 / 3 * 6_371_008.8
     h = 12000.0

@@ -8,8 +8,9 @@ On every union interval the conditions are solved in closed form where one exist
 * line of sight over the 4/3-Earth sphere: ``g(s) = arc(s) − H(h_A(s)) − H(h_B(s)) ≤ 0``
   with ``H`` the horizon distance. ``arc`` is a convex function of ``s`` (convex
   increasing ``asin`` of a norm of an affine vector) and ``H`` of a linear height is
-  concave while the height is ≥ 0, so ``g`` is convex on each piece between the zero
-  crossings of the two heights: the visible set of a piece is one interval. Pieces that
+  concave while the height is ≥ the minimum eye height (2 m, below which ``H`` is
+  constant), so ``g`` is convex on each piece between the crossings of that height by
+  the two heights: the visible set of a piece is one interval. Pieces that
   are visible at both ends with room to spare (max arc ≤ min horizon sum, valid because
   of the convexity) are accepted at once; the rest get a vectorised golden-section
   search for the minimum and bisection for the two boundaries (machine precision).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..geo import EARTH_MEAN_RADIUS_M, arc_of_chord, horizon_arc_m
+from ..geo.geodesy import MIN_EYE_HEIGHT_M
 from .cpa import linear_within, within_range
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -158,8 +160,8 @@ def visual_pieces(
     """``(interval index, s_lo, s_hi)`` of every visual-contact piece, in time order.
 
     ``quad`` are the slant quadratic's coefficients per interval. Each interval is cut at
-    the zero crossings of the two heights (at most three pieces) so that ``g`` is convex on
-    each piece; heights below sea level count as on the surface.
+    the crossings of the minimum eye height by the two heights (at most three pieces) so
+    that ``g`` is convex on each piece; lower heights count as that height.
     """
     a, b, c = quad
     lo, hi = within_range(a, b, c, vis_range)
@@ -188,6 +190,7 @@ def visual_pieces(
     hb = (hb[0][rest], hb[1][rest])
 
     def zero_crossing(h0: np.ndarray, h1: np.ndarray) -> np.ndarray:
+        h0, h1 = h0 - MIN_EYE_HEIGHT_M, h1 - MIN_EYE_HEIGHT_M
         with np.errstate(divide="ignore", invalid="ignore"):
             z = h0 / (h0 - h1)
         return np.where((h0 > 0) != (h1 > 0), z, lo)

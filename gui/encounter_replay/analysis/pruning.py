@@ -266,10 +266,8 @@ def candidate_windows(
         dh_max = np.fmax(hb_hi - ha_lo, ha_hi - hb_lo)
         dh_min = np.maximum(0.0, np.fmax(hb_lo - ha_hi, ha_lo - hb_hi))
         # Line of sight certain: the farthest possible ground arc is within the horizon
-        # sum at the lowest altitudes (heights below sea level count as on it).
-        horizon = horizon_arc_m(np.maximum(ha_lo, 0.0), earth_k) + horizon_arc_m(
-            np.maximum(hb_lo, 0.0), earth_k
-        )
+        # sum at the lowest altitudes (heights under the minimum eye height count as it).
+        horizon = horizon_arc_m(ha_lo, earth_k) + horizon_arc_m(hb_lo, earth_k)
         los_sure = arc_of_chord(max_g) <= horizon
         vis_sure = (max_s <= pair_vis) & los_sure
         # Loss of separation certain: the geodesic exceeds the chord by c³/24ρ² at most

@@ -19,6 +19,10 @@ WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
 #: Mean Earth radius (IUGG R1), used where a sphere is good enough (radio horizon).
 EARTH_MEAN_RADIUS_M = 6_371_008.8
 
+#: Least eye height (m) over the sea-level sphere in the line-of-sight test: a pilot
+#: sitting in a cockpit on the ground (see :func:`horizon_arc_m`).
+MIN_EYE_HEIGHT_M = 2.0
+
 #: The shared WGS84 geodesic solver.
 GEOD = Geod(ellps="WGS84")
 
@@ -143,9 +147,12 @@ def horizon_arc_m(height_m: np.ndarray, earth_k: float = 4.0 / 3.0) -> np.ndarra
     radius ``earth_k`` × mean Earth radius (the 4/3-Earth model folds standard atmospheric
     refraction into a larger sphere).
 
-    Exact for the sphere: ``ρ·arccos(ρ/(ρ+h))`` with ρ = kR. Heights below the sphere count
-    as on it (horizon 0): a point at or under sea level sees only what is beside it.
+    Exact for the sphere: ``ρ·arccos(ρ/(ρ+h))`` with ρ = kR. Heights below
+    :data:`MIN_EYE_HEIGHT_M` count as that height: altitudes are MSL, and an aircraft
+    recorded at 0 m (ADS-B "on ground") or below sea level (Dead Sea, Schiphol) still has
+    a pilot's eye above the ground it stands on. With a floor of 0 two aircraft 500 m apart
+    on one apron would never be in visual contact.
     """
     rho = earth_k * EARTH_MEAN_RADIUS_M
-    h = np.maximum(np.asarray(height_m, dtype=np.float64), 0.0)
+    h = np.maximum(np.asarray(height_m, dtype=np.float64), MIN_EYE_HEIGHT_M)
     return rho * np.arccos(rho / (rho + h))
