@@ -130,8 +130,9 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings) -> None:
     both = np.isfinite(d.slant)
     lone = both & ~np.r_[False, both[:-1]] & ~np.r_[both[1:], False]
     rho = cfg.earth_k * 6_371_008.8
-    hz = rho * np.arccos(rho / (rho + np.maximum(d.alt_a, 0))) + rho * np.arccos(
-        rho / (rho + np.maximum(d.alt_b, 0))
+    eye = 2.0  # least eye height over the sea-level sphere (a pilot on the ground)
+    hz = rho * np.arccos(rho / (rho + np.maximum(d.alt_a, eye))) + rho * np.arccos(
+        rho / (rho + np.maximum(d.alt_b, eye))
     )
     vis_pair = cfg.visual_range_m
     want_vis = (d.slant <= vis_pair) & (d.horizontal <= hz)
