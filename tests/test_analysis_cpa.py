@@ -393,6 +393,21 @@ def test_track_without_any_altitude_is_reported_horizontally():
     assert doc["pairs"][0]["min_horizontal_m"] == pytest.approx(row.min_horizontal_m)
 
 
+def test_altitude_known_only_at_isolated_instants_gives_no_slant():
+    """As AnalysisResult documents: altitude at isolated samples (dropouts longer than
+    gap_s on both sides) is no stretch with slant known, so the slant CPA is NaN."""
+    t = np.arange(0.0, 161.0, 1.0)
+    a = enu_track("A", t, 0.0, lambda t: -20_000 + 250 * t, 3000.0)
+    isolated = np.ones(len(t), bool)
+    isolated[[0, 80, 160]] = False  # known at 0, 80 and 160 s only: 79 s dropouts
+    b = _with_nan(enu_track("B", t, 400.0, lambda t: 20_000 - 250 * t, 3000.0), isolated)
+    _ts, res = run([a, b])
+    row = only_pair(res)
+    assert np.isnan(row.cpa_slant_m) and np.isnan(row.cpa_vertical_m)
+    assert row.alt_unknown_s > 0
+    assert row.min_horizontal_m == pytest.approx(400 * (1 - 3000 / 6.4e6), abs=1.0)
+
+
 # --------------------------------------------------------------------------- line of sight
 def test_line_of_sight_limits_visual_contact_at_low_level():
     """Two helicopters at ~5 m over the sea: the 4/3-Earth horizon (≈ 9.2 km each) and not

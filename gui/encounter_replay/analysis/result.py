@@ -74,8 +74,12 @@ class AnalysisResult:
     * ``a``, ``b``: track indices in the analysed TrackSet (``a < b``); ``a_id``/``b_id``
       the source ids; ``a_name``/``b_name`` callsign, else name, else id.
     * ``cpa_time``, ``cpa_slant_m``: closest point of approach in slant range (ECEF chord),
-      exact under linear motion between samples. NaN only when no altitude is known for
-      the pair at all (then the pair is reported on its horizontal minimum).
+      exact under linear motion between samples. The slant range is assessed only on
+      stretches where both aircraft's altitudes are known at both ends (short dropouts are
+      bridged, see ``alt_unknown_s``), so it is NaN when there is no such stretch: no
+      altitude at all for either aircraft, altitudes known only at isolated instants
+      (samples between dropouts longer than ``gap_s``), or known stretches of the two that
+      never overlap. Then the pair is reported on its horizontal minimum.
     * ``cpa_horizontal_m`` (geodesic between the ground points), ``cpa_vertical_m``
       (absolute altitude difference), ``bearing_ab_deg``/``bearing_ba_deg`` (true bearing
       from each aircraft to the other): all at ``cpa_time``.
