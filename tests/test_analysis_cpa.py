@@ -7,6 +7,8 @@ analysis's ECEF-linear model says and textbook vector geometry gives the truth.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -406,6 +408,37 @@ def test_altitude_known_only_at_isolated_instants_gives_no_slant():
     assert np.isnan(row.cpa_slant_m) and np.isnan(row.cpa_vertical_m)
     assert row.alt_unknown_s > 0
     assert row.min_horizontal_m == pytest.approx(400 * (1 - 3000 / 6.4e6), abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("field", "index", "value"),
+    [("t", 5, 1e20), ("t", 5, -1e12), ("alt", 0, np.inf), ("alt", 0, -np.inf), ("alt", 5, 1e300)],
+)
+def test_absurd_inputs_raise_no_numpy_warnings_and_change_nothing_else(field, index, value):
+    """A sample with an absurd time is left out, an absurd altitude is unknown: the
+    analysis equals the one without that sample (or with its altitude NaN), pruned or not,
+    and no RuntimeWarning reaches the user."""
+    t = np.arange(0.0, 60.0, 1.0)
+    a = enu_track("A", t, lambda t: 100.0 * t, 0.0, 3000.0)
+    b = enu_track("B", t + 0.5, lambda t: 6000.0 - 100.0 * t, 300.0, 3050.0)
+    bad = {**a, field: a[field].copy()}
+    bad[field][index] = value
+    if field == "t":
+        ref = {k: np.delete(v, index) if isinstance(v, np.ndarray) else v for k, v in a.items()}
+    else:
+        ref = {**a, "alt": a["alt"].copy()}
+        ref["alt"][index] = np.nan
+    want = analyze(TrackSet.from_tracks([ref, b])).pairs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        ts = TrackSet.from_tracks([bad, b])
+        for prune in (True, False):
+            res = analyze(ts, prune=prune)
+            got = res.pairs
+            for col in ("cpa_time", "cpa_slant_m", "min_horizontal_m", "visual_s"):
+                np.testing.assert_allclose(got[col], want[col], atol=1e-6, err_msg=col)
+    text = " ".join(w.message for w in res.warnings)
+    assert ("plausible time" if field == "t" else "altitude missing in 1 sample") in text
 
 
 # --------------------------------------------------------------------------- line of sight

@@ -15,6 +15,14 @@ from ..geo import ecef_ground_and_normal
 from ..model import DataWarning, ObjectClass, TrackSet
 
 SOURCE = "analysis"
+#: Plausible POSIX times (years 1653–2286, the readers' bound): a sample outside has no
+#: usable time. Absurd times (1e20) would wreck the float precision of every other sample
+#: and overflow the integer bucket numbers of the pruning.
+T_ABS_MAX = 1e10
+#: Altitudes (m) beyond this (infinite, or 1e300) are unknown, not positions: squares of
+#: such coordinates overflow. Implausible but finite altitudes below it are kept (the
+#: pruning copes with them, see :mod:`.pruning`).
+ALT_ABS_MAX = 1e9
 _MAX_EXAMPLES = 3
 
 
@@ -159,14 +167,15 @@ def prepare(
     alt = ts.alt[sample_mask]
     track_of = np.repeat(np.arange(len(chosen)), lengths)
 
-    good = np.isfinite(t) & np.isfinite(lat) & np.isfinite(lon)
+    good = (np.abs(t) < T_ABS_MAX) & np.isfinite(lat) & np.isfinite(lon)  # NaN: False
     if not good.all():
         bad_tracks = np.unique(track_of[~good])
         warnings.append(
             DataWarning(
                 SOURCE,
-                f"{int((~good).sum())} sample(s) without time or position left out of the "
-                f"analysis (tracks {_examples([label(ts.meta.iloc[chosen[k]]) for k in bad_tracks])})",
+                f"{int((~good).sum())} sample(s) without a plausible time or a position left "
+                f"out of the analysis (tracks "
+                f"{_examples([label(ts.meta.iloc[chosen[k]]) for k in bad_tracks])})",
                 count=int((~good).sum()),
             )
         )
@@ -180,6 +189,8 @@ def prepare(
     track_of = np.repeat(np.arange(len(chosen)), lengths)
 
     # Samples of a track may share a time stamp; order is already by time within tracks.
+    with np.errstate(invalid="ignore"):
+        alt = np.where(np.abs(alt) <= ALT_ABS_MAX, alt, np.nan)  # counted as missing below
     alt, filled = fill_short_altitude_gaps(t, alt, offsets, gap_s)
     missing = ~np.isfinite(alt)
     if filled.any() or missing.any():
