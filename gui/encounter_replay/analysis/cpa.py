@@ -56,18 +56,34 @@ def quadratic_coefficients(
     return _dot(e, e), _dot(d0, e), _dot(d0, d0)
 
 
+def cross_norm2(d0: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``|d0 × e|²`` (= ``a·c − b²``) from the vectors, without the cancellation of the
+    coefficient form: for a line passing close to the origin ``b² ≈ a·c``, and their
+    difference from the coefficients keeps only ``ε·b²`` of accuracy."""
+    x = d0[1] * e[2] - d0[2] * e[1]
+    y = d0[2] * e[0] - d0[0] * e[2]
+    z = d0[0] * e[1] - d0[1] * e[0]
+    return x * x + y * y + z * z
+
+
 def within_range(
-    a: np.ndarray, b: np.ndarray, c: np.ndarray, r: np.ndarray | float
+    a: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    r: np.ndarray | float,
+    cross2: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)``: the part of [0, 1] where ``|d(s)| ≤ r``; empty where ``lo > hi``.
 
     The set is one interval because the quadratic is convex. The roots use the stable
     form (no subtraction of nearly equal numbers): with ``q = −(b + sign(b)·√disc)`` the
-    roots are ``q/a`` and ``(c − r²)/q``.
+    roots are ``q/a`` and ``(c − r²)/q``. Give ``cross2`` (:func:`cross_norm2`) when the
+    vectors are at hand: the discriminant is then ``a·r² − |d0 × e|²``, accurate even
+    for a head-on pass far longer than ``r`` (``b² − a·(c − r²)`` loses ``ε·c/r²`` there).
     """
     r2 = np.broadcast_to(np.asarray(r, dtype=np.float64) ** 2, np.shape(a))
     cr = c - r2
-    disc = b * b - a * cr
+    disc = b * b - a * cr if cross2 is None else a * r2 - cross2
     lo = np.ones(np.shape(a))
     hi = np.zeros(np.shape(a))
     # Constant separation (a == 0 means e == 0, hence b == 0): all or nothing.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..geo import geodesic_inverse
-from .cpa import quadratic_minimum
+from .cpa import cross_norm2, quadratic_minimum
 from .intervals import chord_of_arc, merge_touching, separation_loss, visual_pieces
 from .prepared import PreparedTracks
 from .settings import AnalysisSettings
@@ -93,13 +93,13 @@ class ExactChunk:
         # Slant: ECEF chord.
         dp0, dp1 = relative(prep.p, iv)
         ep = dp1 - dp0
-        quad_p = (_dot(ep, ep), _dot(dp0, ep), _dot(dp0, dp0))
+        quad_p = (_dot(ep, ep), _dot(dp0, ep), _dot(dp0, dp0), cross_norm2(dp0, ep))
         sp, dmin_p = quadratic_minimum(dp0, ep, quad_p[0], quad_p[1])
         known = np.isfinite(dmin_p)
         # Horizontal: chord between the ground points.
         dg0, dg1 = relative(prep.g, iv)
         eg = dg1 - dg0
-        quad_g = (_dot(eg, eg), _dot(dg0, eg), _dot(dg0, dg0))
+        quad_g = (_dot(eg, eg), _dot(dg0, eg), _dot(dg0, dg0), cross_norm2(dg0, eg))
         sg, dmin_g = quadratic_minimum(dg0, eg, quad_g[0], quad_g[1])
 
         # --- closest point of approach per pair

@@ -149,7 +149,7 @@ def line_of_sight(
 
 
 def visual_pieces(
-    quad: tuple[np.ndarray, np.ndarray, np.ndarray],
+    quad: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     vis_range: np.ndarray,
     g0: np.ndarray,
     g1: np.ndarray,
@@ -159,12 +159,12 @@ def visual_pieces(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(interval index, s_lo, s_hi)`` of every visual-contact piece, in time order.
 
-    ``quad`` are the slant quadratic's coefficients per interval. Each interval is cut at
+    ``quad`` are the slant quadratic's coefficients ``(a, b, c, |d0 × e|²)`` per interval. Each interval is cut at
     the crossings of the minimum eye height by the two heights (at most three pieces) so
     that ``g`` is convex on each piece; lower heights count as that height.
     """
-    a, b, c = quad
-    lo, hi = within_range(a, b, c, vis_range)
+    a, b, c, cross2 = quad
+    lo, hi = within_range(a, b, c, vis_range, cross2)
     cand = np.flatnonzero(hi > lo)
     if len(cand) == 0:
         z = np.zeros(0)
@@ -218,15 +218,15 @@ def visual_pieces(
 
 
 def separation_loss(
-    ground_quad: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ground_quad: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     hsep_chord: float,
     dh0: np.ndarray,
     dh1: np.ndarray,
     vsep: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(interval index, s_lo, s_hi)`` where horizontal < H and |vertical| < V."""
-    a, b, c = ground_quad
-    lo, hi = within_range(a, b, c, hsep_chord)
+    a, b, c, cross2 = ground_quad
+    lo, hi = within_range(a, b, c, hsep_chord, cross2)
     vlo, vhi = linear_within(dh0, dh1, vsep)
     lo, hi = np.maximum(lo, vlo), np.minimum(hi, vhi)
     idx = np.flatnonzero(hi > lo)
