@@ -17,12 +17,11 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 
-from .cli_options import (  # noqa: F401  (re-exported for the export subcommands)
+from .cli_options import (
     UsageError,
     add_analysis_options,
     add_read_options,
     analysis_settings,
-    parse_distance,
     read_options,
 )
 from .io import ReadError, read_files

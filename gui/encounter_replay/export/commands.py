@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cli import UsageError, analysis_settings
+from ..cli_options import UsageError, analysis_settings
 from ..io import ReadOptions, read_files
 from ..model import TrackSet
 from ..model.timefmt import clock_utc, iso_utc, parse_time

@@ -63,7 +63,7 @@ class SettingsDialog(QtWidgets.QDialog):
         )
         for key, label, tip in rows:
             spin = QtWidgets.QDoubleSpinBox(self)
-            spin.setRange(0.01, 1e6)
+            spin.setRange(0.01, 10_000)  # AnalysisSettings refuses beyond 20,000 km
             spin.setToolTip(tip)
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, k=key: self._edited(k, v))
