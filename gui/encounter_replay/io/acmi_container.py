@@ -13,7 +13,6 @@ and decoding a megabyte at a time is far cheaper than decoding line by line.
 from __future__ import annotations
 
 import gzip
-import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ReadError
+from .zip_safety import ZIP_ERRORS, check_member, limit_text, open_zip
 
 #: Largest decompressed recording we accept (bytes), whatever the container.
 MAX_UNCOMPRESSED_BYTES = 1024**3
@@ -31,25 +31,6 @@ CHUNK_BYTES = 1 << 22
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _GZIP_MAGIC = b"\x1f\x8b"
 _7Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
-_DRIVE = re.compile(r"^[A-Za-z]:")
-#: What zipfile may raise on a damaged archive, besides BadZipFile.
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-    IndexError,
-    KeyError,
-    OverflowError,
-)
-
-
-def _limit_text(limit: int) -> str:
-    return f"{limit / 1024**2:.0f} MiB" if limit >= 1024**2 else f"{limit} bytes"
 
 
 class AcmiText:
@@ -108,7 +89,7 @@ class AcmiText:
         if self._total > self._limit:
             raise ReadError(
                 self.path,
-                f"decompressed recording exceeds the {_limit_text(self._limit)} limit",
+                f"decompressed recording exceeds the {limit_text(self._limit)} limit",
             )
         return chunk
 
@@ -153,7 +134,8 @@ class AcmiText:
             yield from self._decode(rest).split("\n")
 
 
-def _check_member(path: Path, zf: zipfile.ZipFile, limit: int) -> zipfile.ZipInfo:
+def _only_member(path: Path, zf: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """The recording in an ACMI zip, which (unlike a KMZ) must hold nothing else."""
     members = [info for info in zf.infolist() if not info.is_dir()]
     if len(members) != 1:
         names = ", ".join(repr(m.filename) for m in members[:3])
@@ -163,30 +145,16 @@ def _check_member(path: Path, zf: zipfile.ZipFile, limit: int) -> zipfile.ZipInf
             path,
             f"zip holds {len(members)} files{found}; an ACMI zip must hold exactly one recording",
         )
-    info = members[0]
-    name = info.filename
-    pieces = re.split(r"[\\/]", name)
-    if name.startswith(("/", "\\")) or _DRIVE.match(name) or ".." in pieces or "\x00" in name:
-        raise ReadError(path, f"zip member has an unsafe path {name!r}")
-    if info.flag_bits & 0x1:
-        raise ReadError(path, f"zip member {name!r} is encrypted; decrypt it first")
-    if info.file_size > limit:
-        raise ReadError(
-            path,
-            f"zip member {name!r} unpacks to {info.file_size} bytes, over the "
-            f"{_limit_text(limit)} limit",
-        )
-    return info
+    return members[0]
 
 
 def _open_zip(path: Path, stack: ExitStack, limit: int) -> BinaryIO:
+    zf = stack.enter_context(open_zip(path))
+    info = _only_member(path, zf)
+    check_member(path, info, limit)
     try:
-        zf = stack.enter_context(zipfile.ZipFile(path))
-        info = _check_member(path, zf, limit)
         return stack.enter_context(zf.open(info))
-    except ReadError:
-        raise
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise ReadError(path, f"not a readable zip archive ({exc})") from None
 
 
@@ -219,7 +187,7 @@ def open_acmi(path: Path, limit: int | None = None) -> Iterator[AcmiText]:
             else:
                 if size > limit:
                     raise ReadError(
-                        path, f"recording is {size} bytes, over the {_limit_text(limit)} limit"
+                        path, f"recording is {size} bytes, over the {limit_text(limit)} limit"
                     )
                 raw, kind = stack.enter_context(open(path, "rb")), "text"
         except OSError as exc:

@@ -5,8 +5,8 @@ be encrypted; zipfile raises a zoo of exception types on damaged ones. These hel
 all of that into :class:`ReadError` and count every decompressed byte against a limit,
 because the size a zip header states is only a claim.
 
-(:mod:`.acmi_container` keeps its own, ACMI-specific copy of these rules: it insists on
-exactly one member, where a KMZ may also carry icons and overlays.)
+Shared by the KMZ reader and :mod:`.acmi_container`; each picks its member its own way (an
+ACMI zip must hold exactly one, a KMZ may also carry icons and overlays).
 """
 
 from __future__ import annotations
