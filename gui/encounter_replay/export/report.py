@@ -236,7 +236,7 @@ def _summary_html(result, ts: TrackSet) -> str:
     n_vis = int((result.pairs["visual_s"] > 0).sum()) if "visual_s" in result.pairs else 0
     return (
         "<p class=summary>Closest approach: <b>{pair}</b>, <b>{slant} NM</b> slant range "
-        "({h} NM horizontal, {v} ft vertical) at <b>{t}</b>, closing at {cl} kt. "
+        "({h} NM horizontal, {v} ft vertical) at <b>{t}</b>, passing at {cl} kt relative speed. "
         "{n} pair(s) reported; {vis} with visual contact; {los} with loss of separation.</p>"
     ).format(
         pair=f"{html.escape(track_label(ts, int(p.a)))} – {html.escape(track_label(ts, int(p.b)))}",
