@@ -31,7 +31,7 @@ import pyarrow.csv as pcsv
 
 from ..model.trackset import META_COLUMNS, DataWarning, TrackSet
 from . import csv_columns as cc
-from .errors import ReadError
+from .errors import ReadError, as_read_error
 from .options import ReadOptions
 
 #: Bytes of (decompressed) text inspected to find the header and the delimiter.
@@ -75,18 +75,8 @@ def read_csv(path: Path, options: ReadOptions) -> TrackSet:
     problem, with the count and the first line, so a few bad lines never cost the file.
     """
     path = Path(path)
-    try:
+    with as_read_error(path, "CSV"):
         return _read(path, options or ReadOptions())
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "file too large to load into memory") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ReadError(path, f"cannot read file: {exc}") from None
-    except Exception as exc:  # the promise to the user: one clear message, no traceback
-        raise ReadError(
-            path, f"internal error while reading CSV ({type(exc).__name__}: {exc})"
-        ) from None
 
 
 # ----------------------------------------------------------------------------- the text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -20,3 +23,25 @@ class ReadError(Exception):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
+
+
+@contextmanager
+def as_read_error(path: Path, what: str) -> Iterator[None]:
+    """Whatever a reader's body raises leaves as one :class:`ReadError` naming ``path``.
+
+    The promise to the user is one clear message, never a traceback: a parser bug or a
+    library's surprise exception still names the file and the format (``what``).
+    """
+    try:
+        yield
+    except ReadError:
+        raise
+    except MemoryError:
+        raise ReadError(path, "file too large to load into memory") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise ReadError(path, f"cannot read: {reason}") from None
+    except Exception as exc:
+        raise ReadError(
+            path, f"internal error while reading {what} ({type(exc).__name__}: {exc})"
+        ) from None

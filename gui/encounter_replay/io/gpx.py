@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import ObjectClass, TrackSet
-from .errors import ReadError
+from .errors import ReadError, as_read_error
 from .options import ReadOptions
 from .record_issues import Issues
 from .track_build import iso_seconds, numbers, tidy_track, unique_ids, valid_position
@@ -137,21 +137,10 @@ def read_gpx(path: Path, options: ReadOptions | None = None) -> TrackSet:
     ``options`` is accepted for the reader interface; GPX states its own units.
     """
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            handler = _GpxHandler()
-            parse_xml(path, bounded_chunks(path, fh, MAX_XML_BYTES, "GPX file"), handler)
+    with as_read_error(path, "GPX"), open(path, "rb") as fh:
+        handler = _GpxHandler()
+        parse_xml(path, bounded_chunks(path, fh, MAX_XML_BYTES, "GPX file"), handler)
         return _assemble(path, handler)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "file too large to load into memory") from None
-    except OSError as exc:
-        raise ReadError(path, f"cannot read: {exc.strerror or exc}") from None
-    except Exception as exc:  # the promise to the user: one clear message, no traceback
-        raise ReadError(
-            path, f"internal error while reading GPX ({type(exc).__name__}: {exc})"
-        ) from None
 
 
 def _assemble(path: Path, h: _GpxHandler) -> TrackSet:

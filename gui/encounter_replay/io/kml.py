@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import ObjectClass, TrackSet
-from .errors import ReadError
+from .errors import ReadError, as_read_error
 from .options import ReadOptions
 from .record_issues import Issues
 from .track_build import iso_seconds, numbers, tidy_track, unique_ids, valid_position
@@ -148,21 +148,11 @@ def read_kml(path: Path, options: ReadOptions | None = None) -> TrackSet:
     The container is recognised by its first bytes, not its name.
     """
     path = Path(path)
-    try:
+    with as_read_error(path, "KML"):
         handler = _KmlHandler()
         with _kml_bytes(path) as chunks:
             parse_xml(path, chunks, handler)
         return _assemble(path, handler)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "file too large to load into memory") from None
-    except OSError as exc:
-        raise ReadError(path, f"cannot read: {exc.strerror or exc}") from None
-    except Exception as exc:  # the promise to the user: one clear message, no traceback
-        raise ReadError(
-            path, f"internal error while reading KML ({type(exc).__name__}: {exc})"
-        ) from None
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import ObjectClass, TrackSet
-from .errors import ReadError
+from .errors import ReadError, as_read_error
 from .options import FT, KT, ReadOptions
 from .record_issues import Issues, short
 from .track_build import tidy_track, valid_position
@@ -49,18 +49,8 @@ _OTHER_CATEGORIES = ("C3", "C4", "C5", "C6", "C7", "B7")
 def read_readsb(path: Path, options: ReadOptions | None = None) -> TrackSet:
     """Read a readsb/tar1090 trace JSON file; raises :class:`ReadError` and nothing else."""
     path = Path(path)
-    try:
+    with as_read_error(path, "ADS-B trace"):
         return _read(path)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "file too large to load into memory") from None
-    except OSError as exc:
-        raise ReadError(path, f"cannot read: {exc.strerror or exc}") from None
-    except Exception as exc:  # the promise to the user: one clear message, no traceback
-        raise ReadError(
-            path, f"internal error while reading ADS-B trace ({type(exc).__name__}: {exc})"
-        ) from None
 
 
 def _load(path: Path) -> object:
