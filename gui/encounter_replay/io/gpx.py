@@ -217,11 +217,9 @@ def _assemble(path: Path, h: _GpxHandler) -> TrackSet:
 
     tracks = _tracks(path, h, use, feature, lines, t, lat, lon, ele, speed, course, issues)
     if not tracks:
-        first = issues.first()
-        if first is not None:
-            message, line, example = first
-            raise ReadError(path, f"no usable points: {message} (e.g. {example!r})", line=line)
-        raise ReadError(path, "no track, route or waypoint holds any point")
+        raise issues.nothing_left(
+            path, "no usable points", "no track, route or waypoint holds any point"
+        )
     return TrackSet.from_tracks(tracks, warnings=issues.warnings(), title=h.title or path.name)
 
 

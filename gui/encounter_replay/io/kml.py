@@ -305,11 +305,7 @@ def _assemble(path: Path, h: _KmlHandler) -> TrackSet:
         track = _meta(path, f, ids[k], {key: v[sel] for key, v in samples.items()})
         tracks.append(tidy_track(track, lines[sel], issues, ids[k]))
     if not tracks:
-        first = issues.first()
-        if first is not None:
-            message, line, example = first
-            raise ReadError(path, f"nothing to replay: {message} (e.g. {example!r})", line=line)
-        raise ReadError(path, "no Placemark holds any point")
+        raise issues.nothing_left(path, "nothing to replay", "no Placemark holds any point")
     return TrackSet.from_tracks(tracks, warnings=issues.warnings(), title=h.title or path.name)
 
 

@@ -114,11 +114,11 @@ def _read(path: Path) -> TrackSet:
         else:
             tracks[tid] = part
     if not tracks:
-        first = issues.first()
-        if first is not None:
-            message, _, example = first
-            raise ReadError(path, f"no usable positions: {message} (e.g. {example!r})")
-        raise ReadError(path, f"no usable positions ({first_error or 'every trace is empty'})")
+        raise issues.nothing_left(  # readsb records have no line numbers
+            path,
+            "no usable positions",
+            f"no usable positions ({first_error or 'every trace is empty'})",
+        )
     out = []
     for tid, tr in tracks.items():
         tr["source"] = str(path)

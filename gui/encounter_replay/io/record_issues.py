@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ..model.trackset import DataWarning
+from .errors import ReadError
 
 _SHOW = 100  # characters of an example quoted in a warning
 
@@ -63,11 +65,15 @@ class Issues:
             i = int(np.argmax(bad))
             self.add(message, int(lines[i]) if lines is not None else None, example_of(i), n)
 
-    def first(self) -> tuple[str, int | None, str] | None:
-        """The first kind recorded (message, line, example), for an error when nothing is left."""
+    def nothing_left(self, path: Path, lead: str, otherwise: str) -> ReadError:
+        """The error for a file none of whose records survived.
+
+        The first kind of problem met, quoted with its example and line, is most likely what
+        is wrong with the whole file; ``otherwise`` is for a file that had no records at all.
+        """
         for message, kind in self._kinds.items():
-            return message, kind.line, kind.example
-        return None
+            return ReadError(path, f"{lead}: {message} (e.g. {kind.example!r})", line=kind.line)
+        return ReadError(path, otherwise)
 
     def warnings(self) -> list[DataWarning]:
         out = []
