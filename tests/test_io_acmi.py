@@ -946,3 +946,19 @@ def test_fuzz_damaged_zip(tmp_path, cut, flip):
     raw = bytearray(buf.getvalue())
     raw[cut % len(raw)] ^= flip
     _read_bytes(tmp_path, bytes(raw[: len(raw) - cut // 4]))
+
+
+def test_lines_after_an_unreadable_time_are_not_given_the_previous_time(tmp_path):
+    path = tmp_path / "badtime.txt.acmi"
+    path.write_text(
+        "FileType=text/acmi/tacview\nFileVersion=2.2\n0,ReferenceTime=2015-10-10T09:00:00Z\n"
+        "#0\n1,T=5|50|1000,Type=Air+FixedWing,Name=A\n"
+        "#1\n1,T=5.001|50|1000\n"
+        "#not-a-time\n1,T=5.5|50|1000\n"
+        "#3\n1,T=5.003|50|1000\n"
+    )
+    ts = read_file(path)
+    assert ts.t.tolist() == [1444467600.0, 1444467601.0, 1444467603.0]
+    assert ts.lon.tolist() == [5.0, 5.001, 5.003]
+    (w,) = [w for w in ts.warnings if "malformed" in w.message]
+    assert w.line == 8 and w.count == 2  # the unreadable time and the line it would carry

@@ -255,7 +255,8 @@ class AcmiParser:
         run_first: float | None = None
         run_max = 0.0
         ok = True
-        skipping = False  # inside a frame whose time is implausible
+        # Inside a frame whose time is unreadable or implausible: the issue its lines count in.
+        skipping: Issue | None = None
         bad_time = out.bad_time
 
         for ln, line in self._logical_lines(lines, lineno, pending):
@@ -263,15 +264,17 @@ class AcmiParser:
             ok = True
             try:
                 if c == "#":
+                    # Until this time proves readable, the frame's lines have no time to go to.
+                    skipping = bad
                     t = float(line[1:])
                     if t - t != 0.0:
                         raise _Bad("time is not a finite number")
                     if not abs(t + shift + (out.reference_time or 0.0)) < T_ABS_MAX:
-                        skipping = True
+                        skipping = bad_time
                         ok = False
                         bad_time.add(ln, shorten(line))
                         continue
-                    skipping = False
+                    skipping = None
                     if run_first is None:
                         run_first = run_max = t
                     elif t < run_max - RESTART_BACK_S:
@@ -291,9 +294,9 @@ class AcmiParser:
                     now = t + shift
                     continue
 
-                if skipping:
+                if skipping is not None:
                     ok = False
-                    bad_time.count += 1
+                    skipping.count += 1
                     continue
 
                 if c == "-":
