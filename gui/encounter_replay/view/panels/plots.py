@@ -79,7 +79,9 @@ class PlotsPanel(QtWidgets.QWidget):
             angle=0,
             pen=pg.mkPen(HSEP_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine),
             label="horizontal minimum",
-            labelOpts={"color": HSEP_COLOR, "position": 0.02, "anchors": [(0, 1), (0, 1)]},
+            # At the right-hand end: never on top of the visual-range label (left) when the two
+            # thresholds sit close together on a wide scale.
+            labelOpts={"color": HSEP_COLOR, "position": 0.98, "anchors": [(1, 1), (1, 1)]},
         )
         self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
         self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
