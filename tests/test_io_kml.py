@@ -21,7 +21,8 @@ from encounter_replay.io import read_file, sniff
 from encounter_replay.io.errors import ReadError
 from encounter_replay.io.kml import read_kml
 from encounter_replay.io.options import ReadOptions
-from encounter_replay.model.trackset import META_COLUMNS, TrackSet
+from encounter_replay.model.trackset import TrackSet
+from reader_checks import assert_same_tracks, check_invariants, find_warning, iso_ms
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_tracks" / "syria_oct2015_illustrative.csv"
 HEAD = (
@@ -47,29 +48,6 @@ def write(tmp_path: Path, text: str, name: str = "t.kml") -> Path:
 
 def read(path: Path) -> TrackSet:
     return read_kml(path, ReadOptions())
-
-
-def find_warning(tset: TrackSet, needle: str):
-    hits = [w for w in tset.warnings if needle in w.message]
-    text = "\n".join(map(str, tset.warnings))
-    assert len(hits) == 1, f"expected one warning about {needle!r}, got:\n{text}"
-    return hits[0]
-
-
-def check_invariants(tset: TrackSet) -> None:
-    n = tset.n_samples
-    assert tset.offsets[0] == 0 and np.all(np.diff(tset.offsets) > 0)
-    for name in ("t", "lat", "lon", "alt", "speed", "heading", "roll", "pitch"):
-        arr = getattr(tset, name)
-        assert arr.dtype == np.float64 and arr.shape == (n,), name
-    assert np.all(np.isfinite(tset.t))
-    assert np.all(np.abs(tset.lat) <= 90) and np.all(np.abs(tset.lon) <= 180)
-    for name in ("alt", "heading", "roll", "pitch"):
-        assert not np.any(np.isinf(getattr(tset, name))), name
-    for k in range(len(tset)):
-        assert np.all(np.diff(tset.t[tset.track_slice(k)]) > 0)
-    assert list(tset.meta.columns[: len(META_COLUMNS)]) == list(META_COLUMNS)
-    assert tset.meta["id"].is_unique and len(tset.meta) == len(tset)
 
 
 # ----------------------------------------------------------------------------- forms
@@ -401,11 +379,6 @@ def test_registry_by_extension_and_by_content(tmp_path):
 # ----------------------------------------------------------------------------- round trip
 
 
-def iso_ms(t: np.ndarray) -> list[str]:
-    stamps = np.round(np.asarray(t) * 1e3).astype(np.int64).astype("datetime64[ms]")
-    return [s + "Z" for s in np.datetime_as_string(stamps, unit="ms")]
-
-
 def write_kml(tset: TrackSet, path: Path) -> None:
     """A minimal gx:Track writer, independent of the reader: one Placemark per track."""
     parts = [HEAD, "<Document>"]
@@ -431,12 +404,7 @@ def test_round_trip_of_the_sample_encounter(tmp_path):
         if name.endswith(".kmz"):
             p = kmz(tmp_path / name, {"doc.kml": p.read_bytes()})
         back = read_file(p)
-        assert back.ids == original.ids
-        assert np.array_equal(back.offsets, original.offsets)
-        assert np.max(np.abs(back.lat - original.lat)) <= 1e-6
-        assert np.max(np.abs(back.lon - original.lon)) <= 1e-6
-        assert np.max(np.abs(back.t - original.t)) <= 1e-3
-        np.testing.assert_allclose(back.alt, original.alt, atol=1e-6)
+        assert_same_tracks(back, original)
         assert [w for w in back.warnings if "KML" in w.message or "gx:" in w.message] == []
 
 

@@ -20,7 +20,8 @@ from encounter_replay.io import readsb as readsb_module
 from encounter_replay.io.errors import ReadError
 from encounter_replay.io.options import ReadOptions
 from encounter_replay.io.readsb import read_readsb
-from encounter_replay.model.trackset import META_COLUMNS, TrackSet
+from encounter_replay.model.trackset import TrackSet
+from reader_checks import check_invariants, find_warning
 
 BASE = 1663259853.016
 DETAILS = {"type": "adsb_icao", "flight": "DLH7YA  ", "alt_geom": 25875, "category": "A3"}
@@ -95,29 +96,6 @@ def write(tmp_path: Path, doc, name: str = "trace_full_3c66b0.json", gz: bool = 
 
 def read(path: Path) -> TrackSet:
     return read_readsb(path, ReadOptions())
-
-
-def find_warning(tset: TrackSet, needle: str):
-    hits = [w for w in tset.warnings if needle in w.message]
-    text = "\n".join(map(str, tset.warnings))
-    assert len(hits) == 1, f"expected one warning about {needle!r}, got:\n{text}"
-    return hits[0]
-
-
-def check_invariants(tset: TrackSet) -> None:
-    n = tset.n_samples
-    assert tset.offsets[0] == 0 and np.all(np.diff(tset.offsets) > 0)
-    for name in ("t", "lat", "lon", "alt", "speed", "heading", "roll", "pitch"):
-        arr = getattr(tset, name)
-        assert arr.dtype == np.float64 and arr.shape == (n,), name
-    assert np.all(np.isfinite(tset.t))
-    assert np.all(np.abs(tset.lat) <= 90) and np.all(np.abs(tset.lon) <= 180)
-    for name in ("alt", "speed", "heading", "roll"):
-        assert not np.any(np.isinf(getattr(tset, name))), name
-    for k in range(len(tset)):
-        assert np.all(np.diff(tset.t[tset.track_slice(k)]) > 0)
-    assert list(tset.meta.columns[: len(META_COLUMNS)]) == list(META_COLUMNS)
-    assert tset.meta["id"].is_unique and len(tset.meta) == len(tset)
 
 
 # ----------------------------------------------------------------------------- forms
