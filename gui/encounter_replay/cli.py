@@ -205,7 +205,7 @@ def cmd_window(argv: Sequence[str]) -> int:
     add_read_options(p)
     p.add_argument("--session", help="a saved session (.json) to restore")
     args = p.parse_args(argv)
-    from .view.app import run_app
+    from .desktop import run_app
 
     return run_app(list(args.files), read_options(args), session=args.session)
 

@@ -21,9 +21,9 @@ from ..cli_options import UsageError, analysis_settings
 from ..io import ReadOptions, read_files
 from ..model import TrackSet
 from ..model.timefmt import clock_utc, iso_utc, parse_time
+from ..model.view_state import VIEWS, ViewState
 from .errors import ExportError
 from .report import closest_pair
-from .state import VIEWS, MapState, state_from_session
 
 EXIT_EXPORT = 1
 
@@ -116,13 +116,16 @@ def load_scene(args: argparse.Namespace) -> Scene:
     return Scene(ts, analyze(ts, _settings(args, session)), session)
 
 
-def base_state(scene: Scene, args: argparse.Namespace) -> MapState:
+def base_state(scene: Scene, args: argparse.Namespace) -> ViewState:
     """The session's map state (or the defaults), with the view options given on top."""
     ts = scene.ts
     if scene.session is not None:
-        state = state_from_session(scene.session, ts, scene.analysis)
+        visual = scene.analysis.settings.visual_range_m
+        # a picture is framed by its view: following a track is the window's business
+        state = ViewState.from_session(scene.session, ts.ids, ts.start, visual)
+        state = state.replace(follow_track=None)
     else:
-        state = MapState(time=ts.start, visual_range_m=scene.analysis.settings.visual_range_m)
+        state = ViewState(time=ts.start, visual_range_m=scene.analysis.settings.visual_range_m)
     changes: dict = {}
     if args.trail is not None:
         changes["trail_s"] = args.trail

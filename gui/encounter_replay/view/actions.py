@@ -168,7 +168,7 @@ def create_actions(w: MainWindow) -> WindowActions:
         rerun=act("&Re-run analysis", w.rerun_analysis, "Ctrl+R"),
         units=act(
             "Metric units (km, m, km/h)",
-            lambda metric: w.set_units("km" if metric else "nm"),
+            lambda metric: c.set_units("km" if metric else "nm"),
             "U",
             checkable=True,
         ),

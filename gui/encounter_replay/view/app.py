@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -95,13 +96,15 @@ def setup_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
 
 
 def run_app(
-    files: list[str], options: ReadOptions | None = None, session: str | None = None
+    files: list[str],
+    options: ReadOptions | None,
+    session: str | None,
+    make_window: Callable[[ReadOptions], QtWidgets.QMainWindow],
 ) -> int:
-    """Show the replay window with ``files`` (or a saved ``session``); returns the exit code."""
+    """Show the window ``make_window`` builds (:func:`encounter_replay.desktop.build_window`)
+    with ``files`` (or a saved ``session``); returns the exit code."""
     app = setup_application()
-    from .main_window import MainWindow
-
-    window = MainWindow(options or ReadOptions())
+    window = make_window(options or ReadOptions())
     window.show()
     if os.environ.get(EXIT_AFTER_SHOWN):
         _exit_when_shown(app, window, expect_scene=bool(files or session))

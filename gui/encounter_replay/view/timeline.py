@@ -91,6 +91,23 @@ class Timeline(QtWidgets.QWidget):
         self._pan_x = 0.0
         self._pan_view = (0.0, 0.0)
 
+    def bind(self, controller) -> None:
+        """Follow the controller's time, selected pair, units and loop; send seeks and
+        loop choices back."""
+        controller.timeChanged.connect(self.set_time)
+        controller.stateChanged.connect(self._on_state)
+        self.seekRequested.connect(controller.seek)
+        self.loopSelected.connect(controller.set_loop)
+        self.loopCleared.connect(lambda: controller.set_loop(None))
+
+    def _on_state(self, old, new) -> None:
+        if new.pair != old.pair:
+            self.set_selected_pair(new.pair)
+        if new.units != old.units:
+            self.set_units(new.units)
+        if new.loop != old.loop:
+            self.set_loop(new.loop)
+
     # ------------------------------------------------------------------ data
     def set_span(self, start: float, end: float) -> None:
         """The whole recording; resets the zoom."""

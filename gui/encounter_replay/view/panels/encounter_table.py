@@ -256,6 +256,18 @@ class EncounterTable(QtWidgets.QWidget):
         # selecting it, and that must not move the clock
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
 
+    def bind(self, controller) -> None:
+        """Highlight the controller's pair and show its units (clicks go to the window,
+        which also seeks to the CPA)."""
+        self._controller = controller
+        controller.stateChanged.connect(self._on_state)
+
+    def _on_state(self, old, new) -> None:
+        if new.units != old.units:
+            self.set_units(new.units)
+        if new.pair != old.pair:
+            self.select_pair(new.pair)
+
     def set_pairs(
         self, pairs: pd.DataFrame | None, summary: str = "", labels: list[str] | None = None
     ) -> None:
@@ -266,6 +278,9 @@ class EncounterTable(QtWidgets.QWidget):
         finally:
             self._quiet = False
         self.fit_columns()
+        controller = getattr(self, "_controller", None)
+        if controller is not None:
+            self.select_pair(controller.state.pair)
         n = 0 if pairs is None else len(pairs)
         self.summary.setText(summary or f"{n} pair{'s' if n != 1 else ''}")
 

@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...model import TrackSet
 from ...model.units import altitude_label, altitude_value, distance_label, distance_value
-from .track_list import unique_labels
+from .track_list import default_color, unique_labels
 
 SLANT_COLOR = "#f2b84b"
 HORIZ_COLOR = "#5bc0de"
@@ -119,17 +119,44 @@ class PlotsPanel(QtWidgets.QWidget):
         self.pair: tuple[int, int] | None = None
         self.track: int | None = None
         self.colors: dict[int, str] = {}
+        self._defaults: list[str] = []
+        self._controller = None
         self.series: pd.DataFrame | None = None
         self._set_labels()
+
+    def bind(self, controller) -> None:
+        """Follow the controller's time, selection, units and colours; clicks seek."""
+        self._controller = controller
+        controller.timeChanged.connect(self.set_time)
+        controller.stateChanged.connect(self._on_state)
+        self.seekRequested.connect(controller.seek)
+
+    def _on_state(self, old, new) -> None:
+        if new.units != old.units:
+            self.set_units(new.units)
+        if new.colors != old.colors:
+            self._show_colors(new.colors)
+        self.set_selection(new.pair, new.selected_track)
+
+    def _show_colors(self, overrides) -> None:
+        colors = dict(enumerate(self._defaults))
+        colors.update(overrides)
+        self.set_colors(colors)
 
     # ------------------------------------------------------------------ inputs
     def set_scene(self, ts: TrackSet | None, labels: list[str] | None = None) -> None:
         """A new scene; ``labels``: track names as the track list shows them."""
         self.ts = ts
         self.labels = list(labels) if labels else (unique_labels(ts.meta) if ts is not None else [])
+        meta = ts.meta.itertuples(index=False) if ts is not None else ()
+        self._defaults = [default_color(r) for r in meta]
         self.pair = None
         self.track = None
         self.series = None
+        if self._controller is not None:
+            state = self._controller.state
+            self.pair, self.track = state.pair, state.selected_track
+            self._show_colors(state.colors)
         self._redraw()
 
     def set_thresholds(self, visual_range_m: float, hsep_m: float) -> None:

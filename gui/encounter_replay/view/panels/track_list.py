@@ -216,6 +216,39 @@ class TrackList(QtWidgets.QWidget):
         self.view.clicked.connect(self._on_clicked)
         self.view.doubleClicked.connect(self._on_double_clicked)
 
+    def bind(self, controller) -> None:
+        """Show the controller's visibility, colours and followed track; send the user's
+        changes back (a colour equal to the track's default clears the override)."""
+        self._controller = controller
+        controller.stateChanged.connect(lambda _old, new: self.show_state(new))
+        self.trackVisibilityChanged.connect(controller.set_track_visible)
+        self.followRequested.connect(lambda k: controller.set_follow(None if k < 0 else k))
+        self.classVisibilityChanged.connect(controller.set_class_visible)
+        self.trackActivated.connect(controller.select_track)
+        self.trackColorChanged.connect(self._color_chosen)
+
+    def _color_chosen(self, k: int, color: str) -> None:
+        defaults = self.model.defaults
+        default = k < len(defaults) and color == defaults[k]
+        self._controller.set_track_color(k, None if default else color)
+
+    def show_state(self, state) -> None:
+        """Make the list show ``state`` (without emitting requests)."""
+        m = self.model
+        m.set_hidden_classes(set(state.hidden_classes))
+        for cls, b in self.class_buttons.items():
+            b.blockSignals(True)
+            b.setChecked(cls not in state.hidden_classes)
+            b.blockSignals(False)
+        for k in range(len(m.visible)):
+            if bool(m.visible[k]) == (k in state.hidden_tracks):
+                m.set_visible(k, k not in state.hidden_tracks)
+            color = state.colors.get(k, m.defaults[k] if k < len(m.defaults) else "")
+            if k < len(m.colors) and m.colors[k] != color:
+                m.set_color(k, color)
+        if m.follow != state.follow_track:
+            m.set_follow(state.follow_track)
+
     # ------------------------------------------------------------------ data
     def set_meta(self, meta: pd.DataFrame) -> None:
         self.model.set_meta(meta)
@@ -237,6 +270,9 @@ class TrackList(QtWidgets.QWidget):
             self.class_bar.addWidget(b)
             self.class_buttons[cls] = b
         self.class_bar.addStretch(1)
+        controller = getattr(self, "_controller", None)
+        if controller is not None:
+            self.show_state(controller.state)
 
     def _class_toggled(self, cls: str, on: bool) -> None:
         hidden = set(self.model.hidden_classes)
