@@ -13,7 +13,6 @@ The layers and the flow of a time value are drawn in ``docs/architecture.md``.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -21,18 +20,18 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..analysis import AnalysisResult, AnalysisSettings
 from ..io import ReadOptions
-from ..model import DataWarning, TrackSet
+from ..model import TrackSet
 from ..model.session import Annotation, Session
 from ..model.units import fmt_speed_factor
 from ..model.view_state import ViewState
-from . import dialogs, scene_text, session_bridge
+from . import dialogs, notes, scene_text, session_bridge
 from .actions import create_actions
 from .file_drop import FileDrop
-from .load_jobs import LoadJobs
-from .loader import LoadResult, LoadWorker
 from .map_canvas import MapCanvas
+from .pair_navigation import PairNavigation
 from .panel_docks import PanelDocks
 from .replay_controller import ReplayController
+from .scene_loading import SceneLoading
 from .settings_dialog import open_settings_dialog
 from .status_bar import StatusReadouts
 from .timeline import Timeline
@@ -72,20 +71,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self.analysis: AnalysisResult | None = None
         self.files: list[str] = []
         self._analysis_settings: AnalysisSettings | None = None  # None: the defaults
-        self._read_shown = False  # the running job's tracks are already on screen
         self._pending_session: Session | None = None  # applied once its files are in
         #: Notes pinned to moments (Playback ▸ Add note); saved in sessions.
         self.annotations: list[Annotation] = []
 
         self.controller = ReplayController(self)
-        self.jobs = LoadJobs(self, self._make_worker)
         self._build_central()
         self.panels = PanelDocks(self)
         self.encounters, self.tracks = self.panels.encounters, self.panels.tracks
         self.plots, self.warnings = self.panels.plots, self.panels.warnings
         self.dock_encounters, self.dock_plots = self.panels.dock_encounters, self.panels.dock_plots
         self.dock_tracks, self.dock_warnings = self.panels.dock_tracks, self.panels.dock_warnings
+        self.nav = PairNavigation(self, self.controller, self.canvas, self.timeline, self._pair_row)
+        self.nav.bind(self.encounters, self.tracks, self.transport)
+        self.select_pair, self.zoom_to_selected_pair = (
+            self.nav.select_pair,
+            self.nav.zoom_to_selected_pair,
+        )
         self.commands = create_actions(self)
+        self.act_follow, self.act_rerun = self.commands.follow, self.commands.rerun  # old names
         c = self.controller
         self.menus = WindowMenus(
             self,
@@ -104,6 +108,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.pair_label = self.readouts.pair_label
         self.scene_label = self.readouts.scene_label
         self.cancel_button = self.readouts.cancel_button
+        self.loading = SceneLoading(self)
+        self.jobs = self.loading.jobs
+        self.open_files, self.rerun_analysis = self.loading.open_files, self.loading.rerun_analysis
+        self.cancel_load, self.busy = self.loading.cancel_load, self.loading.busy
         self.cancel_button.clicked.connect(self.cancel_load)
         for widget in (self.canvas, self.timeline, self.transport, self.plots, self.encounters):
             widget.bind(c)
@@ -137,36 +145,17 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _connect(self) -> None:
         """What only the window knows: commands behind buttons, files, the status bar."""
-        c, a, bar = self.controller, self.commands, self.transport
-        c.stateChanged.connect(self._on_state)
-        for button, action in (
-            (bar.btn_back, a.back),
-            (bar.btn_fwd, a.fwd),
-            (bar.btn_prev, a.prev),
-            (bar.btn_next, a.next),
-            (bar.btn_start, a.start),
-            (bar.btn_end, a.end),
-        ):
-            button.clicked.connect(action.trigger)
-        bar.loopClicked.connect(self._loop_button_clicked)
+        a = self.commands
+        self.controller.stateChanged.connect(self._on_state)
+        self.transport.bind_commands(a)
         self.welcome.openRequested.connect(self.open_dialog)
         self.welcome.sampleRequested.connect(self.open_sample)
         self.timeline.bandModeChanged.connect(a.all_bands.setChecked)
-        self.encounters.pairActivated.connect(self.select_pair)
-        self.encounters.pairZoomRequested.connect(self._zoom_pair_from_table)
-        self.canvas.trackClicked.connect(self._canvas_track_clicked)
         self.recent.openRequested.connect(lambda path: self.open_files([path]))
         self.file_drop = FileDrop(self)
         self.file_drop.filesDropped.connect(
             lambda paths, add: self.open_files(paths, add=add and self.ts is not None)
         )
-        self.jobs.started.connect(self._on_job_started)
-        self.jobs.progress.connect(self.readouts.show_progress)
-        self.jobs.read.connect(self._on_read)
-        self.jobs.loaded.connect(self._on_loaded)
-        self.jobs.failed.connect(self._on_failed)
-        self.jobs.cancelled.connect(self._on_cancelled)
-        self.jobs.finished.connect(self.readouts.show_job_finished)
 
     def add_export_actions(self, actions: Iterable[QtGui.QAction], toolbar: bool = True) -> None:
         """Put ``actions`` in File ▸ Export (replacing the disabled placeholders) and, with
@@ -180,15 +169,6 @@ class MainWindow(QtWidgets.QMainWindow):
     def state(self) -> ViewState:
         """What the window shows now (the controller's frozen state)."""
         return self.controller.state
-
-    # Tests and scripts reach these two commands by their historical names.
-    @property
-    def act_follow(self) -> QtGui.QAction:
-        return self.commands.follow
-
-    @property
-    def act_rerun(self) -> QtGui.QAction:
-        return self.commands.rerun
 
     # ================================================================== loading
     @property
@@ -219,80 +199,6 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def recent_files(self) -> list[str]:
         return self.recent.paths()
-
-    def busy(self) -> bool:
-        return self.jobs.busy()
-
-    def open_files(self, paths: list[str], add: bool = False) -> None:
-        """Read ``paths`` in the background; ``add`` merges them into the current scene."""
-        base = self.ts if add and self.ts is not None else None
-        self.jobs.start(
-            files=[str(p) for p in paths],
-            base=base,
-            base_files=self.files if base is not None else [],
-            analyse_only=False,
-        )
-
-    def rerun_analysis(self) -> None:
-        if self.ts is not None:
-            self.jobs.start(files=[], base=self.ts, base_files=self.files, analyse_only=True)
-
-    def cancel_load(self) -> None:
-        self._pending_session = None
-        self.jobs.cancel()
-
-    def _make_worker(self, job: dict) -> LoadWorker:
-        return LoadWorker(self, options=self.options, settings=self._analysis_settings, **job)
-
-    def _on_job_started(self, what: str) -> None:
-        self._read_shown = False
-        self.readouts.show_job_started(what)
-
-    def _on_cancelled(self) -> None:
-        if self.analysis is not None:
-            # a cancelled re-run: the results shown keep the settings they were made with
-            self._analysis_settings = self.analysis.settings
-            message = "Cancelled; the previous results are unchanged."
-        elif self.ts is not None and self.encounters.row_count() == 0 and self._read_shown:
-            # cancelled while analysing freshly read files: their tracks stay on screen
-            self.encounters.set_pairs(None, "Analysis cancelled (Analysis ▸ Re-run analysis)")
-            message = "Analysis cancelled; the tracks are shown without it."
-        else:
-            message = "Cancelled; the previous scene is unchanged."
-        self.statusBar().showMessage(message, 8000)
-
-    def _on_failed(self, exc: Exception) -> None:
-        self._pending_session = None
-        title, text, message = dialogs.describe_load_error(exc, scene_kept=self.ts is not None)
-        self.statusBar().showMessage(message, 10000)
-        self.loadFailed.emit(message)
-        QtWidgets.QMessageBox.critical(self, title, text)
-
-    def _current(self, result: LoadResult) -> bool:
-        """False for an analysis run with thresholds that have changed since."""
-        known = self._analysis_settings
-        return result.settings is None or known is None or result.settings == known
-
-    def _on_read(self, result: LoadResult) -> None:
-        """Files read: show the tracks now; the analysis follows in :meth:`_on_loaded`."""
-        if self._current(result):
-            self._install_scene(result.ts, result.files, added=result.added)
-            self._read_shown = True
-
-    def _on_loaded(self, result: LoadResult) -> None:
-        if not self._current(result):
-            return
-        self._analysis_settings = result.settings
-        if result.ts is not self.ts:  # (a read that was not shown yet)
-            self._install_scene(result.ts, result.files, added=result.added)
-        self.set_analysis(result.analysis, keep_selection=result.ts is self.ts)
-        if result.analysis_error:
-            self.statusBar().showMessage(result.analysis_error, 15000)
-            self.warnings.set_analysis_warnings([DataWarning("analysis", result.analysis_error)])
-            self.dock_warnings.raise_()
-        else:
-            self.statusBar().showMessage(f"Ready ({result.seconds:.2f} s)", 5000)
-        self._finish_scene()
 
     # ================================================================== scene
     def set_scene(
@@ -415,59 +321,6 @@ class MainWindow(QtWidgets.QMainWindow):
         text = scene_text.pair_readout(self.track_names(), pair, row, self.state.units)
         self.readouts.show_pair(text)
 
-    # ================================================================== user requests
-    def select_pair(self, a: int, b: int, cpa_time: float | None = None) -> None:
-        """Select a pair and go to its CPA (what clicking a table row does)."""
-        self.controller.pause()
-        self.controller.select_pair((a, b))
-        if cpa_time is None:
-            row = self._pair_row((min(a, b), max(a, b)))
-            cpa_time = float(row.cpa_time) if row is not None else None
-        if cpa_time is not None and math.isfinite(cpa_time):
-            self.controller.seek(cpa_time)
-
-    def _zoom_pair_from_table(self, a: int, b: int, t: float) -> None:
-        self.select_pair(a, b, t)
-        self.canvas.zoom_to_pair(a, b, t)
-
-    def zoom_to_selected_pair(self) -> None:
-        pair = self.state.pair
-        if pair is not None:
-            self.canvas.zoom_to_pair(pair[0], pair[1], self.state.time)
-
-    def jump_to_selected_cpa(self) -> None:
-        pair = self.state.pair
-        row = self._pair_row(pair) if pair is not None else None
-        if row is not None:
-            self.controller.seek(float(row.cpa_time))
-
-    def _canvas_track_clicked(self, k: int) -> None:
-        self.controller.select_track(k)
-        self.tracks.select_track(k)
-
-    def toggle_follow_selected(self, on: bool) -> None:
-        """Keep the selected track centred on the map (off: stop following anything)."""
-        self.controller.set_follow(self.state.selected_track if on else None)
-
-    def fit_map(self) -> None:
-        self.controller.set_follow(None)
-        self.canvas.fit_to_tracks()
-
-    def loop_visible_range(self) -> None:
-        lo, hi = self.timeline.view
-        row = self._pair_row(self.state.pair) if self.state.pair is not None else None
-        if row is not None and not self.timeline.is_zoomed():
-            self.controller.set_loop(row.cpa_time - 60, row.cpa_time + 60)  # ±60 s around CPA
-        elif self.timeline.is_zoomed() or self.state.pair is None:
-            self.controller.set_loop(lo, hi)
-
-    def _loop_button_clicked(self, checked: bool) -> None:
-        if checked:
-            self.loop_visible_range()
-        else:
-            self.controller.set_loop(None)
-        self.transport.loop_button.setChecked(self.state.loop is not None)
-
     # ================================================================== settings
     def open_settings(self) -> QtWidgets.QDialog:
         """The settings dialog, opened window-modal without blocking (returns it)."""
@@ -494,48 +347,25 @@ class MainWindow(QtWidgets.QMainWindow):
     def save_session(self, path: str) -> None:
         session_bridge.save(self, path)
 
-    def save_session_dialog(self) -> None:
-        session_bridge.save_dialog(self)
-
-    def open_session_dialog(self) -> None:
-        path = dialogs.ask_session_to_open(self, self.recent.last_dir())
-        if path:
-            self.open_session(path)
-
     def open_session(self, path: str) -> bool:
         """Load a session: its files are read in the background, then its state applied."""
         return session_bridge.open_session(self, path)
 
     def add_annotation(self, text: str, t: float | None = None) -> Annotation | None:
         """Pin a note to a moment (now by default) and to the selected track, if any."""
-        text = text.strip()
-        if not text or self.ts is None:
-            return None
-        k = self.state.selected_track
-        note = Annotation(
-            time=self.state.time if t is None else float(t),
-            text=text,
-            track=self.ts.ids[k] if k is not None else None,
-        )
-        self.set_annotations(sorted([*self.annotations, note], key=lambda a: a.time))
+        note = notes.make_note(self.ts, self.state, text, t)
+        if note is not None:
+            self.set_annotations(sorted([*self.annotations, note], key=lambda a: a.time))
         return note
 
-    def set_annotations(self, notes: Iterable[Annotation]) -> None:
+    def set_annotations(self, annotations: Iterable[Annotation]) -> None:
         """Replace the notes and show them on the timeline (and among Shift+←/→ stops)."""
-        self.annotations = list(notes)
+        self.annotations = list(annotations)
         self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
         self._set_marks()
 
     def add_note_dialog(self) -> QtWidgets.QInputDialog:
-        """Ask for a note's text (window-modal, not blocking) and pin it to the current time."""
-        t = self.state.time
-        return dialogs.ask_note(self, t, lambda text: self.add_annotation(text, t))
-
-    def show_about(self) -> None:
-        dialogs.show_about(self)
-
-    def show_keys(self) -> None:
-        dialogs.show_keys(self, self.commands.listed_in_keys_help())
+        return notes.ask_note(self)
 
     # ================================================================== window state
     def showEvent(self, event: QtGui.QShowEvent) -> None:

@@ -86,6 +86,12 @@ def save_dialog(w: MainWindow) -> None:
             QtWidgets.QMessageBox.critical(w, "Cannot save session", f"{path}: {exc}")
 
 
+def open_dialog(w: MainWindow) -> None:
+    path = dialogs.ask_session_to_open(w, w.recent.last_dir())
+    if path:
+        w.open_session(path)
+
+
 def open_session(w: MainWindow, path: str) -> bool:
     """Load a session: its files are read in the background, then its state applied."""
     try:

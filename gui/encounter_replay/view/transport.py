@@ -93,6 +93,20 @@ class TransportBar(QtWidgets.QFrame):
         self.btn_play.clicked.connect(controller.toggle)
         self.speedChosen.connect(controller.set_speed)
 
+    def bind_commands(self, commands) -> None:
+        """The step and jump buttons trigger the window's actions (one behaviour, with or
+        without the keyboard)."""
+        a = commands
+        for button, action in (
+            (self.btn_back, a.back),
+            (self.btn_fwd, a.fwd),
+            (self.btn_prev, a.prev),
+            (self.btn_next, a.next),
+            (self.btn_start, a.start),
+            (self.btn_end, a.end),
+        ):
+            button.clicked.connect(action.trigger)
+
     def _on_state(self, old, new) -> None:
         if new.speed != old.speed:
             self.show_speed(new.speed)
