@@ -27,7 +27,7 @@ from .cli_options import (
 from .io import ReadError, read_files
 from .model import TrackSet
 from .model.timefmt import clock_utc, iso_utc
-from .model.units import fmt_duration
+from .model.units import FT, KT, NM, fmt_duration
 
 EXIT_USAGE = 2
 EXIT_INPUT = 1
@@ -154,9 +154,9 @@ def analysis_table(result, ts: TrackSet) -> str:
     """Pairs as an analyst reads them: NM, ft, kt, UTC."""
     s = result.settings
     head = (
-        f"{len(result.pairs)} pair(s) within {s.within_m / 1852:.1f} NM; visual range "
-        f"{s.visual_range_m / 1852:.1f} NM; separation minima {s.hsep_m / 1852:.1f} NM / "
-        f"{s.vsep_m / 0.3048:.0f} ft"
+        f"{len(result.pairs)} pair(s) within {s.within_m / NM:.1f} NM; visual range "
+        f"{s.visual_range_m / NM:.1f} NM; separation minima {s.hsep_m / NM:.1f} NM / "
+        f"{s.vsep_m / FT:.0f} ft"
     )
     rows = []
     for p in result.pairs.itertuples(index=False):
@@ -164,11 +164,11 @@ def analysis_table(result, ts: TrackSet) -> str:
             [
                 f"{p.a_name or p.a_id} / {p.b_name or p.b_id}",
                 clock_utc(p.cpa_time, 1),
-                _num(p.cpa_slant_m / 1852, 2),
-                _num(p.cpa_horizontal_m / 1852, 2),
-                _num(p.cpa_vertical_m / 0.3048, 0),
-                _num(p.closure_mps * 3600 / 1852, 0),
-                _num(p.min_horizontal_m / 1852, 2),
+                _num(p.cpa_slant_m / NM, 2),
+                _num(p.cpa_horizontal_m / NM, 2),
+                _num(p.cpa_vertical_m / FT, 0),
+                _num(p.closure_mps / KT, 0),
+                _num(p.min_horizontal_m / NM, 2),
                 _intervals_text(p.visual_contact),
                 "LOSS" if len(p.loss_of_separation) else "",
             ]

@@ -12,11 +12,12 @@ import re
 from typing import TYPE_CHECKING
 
 from .io import ReadOptions
+from .model.units import FT, NM
 
 if TYPE_CHECKING:
     from .analysis import AnalysisSettings
 
-_UNITS_M = {"nm": 1852.0, "km": 1000.0, "m": 1.0, "ft": 0.3048}
+_UNITS_M = {"nm": NM, "km": 1000.0, "m": 1.0, "ft": FT}
 
 
 class UsageError(Exception):

@@ -21,6 +21,7 @@ from ..cli_options import UsageError, analysis_settings
 from ..io import ReadOptions, read_files
 from ..model import TrackSet
 from ..model.timefmt import clock_utc, iso_utc, parse_time
+from ..model.units import NM
 from ..model.view_state import VIEWS, ViewState
 from .errors import ExportError
 from .report import closest_pair
@@ -188,7 +189,7 @@ def _cpa_of(
     row = analysis.pair_row(*pair)
     if row is None or not math.isfinite(float(row["cpa_time"])):
         a, b = (ts.ids[i] for i in pair)
-        within_nm = analysis.settings.within_m / 1852.0
+        within_nm = analysis.settings.within_m / NM
         raise UsageError(
             f"{option} {text}: pair {a} {b} is not among the reported pairs (its CPA is not "
             f"within {within_nm:g} NM, or they never overlap in time); try a larger --within"

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ... import palette
 from ...model.units import (
     altitude_label,
     altitude_value,
@@ -25,8 +26,8 @@ from ...model.units import (
 )
 
 SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
-LOS_COLOR = QtGui.QColor("#ff6b63")
-VISUAL_COLOR = QtGui.QColor("#5fd39a")
+LOS_COLOR = QtGui.QColor(palette.LOS)
+VISUAL_COLOR = QtGui.QColor(palette.VISUAL)
 
 
 def _num(x: Any, digits: int) -> str:

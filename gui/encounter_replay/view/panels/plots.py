@@ -13,19 +13,19 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ... import palette
+from ...analysis import AnalysisSettings
 from ...model import TrackSet
 from ...model.units import altitude_label, altitude_value, distance_label, distance_value
 from .track_list import default_color, unique_labels
 
-SLANT_COLOR = "#f2b84b"
-HORIZ_COLOR = "#5bc0de"
-VISUAL_COLOR = "#3fb27f"
-HSEP_COLOR = "#e5534b"
-CURSOR_COLOR = "#ff9f1c"
-AXIS_COLOR = "#aab4bf"
-#: The two tracks of a pair in the altitude plot: distinct even when both share a coalition
-#: colour (a formation is one colour on the map, but two lines here must not be).
-PAIR_COLORS = ("#7cc4ff", "#ff9a76")
+SLANT_COLOR = palette.SERIES_SLANT
+HORIZ_COLOR = palette.SERIES_HORIZONTAL
+VISUAL_COLOR = palette.VISUAL
+HSEP_COLOR = palette.LOS
+CURSOR_COLOR = palette.CURSOR
+AXIS_COLOR = palette.PLOT_AXIS
+PAIR_COLORS = palette.PAIR_TRACKS
 CURSOR_MS = 100
 
 
@@ -43,7 +43,7 @@ class PlotsPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.glw = pg.GraphicsLayoutWidget(self)
-        self.glw.setBackground("#15191e")
+        self.glw.setBackground(palette.PLOT_BG)
         self.glw.ci.layout.setSpacing(4)
         self.glw.ci.setContentsMargins(2, 2, 6, 2)
         self.sep_plot = self.glw.addPlot(
@@ -114,8 +114,9 @@ class PlotsPanel(QtWidgets.QWidget):
         self.ts: TrackSet | None = None
         self.labels: list[str] = []
         self.units = "nm"
-        self.visual_range_m = 10 * 1852.0
-        self.hsep_m = 5 * 1852.0
+        defaults = AnalysisSettings()  # until an analysis says otherwise
+        self.visual_range_m = defaults.visual_range_m
+        self.hsep_m = defaults.hsep_m
         self.pair: tuple[int, int] | None = None
         self.track: int | None = None
         self.colors: dict[int, str] = {}
@@ -262,7 +263,9 @@ class PlotsPanel(QtWidgets.QWidget):
         shown = self._tracks_shown()
         for i, k in enumerate(shown):
             sl = ts.track_slice(k)
-            color = PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, "#dddddd")
+            color = (
+                PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, palette.TRACK_FALLBACK)
+            )
             name = self.labels[k]
             item = self.alt_plot.plot(
                 ts.t[sl],

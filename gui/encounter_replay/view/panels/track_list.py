@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ... import palette
+from ...model.labels import track_labels
 from ..scene_data import coalition_color
 
 CLASS_ORDER = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
@@ -27,21 +29,9 @@ def default_color(row: Any) -> str:
     )
 
 
-def track_label(row: Any) -> str:
-    callsign = str(getattr(row, "callsign", "") or "")
-    name = str(getattr(row, "name", "") or "")
-    return callsign or name or str(row.id)
-
-
 def unique_labels(meta: pd.DataFrame) -> list[str]:
-    """Callsign, else name, else id — with the id added where that would be ambiguous
-    (a JSBSim file names every aircraft "f16"; a table of "f16 – f16" says nothing)."""
-    labels = [track_label(r) for r in meta.itertuples(index=False)]
-    counts = pd.Series(labels, dtype="object").value_counts()
-    return [
-        f"{lab} [{tid}]" if counts[lab] > 1 and lab != str(tid) else lab
-        for lab, tid in zip(labels, meta["id"], strict=True)
-    ]
+    """Track labels as every view shows them (:func:`~encounter_replay.model.labels.track_labels`)."""
+    return track_labels(meta)
 
 
 class TrackListModel(QtCore.QAbstractTableModel):
@@ -152,7 +142,7 @@ class TrackListModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.ItemDataRole.ForegroundRole and (
             str(r.cls) in self.hidden_classes or not self.visible[k]
         ):
-            return QtGui.QColor("#69727c")
+            return QtGui.QColor(palette.HIDDEN_ROW)
         if role == QtCore.Qt.ItemDataRole.ToolTipRole:
             return f"id {r.id} · {r.source}"
         if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and col == COL_FOLLOW:
