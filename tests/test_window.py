@@ -496,7 +496,7 @@ def test_window_state_is_remembered(qtbot, make_window):
 
 
 def test_repaint_soak_3000_frames(qtbot, loaded):
-    """Design §9: thousands of timer-driven repaints must not crash (PySide6 6.12 on 3.11 did).
+    """docs/targets.md: thousands of timer-driven repaints must not crash (PySide6 6.12 on 3.11 did).
 
     The clock's own timer drives every frame (interval 0 so it runs flat out); each tick
     updates the map, timeline, clock and plots, and the map is painted for each frame."""

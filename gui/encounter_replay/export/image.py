@@ -227,7 +227,7 @@ def render_svg(
 ) -> Path:
     """The map as vectors: the canvas's graphics scene painted onto a QSvgGenerator.
 
-    pyqtgraph's own SVGExporter breaks on PySide6 ≥ 6.11 (design §9), but the scene paints
+    pyqtgraph's own SVGExporter breaks on PySide6 ≥ 6.11 (docs/targets.md, measured facts), but the scene paints
     itself with QPainter, and a QPainter on a QSvgGenerator writes SVG elements.
     """
     from PySide6 import QtSvg
