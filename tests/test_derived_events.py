@@ -186,6 +186,7 @@ def test_state_at_matches_positions_at():
     times = rng.uniform(0, 100, 50)
     which = rng.integers(0, 5, 50)
     lat, lon, alt, present = state_at(ts, which, times, gap_s=1e9)
+    assert np.allclose(alt, 3000.0)
     for i in range(50):
         pos = positions_at(ts, times[i], gap_s=1e9)
         inside = ts.first_times[which[i]] <= times[i] <= ts.last_times[which[i]]
