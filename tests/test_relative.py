@@ -214,5 +214,7 @@ def test_sample_at_reaper_sokol_cpa_agrees_with_the_analysis():
     assert tt.cpa_in_s[k] < 3.0
     assert tt.cpa_range_m[k] <= tt.slant_m[k] + 1e-6
     assert tt.loss_of_separation[k]  # the README's "loss of separation" moment
+    same = tote(ts, a, float(row["cpa_time"]), positions=positions_at(ts, float(row["cpa_time"])))
+    assert np.array_equal(same.slant_m, tt.slant_m, equal_nan=True)
     frame = tt.to_frame()
     assert len(frame) == len(ts) - 1 and "aspect_deg" in frame

@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..geo import arc_of_chord, ecef, ecef_ground_and_normal, geodesic_inverse, horizon_arc_m
 from ..model import TrackSet
-from ..model.interpolate import last_index_at_or_before, positions_at
+from ..model.interpolate import Positions, last_index_at_or_before, positions_at
 from .result import AnalysisResult
 from .settings import AnalysisSettings
 
@@ -166,6 +166,7 @@ def tote(
     time: float,
     settings: AnalysisSettings | None = None,
     result: AnalysisResult | None = None,
+    positions: Positions | None = None,
 ) -> Tote:
     """Relative geometry of track ``primary`` against every other track at ``time``.
 
@@ -173,12 +174,14 @@ def tote(
     (defaults when omitted); ``result``, when given, supplies each pair's exact CPA over the
     recording (``pair_cpa_time``/``pair_cpa_slant_m``; NaN for pairs it does not report).
     ``result`` must come from an analysis of this same TrackSet (its track indices).
+    ``positions``: the frame's :func:`positions_at` for ``time`` if the caller has it
+    (the window computes it anyway), saving one interpolation.
     """
     n = len(ts)
     if not 0 <= primary < n:
         raise IndexError(f"primary track {primary} not in a set of {n} tracks")
     settings = settings or AnalysisSettings()
-    pos = positions_at(ts, time, settings.gap_s)
+    pos = positions if positions is not None else positions_at(ts, time, settings.gap_s)
     targets = np.delete(np.arange(n, dtype=np.int64), primary)
     m = len(targets)
     present = pos.present[targets] & bool(pos.present[primary])
