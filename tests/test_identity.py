@@ -179,3 +179,34 @@ def test_air_data_interpolates_like_positions():
     assert np.isnan(air_data_at(ts, 5.0)["mach"][0])
     assert track_speed_kinds(ts) == [("IAS", "Mach", "GS")]
     assert isinstance(pd.DataFrame(air_data_at(ts, 1.0)), pd.DataFrame)
+
+
+# ---------------------------------------------------------------------------- fuzz
+
+_cell = st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=30))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            k: _cell for k in ("id", "name", "callsign", "type", "cls", "icao24", "registration")
+        },
+    )
+)
+def test_display_name_never_fails_and_is_never_blank(row):
+    name = display_name(row)
+    assert isinstance(name, str) and name.strip()
+    assert isinstance(clean_type(row.get("type"), row.get("cls")), str)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 0xFFFFFF), st.integers(0, 7))
+def test_shades_of_any_colour_are_valid_and_distinct(rgb, n):
+    base = f"#{rgb:06x}"
+    out = shades(base, n)
+    assert len(out) == n and len(set(out)) == n
+    assert all(len(c) == 7 and c[0] == "#" and int(c[1:], 16) >= 0 for c in out)
+    if n:
+        assert out[0] == base

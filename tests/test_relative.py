@@ -216,5 +216,8 @@ def test_sample_at_reaper_sokol_cpa_agrees_with_the_analysis():
     assert tt.loss_of_separation[k]  # the README's "loss of separation" moment
     same = tote(ts, a, float(row["cpa_time"]), positions=positions_at(ts, float(row["cpa_time"])))
     assert np.array_equal(same.slant_m, tt.slant_m, equal_nan=True)
+    one_row = tt.row(b)
+    assert one_row["slant_m"] == tt.slant_m[k] and one_row["target"] == b
+    assert one_row["above"] in ("above", "below") and tt.row(a) is None
     frame = tt.to_frame()
     assert len(frame) == len(ts) - 1 and "aspect_deg" in frame

@@ -89,6 +89,21 @@ class Tote:
         out[np.abs(v) <= 0.5] = "level"
         return out
 
+    def row(self, track: int) -> dict | None:
+        """The figures of one target as a dict (the pair readout of any two objects);
+        None if ``track`` is the primary or not in the set."""
+        hit = np.flatnonzero(self.target == track)
+        if len(hit) == 0:
+            return None
+        k = int(hit[0])
+        out = {"time": self.time, "primary": self.primary}
+        for f in fields(self):
+            if f.name not in ("time", "primary"):
+                v = getattr(self, f.name)[k]
+                out[f.name] = v.item() if hasattr(v, "item") else v
+        out["above"] = self.above()[k]
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame (for a sortable table model)."""
         cols = {
