@@ -8,6 +8,8 @@ import colorsys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SAMPLE_DIR
 from encounter_replay.io.acmi import read_acmi
