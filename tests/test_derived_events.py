@@ -158,6 +158,14 @@ def test_side_decides_the_shooter_and_destroyed_event_names_it():
     assert merged_events(ts)["origin"].tolist().count("recorded") == 1
 
 
+def test_blocks_give_the_same_shooters(dogfight, monkeypatch):
+    import encounter_replay.model.derived_events as de
+
+    whole = derived_events(dogfight)
+    monkeypatch.setattr(de, "_PAIRS_PER_BLOCK", 3)  # one object per block
+    pd.testing.assert_frame_equal(derived_events(dogfight), whole)
+
+
 def test_track_ends_only_when_asked():
     ts = TrackSet.from_tracks(
         [

@@ -52,6 +52,7 @@ EVENT_COLUMNS = (
 )
 
 _GUN_TAGS = ("shell", "bullet")
+_PAIRS_PER_BLOCK = 200_000
 
 
 def _sample_key(ts: TrackSet) -> tuple[np.ndarray, float, float]:
@@ -121,6 +122,15 @@ def _nearest_shooter(
     n, m = len(objects), len(aircraft)
     if n == 0 or m == 0:
         return np.full(n, -1, dtype=np.int64), np.full(n, np.nan)
+    # Objects × aircraft in blocks, so a server recording with thousands of rounds and
+    # hundreds of aircraft stays within a few MB.
+    block = max(1, _PAIRS_PER_BLOCK // m)
+    if n > block:
+        parts = [
+            _nearest_shooter(ts, objects[i : i + block], same_side, gap_s)
+            for i in range(0, n, block)
+        ]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     start = ts.offsets[objects]
     p_obj = ecef(ts.lat[start], ts.lon[start], np.nan_to_num(ts.alt[start]))
     t_obj = ts.t[start]

@@ -74,6 +74,8 @@ def action_tracks(ts: TrackSet, include_all: bool = False) -> np.ndarray:
     track = ts.track_index_of_samples()
     sample = aircraft[track] & np.isfinite(ts.lat) & np.isfinite(ts.lon)
     lat, lon, trk = ts.lat[sample], ts.lon[sample], track[sample]
+    if len(lat) == 0:
+        return ts.classes != ObjectClass.REFERENCE.value
     _, lon0 = scene_centre(lat, lon)
     lon = wrap_lon(lon, lon0)
     per = pd.DataFrame({"lat": lat, "lon": lon, "k": trk}).groupby("k").median()
