@@ -221,3 +221,35 @@ def test_sample_at_reaper_sokol_cpa_agrees_with_the_analysis():
     assert one_row["above"] in ("above", "below") and tt.row(a) is None
     frame = tt.to_frame()
     assert len(frame) == len(ts) - 1 and "aspect_deg" in frame
+
+
+def test_swapping_primary_and_target_mirrors_the_angles():
+    """Aspect seen from A equals 180° − ATA seen from B; range, HCA, closure, CPA agree."""
+    rng = np.random.default_rng(11)
+    targets = [
+        target_at(
+            rng.uniform(0, 360),
+            rng.uniform(1, 40) * NM,
+            rng.uniform(0, 360),
+            220.0,
+            rng.uniform(-2000, 2000),
+            name=f"T{i}",
+        )
+        for i in range(12)
+    ]
+    ts = scene(*targets)
+    from_p = one(ts)
+    for k in range(1, len(ts)):
+        back = tote(ts, k, T_NOW)
+        j = int(np.flatnonzero(back.target == 0)[0])
+        i = k - 1
+        assert from_p.aspect_deg[i] == pytest.approx(180.0 - back.ata_deg[j], abs=1e-6)
+        assert back.aspect_deg[j] == pytest.approx(180.0 - from_p.ata_deg[i], abs=1e-6)
+        assert from_p.hca_deg[i] == pytest.approx(back.hca_deg[j], abs=1e-6)
+        assert from_p.slant_m[i] == pytest.approx(back.slant_m[j], rel=1e-12)
+        assert from_p.closure_mps[i] == pytest.approx(back.closure_mps[j], rel=1e-9)
+        assert from_p.cpa_in_s[i] == pytest.approx(back.cpa_in_s[j], rel=1e-9, abs=1e-9)
+        assert from_p.vertical_m[i] == pytest.approx(-back.vertical_m[j])
+    for name in ("ata_deg", "aspect_deg", "hca_deg"):
+        v = getattr(from_p, name)
+        assert np.all((v >= 0) & (v <= 180))
