@@ -212,3 +212,36 @@ def test_shades_of_any_colour_are_valid_and_distinct(rgb, n):
     assert all(len(c) == 7 and c[0] == "#" and int(c[1:], 16) >= 0 for c in out)
     if n:
         assert out[0] == base
+
+
+def test_readsb_trace_name_ias_and_order(tmp_path):
+    """readsb: callsign · registration, IAS from field 12 (kt → m/s), kept aligned with
+    samples that the reader puts back in time order."""
+    import json
+
+    from encounter_replay.io.readsb import read_readsb
+
+    def entry(dt, ias):
+        return [dt, 49.0 + dt / 1000, 10.0, 20000, 400.0, 90.0, 0, 0, None, "adsb", 0, 0, ias]
+
+    trace = {
+        "icao": "3c66b0",
+        "r": "D-AIUP",
+        "t": "A320",
+        "timestamp": 1663259853.0,
+        "trace": [
+            [0, 49.0, 10.0, 20000, 400.0, 90.0, 0, 0, {"flight": "DLH7YA"}, "adsb", 0, 0, 300],
+            entry(20, 320),
+            entry(10, 310),  # out of order
+            entry(30, None),
+        ],
+    }
+    path = tmp_path / "trace_full_3c66b0.json"
+    path.write_text(json.dumps(trace))
+    ts = read_readsb(path)
+    assert display_names(ts.meta) == ["DLH7YA · D-AIUP"]
+    assert clean_types(ts.meta) == ["A320"]
+    kt = 1852.0 / 3600.0
+    np.testing.assert_allclose(ts.t - ts.t[0], [0, 10, 20, 30])
+    np.testing.assert_allclose(ts.air["ias"], [300 * kt, 310 * kt, 320 * kt, np.nan])
+    assert speed_kinds(ts) == ("IAS", "GS")

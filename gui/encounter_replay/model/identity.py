@@ -121,15 +121,19 @@ def what_and_who(row: Mapping[str, Any]) -> tuple[str, str]:
     callsign = _text(row.get("callsign"))
     registration = _text(row.get("registration"))
     icao24 = _text(row.get("icao24"))
+    track_id = _text(row.get("id"))
     if is_tag_path(type_str) or (not type_str and not icao24 and not registration):
-        # Tacview style: Name is the model, callsign/pilot the person.
-        what = name or clean_type(type_str, row.get("cls"))
+        # Tacview style: Name is the model, callsign/pilot the person. An untyped, unnamed
+        # object is named by its callsign alone rather than "Aircraft · N123".
+        tagged = is_tag_path(type_str)
+        what = name or (clean_type(type_str, row.get("cls")) if tagged else "")
         who = callsign
     else:
         # Surveillance style: the callsign names the flight, the airframe its registration
-        # or address; the type designator belongs in the type column.
+        # (readsb puts it in the name) or address; the type designator has its own column.
         what = callsign or name
-        who = registration or icao24
+        reg = registration or (name if name.lower() != what.lower() else "")
+        who = reg or icao24 or (track_id if track_id.lower() != what.lower() else "")
         if who and what and who.lower() == what.lower():
             who = ""
     return what, who
