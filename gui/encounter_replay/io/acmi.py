@@ -17,6 +17,9 @@ What the TrackSet holds for ACMI:
   is better derived from the positions.
 * Altitude is metres MSL as the format defines it, whatever ``ReadOptions`` says (those
   options are for formats that do not state their units).
+* ``ias``, ``tas`` (m/s) and ``mach`` per sample in :attr:`TrackSet.air` where the file
+  gives them (DCS writes IAS for the player's aircraft only); ``removed`` in the metadata is
+  the time of the object's ``-id`` line (NaN if the file never removed it).
 * Objects without Type are aircraft (JSBSim and similar writers record only aircraft and
   omit Type); one warning says how many.
 """
@@ -240,6 +243,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     lon = np.where(np.abs(lon) > 180.0, np.mod(lon + 180.0, 360.0) - 180.0, lon)
     lat = lat[order]
     alt, roll, pitch, yaw, flat_heading = (rows[order, c] for c in (4, 5, 6, 7, 8))
+    air = {name: rows[order, c] for name, c in (("ias", 10), ("tas", 11), ("mach", 12))}
     heading = np.mod(np.where(np.isnan(yaw), flat_heading, yaw), 360.0)
     t = t + epoch
 
@@ -247,6 +251,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     tracks = []
+    removed = []
     untyped = 0
     for ti, props in enumerate(parsed.tracks):
         a, b = int(offsets[ti]), int(offsets[ti + 1])
@@ -268,6 +273,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
                 "heading": heading[a:b],
                 "roll": roll[a:b],
                 "pitch": pitch[a:b],
+                **{name: col[a:b] for name, col in air.items() if not np.isnan(col[a:b]).all()},
                 "id": props["id"],
                 "name": props.get("Name", ""),
                 "callsign": props.get("CallSign") or props.get("Pilot", ""),
@@ -278,16 +284,19 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
                 "source": source,
             }
         )
+        removed.append(props.get("removed", np.nan) + epoch)
     if untyped:
         warnings.append(DataWarning(source, f"{untyped} objects without Type treated as aircraft"))
     if not tracks:
         warnings.append(DataWarning(source, "no object with a known position in this recording"))
-    return TrackSet.from_tracks(
+    ts = TrackSet.from_tracks(
         tracks,
         events=_events(parsed, source),
         warnings=warnings,
         title=parsed.title,
     )
+    ts.meta["removed"] = np.asarray(removed, dtype=np.float64)
+    return ts
 
 
 def _events(parsed: ParsedAcmi, source: str) -> pd.DataFrame:

@@ -22,6 +22,10 @@ Decisions (documented for analysts, tested in ``tests/test_io_acmi.py``):
   out-of-order data, which Tacview reorders, and so do we (samples are sorted per track);
   a larger one that does not return to the run's start is reordered too, with a warning.
 * **Same object, same time**: the last transform wins.
+* **Air data**: ``IAS``, ``TAS`` (m/s) and ``Mach`` are kept per sample; like the
+  transform, a value holds until the file gives a new one. ``-id`` records the removal
+  time in the track's metadata (``removed``), so a reader can tell an object taken out of
+  the simulation from one whose recording merely stops.
 * **Implausible frame times**: a frame whose absolute time (ReferenceTime + offset) is
   not within ±:data:`~.csv_reader.T_ABS_MAX` s POSIX (years 1653–2286, the CSV reader's
   bound) is skipped with all its lines, and counted in one warning. One stray ``#1e20``
@@ -47,11 +51,28 @@ RESTART_BACK_S = 1.0
 RUN_GAP_S = 60.0
 
 #: Columns of the flat sample array.
-COLUMNS = ("track", "t", "lon", "lat", "alt", "roll", "pitch", "yaw", "heading", "line")
+COLUMNS = (
+    "track",
+    "t",
+    "lon",
+    "lat",
+    "alt",
+    "roll",
+    "pitch",
+    "yaw",
+    "heading",
+    "line",
+    "ias",
+    "tas",
+    "mach",
+)
 NCOL = len(COLUMNS)
 
 NAN = float("nan")
 _UNKNOWN = (NAN,) * 7  # lon, lat, alt, roll, pitch, yaw, flat-world heading
+#: Air-data properties kept per sample, by their slot in the object's air state.
+AIR_SLOTS = {"IAS": 0, "TAS": 1, "Mach": 2}
+_NO_AIR = (NAN,) * 3
 #: Transform field index -> state index, by field count (U and V are not used).
 _TMAP = {
     3: ((0, 0), (1, 1), (2, 2)),
@@ -249,6 +270,7 @@ class AcmiParser:
         id_cache: dict[str, int] = {}
         tmap_get = _TMAP.get
         meta_keys = META_KEYS
+        air_slots = AIR_SLOTS
         run = 1
         shift = 0.0
         now = 0.0
@@ -303,7 +325,9 @@ class AcmiParser:
                     key = id_cache.get(line[1:])
                     if key is None:
                         key = _new_id(line[1:], id_cache)
-                    live.pop(key, None)
+                    gone = live.pop(key, None)
+                    if gone is not None:
+                        tracks[gone[1]]["removed"] = now
                     continue
 
                 if c == "/" and line.startswith("//"):
@@ -323,6 +347,7 @@ class AcmiParser:
                 obj = live.get(key)
                 vals = None
                 meta = None
+                air = None
                 for prop in props:
                     k, eq, v = prop.partition("=")
                     if k == "T":
@@ -347,6 +372,14 @@ class AcmiParser:
                                 meta = [(k, v)]
                             else:
                                 meta.append((k, v))
+                    elif k in air_slots:
+                        if v:
+                            x = float(v)
+                            if x - x != 0.0:
+                                raise _Bad(f"{k} is not a finite number")
+                            if air is None:
+                                air = list(obj[2]) if obj is not None else list(_NO_AIR)
+                            air[air_slots[k]] = x
                     elif not eq and prop:
                         raise _Bad(f"property without '=': {shorten(prop, 30)!r}")
 
@@ -361,16 +394,19 @@ class AcmiParser:
                         track_id += f"#{n}"
                     ti = len(tracks)
                     tracks.append({"id": track_id})
-                    obj = [_UNKNOWN, ti]
+                    obj = [_UNKNOWN, ti, _NO_AIR]
                     live[key] = obj
                     last_track[key] = ti
                 if meta is not None:
                     tracks[obj[1]].update(meta)
+                if air is not None:
+                    obj[2] = air
                 if vals is not None:
                     obj[0] = vals
                     ext((obj[1], now))
                     ext(vals)
                     app(ln)
+                    ext(obj[2])
             except (_Bad, ValueError) as exc:
                 ok = False
                 if bad.count == 0:

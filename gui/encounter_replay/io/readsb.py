@@ -11,11 +11,13 @@ What the TrackSet holds for a trace:
 * one aircraft track per ``icao`` (as written, ``~`` prefix of non-ICAO addresses kept);
   objects of a list with the same icao are one track. ``callsign`` is the first ``flight``
   of the details objects, ``name`` the callsign, else the registration, else the icao;
+  ``registration`` (``r``) has a metadata column of its own;
   ``type`` the ICAO type designator (``t``), else ``desc``.
 * ``t`` = ``timestamp`` + dt; altitude is field 3 in feet (barometric, or geometric where
   flag 8 says so, as ADS-B reports it: pressure altitude is not corrected to sea level);
   ``"ground"`` has no height, so it becomes NaN (unknown) with a warning rather than a
-  made-up 0 m. Speed from knots, heading = track, roll from field 13 where present.
+  made-up 0 m. Speed from knots, heading = track, roll from field 13 and indicated air
+  speed (knots, to ``air["ias"]``) from field 12 where present.
   Stale (flag 1) and new-leg (flag 2) points are kept: a gap in time is drawn as a gap.
 * the format states its units, so ``ReadOptions`` are not used.
 """
@@ -122,9 +124,12 @@ def _read(path: Path) -> TrackSet:
     out = []
     for tid, tr in tracks.items():
         tr["source"] = str(path)
+        tr["registration"] = tr["name"]
         tr["name"] = tr["callsign"] or tr["name"] or tid
         out.append(tidy_track(tr, None, issues, tid))
-    return TrackSet.from_tracks(out, warnings=issues.warnings(), title=path.name)
+    ts = TrackSet.from_tracks(out, warnings=issues.warnings(), title=path.name)
+    ts.meta["registration"] = [tr["registration"] for tr in out if len(tr["t"])]
+    return ts
 
 
 def _number(x: object) -> float:
@@ -215,6 +220,7 @@ def _trace(obj: dict, where: str, issues: Issues) -> dict:
         "speed": col(4)[sel] * KT,
         "heading": col(5)[sel],
         "roll": col(13)[sel],
+        "ias": col(12)[sel] * KT,
         "id": icao,
         "callsign": callsign,
         "name": _text(obj.get("r")),
@@ -249,7 +255,7 @@ def _category_class(category: str) -> str:
 def _merge(a: dict, b: dict) -> dict:
     """Two traces of one icao as one track (metadata: first non-empty)."""
     out = dict(a)
-    for key in ("t", "lat", "lon", "alt", "speed", "heading", "roll"):
+    for key in ("t", "lat", "lon", "alt", "speed", "heading", "roll", "ias"):
         out[key] = np.concatenate([a[key], b[key]])
     for key in ("callsign", "name", "type"):
         out[key] = a[key] or b[key]

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..model.trackset import AIR_FIELDS
 from .record_issues import Issues
 
-#: Per-sample arrays a track dict may carry besides ``t``.
-FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch")
+#: Per-sample arrays a track dict may carry besides ``t`` (air data where a source has it).
+FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch", *AIR_FIELDS)
 
 
 def iso_seconds(texts: Sequence[str | None]) -> np.ndarray:

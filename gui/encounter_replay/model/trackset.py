@@ -23,6 +23,10 @@ DEFAULT_GAP_S = 30.0
 #: Per-sample float arrays besides time. Optional ones are all-NaN when a source lacks them.
 SAMPLE_FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch")
 
+#: Optional per-sample air data (IAS and TAS in m/s, Mach number) that only some sources
+#: carry: held in :attr:`TrackSet.air`, a column only when some track of the set has it.
+AIR_FIELDS = ("ias", "tas", "mach")
+
 #: Metadata columns, in order. ``id`` is the id as the source gives it (unique in a set).
 META_COLUMNS = (
     "id",
@@ -93,6 +97,7 @@ class TrackSet:
     events: pd.DataFrame = field(default_factory=empty_events)
     warnings: list[DataWarning] = field(default_factory=list)
     title: str = ""
+    air: dict[str, np.ndarray] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -136,7 +141,14 @@ class TrackSet:
             {c: pd.Series([tr.get(c, "") for tr in tracks], dtype="object") for c in META_COLUMNS}
         )
         meta["cls"] = [str(tr.get("cls") or ObjectClass.OTHER) for tr in tracks]
-        ts = cls(**cols, offsets=offsets, meta=meta, title=title)
+        air = {
+            name: np.concatenate(
+                [np.asarray(tr.get(name, np.full(len(tr["t"]), np.nan)), float) for tr in tracks]
+            )
+            for name in AIR_FIELDS
+            if any(tr.get(name) is not None for tr in tracks)
+        }
+        ts = cls(**cols, offsets=offsets, meta=meta, title=title, air=air)
         if events is not None:
             ts.events = events.reset_index(drop=True)
         ts.warnings = list(warnings or [])
@@ -155,6 +167,7 @@ class TrackSet:
         order = np.lexsort((self.t, track_idx))
         for name in ("t", *SAMPLE_FIELDS):
             setattr(self, name, getattr(self, name)[order])
+        self.air = {name: col[order] for name, col in self.air.items()}
 
     # ------------------------------------------------------------------ basic queries
     def __len__(self) -> int:
@@ -218,6 +231,7 @@ class TrackSet:
             events=self.events,
             warnings=list(self.warnings),
             title=self.title,
+            air={name: col[sample_mask] for name, col in self.air.items()},
         )
 
 
@@ -263,6 +277,11 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         else empty_events()
     )
     titles = [s.title for s in sets if s.title]
+    air_names = [n for n in AIR_FIELDS if any(n in s.air for s in sets)]
+    air = {
+        n: np.concatenate([s.air.get(n, np.full(len(s.t), np.nan)) for s in sets])
+        for n in air_names
+    }
     return TrackSet(
         **cols,
         offsets=offsets,
@@ -270,4 +289,5 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         events=events,
         warnings=warnings,
         title=" + ".join(titles),
+        air=air,
     )
