@@ -57,6 +57,9 @@ class FineBoxes:
     key: np.ndarray
     n_keys: int
     hexcess: np.ndarray
+    #: Top ground speed (m/s, ground-chord) of the segments moving the track in the bucket:
+    #: bounds how far its well-clear look-ahead reaches.
+    speed: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.track)
@@ -99,6 +102,15 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     hexcess = np.maximum.reduceat(xs, starts)
     hexcess = np.where(has_prev, np.maximum(hexcess, xs[prev_i]), hexcess)
     hexcess = np.where(has_next, np.maximum(hexcess, xs[next_i]), hexcess)
+    # Ground speed of every segment (0 across gaps and track ends).
+    seg_v = np.zeros(n)
+    if n > 1:
+        ok = seg_ok[:-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = norm3(g[:, 1:] - g[:, :-1]) / np.where(ok, t[1:] - t[:-1], 1.0)
+        seg_v[:-1] = np.where(ok, v, 0.0)
+    speed = np.maximum.reduceat(seg_v, starts)  # segments from the bucket's samples
+    speed = np.where(has_prev, np.maximum(speed, seg_v[prev_i]), speed)
     b_q = q[starts]
     edge_t = prep.t_ref + b_q * width
     exact = t[starts] == edge_t
@@ -131,6 +143,7 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
         hmin = np.concatenate([hmin, np.minimum(alt[rep], alt[rep + 1])])
         hmax = np.concatenate([hmax, np.maximum(alt[rep], alt[rep + 1])])
         hexcess = np.concatenate([hexcess, np.maximum(xs[rep], xs[rep + 1])])
+        speed = np.concatenate([speed, seg_v[rep]])
         full = np.concatenate([full, np.ones(len(rep), dtype=bool)])
         e_i = np.concatenate([e_i, rep])
         e_n = np.concatenate([e_n, rep + 1])
@@ -143,7 +156,7 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     where_sorted[order] = np.arange(len(order))
     key, b_track, b_q = key[order], b_track[order], b_q[order]
     lo, hi, full = lo[:, order], hi[:, order], full[order]
-    hmin, hmax, hexcess = hmin[order], hmax[order], hexcess[order]
+    hmin, hmax, hexcess, speed = hmin[order], hmax[order], hexcess[order], speed[order]
     e_i, e_n, e_f, e_ok = e_i[order], e_n[order], e_f[order], e_ok[order]
     nb = len(key)
 
@@ -197,6 +210,7 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
         key,
         n_keys,
         hexcess,
+        speed,
     )
 
 

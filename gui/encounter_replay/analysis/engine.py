@@ -45,6 +45,7 @@ from .pruning import all_overlapping_windows, candidate_windows
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult, empty_pairs
 from .settings import AnalysisSettings
 from .union import inside_counts
+from .well_clear import WellClearColumns, well_clear_thresholds
 
 Progress = Callable[[float], bool | None]
 
@@ -105,6 +106,7 @@ def analyze(
         hsep_m=settings.hsep_m,
         vsep_m=settings.vsep_m,
         earth_k=settings.earth_k,
+        well_clear=well_clear_thresholds(settings),
     )
     if not prune:
         windows = all_overlapping_windows(prep)
@@ -156,6 +158,7 @@ def analyze(
     seen = np.zeros(n_pairs, dtype=bool)
     vis_parts: list[tuple[np.ndarray, ...]] = []
     los_parts: list[tuple[np.ndarray, ...]] = []
+    wc = WellClearColumns(n_pairs)
     done = 0.0
     for c0, c1 in itertools.pairwise(bounds):
         sl = slice(int(c0), int(c1))
@@ -177,6 +180,7 @@ def analyze(
             acc[name][g] = chunk.per_pair[name]
         vis_parts.append((chunk.visual[0] + p0, chunk.visual[1], chunk.visual[2]))
         los_parts.append((chunk.los[0] + p0, chunk.los[1], chunk.los[2]))
+        wc.add(chunk.well_clear, p0)
         done += float(npts[sl].sum())
         report(0.15 + 0.8 * done / total_pts)
 
@@ -207,6 +211,7 @@ def analyze(
 
     vis_parts.append(direct(windows.direct_vis))
     los_parts.append(direct(windows.direct_los))
+    wc.parts.append(direct(windows.direct_wc))
 
     def gather(parts: list[tuple[np.ndarray, ...]]) -> list[list[tuple[float, float]]]:
         pair = np.concatenate([p[0] for p in parts]).astype(np.int64)
@@ -220,6 +225,7 @@ def analyze(
 
     visual = gather(vis_parts)
     los = gather(los_parts)
+    well_clear = gather(wc.parts)
     ta = prep.track[pair_a[idx]]
     tb = prep.track[pair_b[idx]]
     names = np.array(prep.names, dtype=object)
@@ -239,6 +245,7 @@ def analyze(
             if visual
             else np.zeros(0),
             "los": np.array([len(x) > 0 for x in los], dtype=bool),
+            **wc.columns(idx, well_clear),
         }
     )
     pairs = pairs[list(PAIR_COLUMNS)].reset_index(drop=True)

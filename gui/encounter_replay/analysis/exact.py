@@ -17,6 +17,7 @@ from .intervals import chord_of_arc, merge_touching, separation_loss, visual_pie
 from .prepared import PreparedTracks
 from .settings import AnalysisSettings
 from .union import Intervals, along, relative, union_intervals
+from .well_clear import PairWellClear, Thresholds, pair_well_clear
 
 
 def _dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -174,3 +175,8 @@ class ExactChunk:
         pos = dt[li] > 0
         li, llo, lhi = li[pos], llo[pos], lhi[pos]
         self.los = merge_touching(pair[li], iv.tau0[li] + llo * dt[li], iv.tau0[li] + lhi * dt[li])
+        # --- DAA well clear (see :mod:`.well_clear`)
+        self.well_clear: PairWellClear | None = None
+        if settings.well_clear != "off":
+            thr = Thresholds(settings.dthr_m, settings.zthr_m, settings.tthr_s)
+            self.well_clear = pair_well_clear(pair, iv.tau0, dt, dg0, dg1, dh0, dh1, thr, n_pairs)

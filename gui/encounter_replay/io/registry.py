@@ -33,7 +33,13 @@ def _head(path: Path, n: int = 4096) -> bytes:
 
 
 #: Format by file name (after any ``.gz``), checked after the ACMI and zip rules.
-_BY_EXTENSION = {".gpx": "gpx", ".kml": "kml", ".kmz": "kml", ".json": "readsb"}
+_BY_EXTENSION = {
+    ".gpx": "gpx",
+    ".kml": "kml",
+    ".kmz": "kml",
+    ".json": "readsb",
+    ".daa": "daa",
+}
 #: The XML document element, after any declaration, comments and DOCTYPE.
 _XML_ROOT = re.compile(
     rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?(gpx|kml)[\s>/]",
@@ -93,6 +99,7 @@ def sniff(path: Path) -> str:
 def _readers() -> dict[str, Reader]:
     from .acmi import read_acmi
     from .csv_reader import read_csv
+    from .daa import read_daa
     from .gpx import read_gpx
     from .kml import read_kml
     from .readsb import read_readsb
@@ -100,6 +107,7 @@ def _readers() -> dict[str, Reader]:
     return {
         "acmi": read_acmi,
         "csv": read_csv,
+        "daa": read_daa,
         "gpx": read_gpx,
         "kml": read_kml,
         "readsb": read_readsb,
