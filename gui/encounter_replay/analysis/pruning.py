@@ -47,7 +47,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..geo import arc_of_chord, horizon_arc_m
-from .boxes import ALT_HIGH, ALT_LOW, box_distance, close_box_pairs, fine_boxes, norm3
+from .boxes import (
+    ALT_HIGH,
+    ALT_LOW,
+    box_distance,
+    close_box_pairs,
+    fine_boxes,
+    norm3,
+    relative_speed_bound,
+)
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
 from .well_clear import NMAC_H_M, NMAC_V_M
@@ -165,11 +173,12 @@ def candidate_windows(
     whole-bucket intervals in ``Windows.direct_*``.
 
     ``well_clear = (DTHR, ZTHR, TTHR)`` keeps every bucket where well clear can be violated
-    or τmod reach TTHR: that needs a ground chord ≤ ``DTHR + TTHR·(v_A + v_B)`` (the
-    horizontal clause ``r² + TTHR·r·ṙ ≤ DTHR²`` bounds ``r`` so, with ``|ṙ| ≤ v_A + v_B``,
-    the buckets' top ground speeds) and a vertical separation that can be ≤ ZTHR. Where
-    that reach exceeds the pruning radius the coarse boxes are grown by ``TTHR·v`` (a box
-    grown so holds every point within that distance), so fast movers are not lost.
+    or τmod reach TTHR: that needs a ground chord ≤ ``DTHR + TTHR·|v_B − v_A|`` (the
+    horizontal clause ``r² + TTHR·r·ṙ ≤ DTHR²`` bounds ``r`` so, as ``|ṙ| ≤ |v_B − v_A|``,
+    bounded from the buckets' velocity ranges) and a vertical separation that can be ≤
+    ZTHR. Where even ``DTHR + TTHR·(v_A + v_B)`` exceeds the pruning radius the coarse
+    boxes are grown by ``TTHR·v`` (a box grown so holds every point within that
+    distance) before they are matched, so fast movers are not lost.
     """
     vis = prep.visual_range
     radius_slant = max(within_m, float(vis.max()) if len(vis) else 0.0, hsep_m)
@@ -195,10 +204,11 @@ def candidate_windows(
     c_lo = np.minimum.reduceat(fb.lo, cstart, axis=1)
     c_hi = np.maximum.reduceat(fb.hi, cstart, axis=1)
     c_track, c_bucket = fb.track[cstart], cq[cstart]
-    c_reach = np.zeros(len(cstart))
     if well_clear is not None:
         dthr, zthr, tthr = well_clear
-        c_reach = tthr * np.maximum.reduceat(fb.speed, cstart)
+        c_vlo = np.minimum.reduceat(fb.vlo, cstart, axis=1)
+        c_vhi = np.maximum.reduceat(fb.vhi, cstart, axis=1)
+        c_reach = tthr * norm3(np.maximum(np.abs(c_vlo), np.abs(c_vhi)))
     if well_clear is not None and dthr + 2.0 * float(c_reach.max()) > radius:
         g_lo, g_hi = c_lo - c_reach, c_hi + c_reach
         bi, bj = close_box_pairs(g_lo, g_hi, c_bucket, max(radius, dthr))
@@ -239,7 +249,8 @@ def candidate_windows(
         )
         keep = lb <= need
         if well_clear is not None:
-            keep |= lb <= dthr + c_reach[bi] + c_reach[bj]
+            v_rel = relative_speed_bound(c_vlo[:, bi], c_vhi[:, bi], c_vlo[:, bj], c_vhi[:, bj])
+            keep |= lb <= dthr + tthr * v_rel
         bi, bj, pair_key = bi[keep], bj[keep], pair_key[keep]
 
     # Fine entries: each fine bucket of A in the coarse bucket, matched with B's.
@@ -305,7 +316,10 @@ def candidate_windows(
             sep_edge = (lb_g < hsep_m) & ~(dh_min >= vsep_m) & ~sep_sure
         exact = cpa | hmin | vis_edge | sep_edge
         if well_clear is not None:
-            reach = dthr + tthr * (fb.speed[fa] + fb.speed[fbi])
+            v_rel = relative_speed_bound(
+                fb.vlo[:, fa], fb.vhi[:, fa], fb.vlo[:, fbi], fb.vhi[:, fbi]
+            )
+            reach = dthr + tthr * v_rel
             with np.errstate(invalid="ignore"):
                 wc_edge = (lb_g <= reach) & ~(dh_min > zthr)
                 # Certain throughout (r < DTHR: no τmod in [0, TTHR] there) and no NMAC.
