@@ -22,9 +22,13 @@ then ``r² = dcpa² + w²x²`` and ``s·v = −w²x``, so
   cancellation;
 * the vertical clause is linear in time.
 
-Horizontal quantities use the chord between the ground points (ECEF, altitude 0), as the
-loss-of-separation test does; within DTHR of each other it differs from the local
-east-north plane's distance by micrometres. The velocity at an instant is that of the
+Horizontal quantities use the vector between the ground points (ECEF, altitude 0)
+projected on the local horizontal plane of the pair (perpendicular to the mean of the two
+ellipsoid normals at the interval's segment starts; projection is linear, so the state
+stays affine). The projection matters: the two ground velocities are tangent to the
+Earth at points kilometres apart, and the unprojected relative velocity tilts out of the
+horizontal by ``v·r/R``, which in a slow overtake at range moves the projected miss
+distance by metres. The velocity at an instant is that of the
 current segments (right-continuous at sample times; at the end of a track or before a
 gap the last segment's). An instant of common presence that no interval covers (a sample
 between gaps) has no velocity: there only ``r ≤ DTHR`` counts.
@@ -173,6 +177,22 @@ class WellClearPieces:
     dcpa: np.ndarray
 
 
+def local_up(
+    lat_a: np.ndarray, lon_a: np.ndarray, lat_b: np.ndarray, lon_b: np.ndarray
+) -> np.ndarray:
+    """Unit vector (``(3, n)``) along the mean of the two ellipsoid normals."""
+    out = np.zeros((3, len(lat_a)))
+    for lat, lon in ((lat_a, lon_a), (lat_b, lon_b)):
+        la, lo = np.radians(lat), np.radians(lon)
+        out += np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    return out / np.sqrt(_dot(out, out))
+
+
+def horizontal(g: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """``g`` without its component along ``up``."""
+    return g - _dot(g, up) * up
+
+
 def well_clear_pieces(
     g0: np.ndarray,
     g1: np.ndarray,
@@ -181,9 +201,9 @@ def well_clear_pieces(
     dt: np.ndarray,
     thr: Thresholds,
 ) -> WellClearPieces:
-    """Evaluate every interval (vectorised): relative ground-chord vectors ``g0``/``g1``
-    (``(3, n)``, B − A) and altitude differences ``dz0``/``dz1`` at its start and end,
-    length ``dt`` (0 for an instant)."""
+    """Evaluate every interval (vectorised): relative horizontal vectors ``g0``/``g1``
+    (``(3, n)``, B − A, see :func:`horizontal`) and altitude differences ``dz0``/``dz1``
+    at its start and end, length ``dt`` (0 for an instant)."""
     st = horizontal_state(g0, g1, dt, thr.dthr)
     hlo, hhi = horizontal_violation(st, dt, thr)
     vlo, vhi = vertical_within(dz0, dz1, dt, thr.zthr)
@@ -226,12 +246,14 @@ def pair_well_clear(
     g1: np.ndarray,
     dz0: np.ndarray,
     dz1: np.ndarray,
+    up: np.ndarray,
     thr: Thresholds,
     n_pairs: int,
 ) -> PairWellClear:
     """:func:`well_clear_pieces` on the union intervals of a chunk (``pair`` sorted, each
-    pair's intervals in time order), reduced per pair."""
-    wc = well_clear_pieces(g0, g1, dz0, dz1, dt, thr)
+    pair's intervals in time order), reduced per pair; ``g0``/``g1`` are the relative
+    ground-point vectors, ``up`` the local vertical (:func:`local_up`)."""
+    wc = well_clear_pieces(horizontal(g0, up), horizontal(g1, up), dz0, dz1, dt, thr)
     tau_min = np.full(n_pairs, np.nan)
     hmd = np.full(n_pairs, np.nan)
     has = np.flatnonzero(np.isfinite(wc.tau))
