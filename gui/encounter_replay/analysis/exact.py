@@ -179,7 +179,7 @@ class ExactChunk:
         self.well_clear: PairWellClear | None = None
         if settings.well_clear != "off":
             thr = Thresholds(settings.dthr_m, settings.zthr_m, settings.tthr_s)
-            up = local_up(prep.lat[iv.ia], prep.lon[iv.ia], prep.lat[iv.ib], prep.lon[iv.ib])
+            up = local_up(prep.g[:, iv.ia], prep.g[:, iv.ib])
             self.well_clear = pair_well_clear(
                 pair, iv.tau0, dt, dg0, dg1, dh0, dh1, up, thr, n_pairs
             )

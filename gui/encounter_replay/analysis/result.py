@@ -69,6 +69,9 @@ def _num(x: float) -> float | None:
 
 
 def _spans(spans: list[tuple[float, float]]) -> list[list[str | None]]:
+    # A placeholder row (export's header probe fills unknown cells with 0) has no spans.
+    if not isinstance(spans, list | tuple):
+        return []
     return [[iso_utc(a), iso_utc(b)] for a, b in spans]
 
 

@@ -23,14 +23,14 @@ then ``r² = dcpa² + w²x²`` and ``s·v = −w²x``, so
 * the vertical clause is linear in time.
 
 Horizontal quantities use the vector between the ground points (ECEF, altitude 0)
-projected on the local horizontal plane of the pair (perpendicular to the mean of the two
-ellipsoid normals at the interval's segment starts; projection is linear, so the state
-stays affine). The projection matters: the two ground velocities are tangent to the
-Earth at points kilometres apart, and the unprojected relative velocity tilts out of the
+projected on the local horizontal plane of the pair (perpendicular to the ellipsoid normal
+between the two segment starts of the interval; projection is linear, so the state stays
+affine). The projection matters: the two ground velocities are tangent to the Earth at
+points kilometres apart, and the unprojected relative velocity tilts out of the
 horizontal by ``v·r/R``, which in a slow overtake at range moves the projected miss
-distance by metres. The velocity at an instant is that of the
-current segments (right-continuous at sample times; at the end of a track or before a
-gap the last segment's). An instant of common presence that no interval covers (a sample
+distance by metres. The velocity at an instant is that of the current segments
+(right-continuous at sample times; at the end of a track or before a gap the last
+segment's). An instant of common presence that no interval covers (a sample
 between gaps) has no velocity: there only ``r ≤ DTHR`` counts.
 
 Per pair :class:`WellClearChunk` also gives the least ``τmod`` in ``[0, TTHR]`` reached
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..geo.geodesy import WGS84_E2
 from .cpa import within_range
 
 if TYPE_CHECKING:
@@ -177,15 +178,13 @@ class WellClearPieces:
     dcpa: np.ndarray
 
 
-def local_up(
-    lat_a: np.ndarray, lon_a: np.ndarray, lat_b: np.ndarray, lon_b: np.ndarray
-) -> np.ndarray:
-    """Unit vector (``(3, n)``) along the mean of the two ellipsoid normals."""
-    out = np.zeros((3, len(lat_a)))
-    for lat, lon in ((lat_a, lon_a), (lat_b, lon_b)):
-        la, lo = np.radians(lat), np.radians(lon)
-        out += np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-    return out / np.sqrt(_dot(out, out))
+def local_up(g_a: np.ndarray, g_b: np.ndarray) -> np.ndarray:
+    """Unit vector (``(3, n)``) along the ellipsoid normal between two ground points
+    (ECEF, ``(3, n)``): the gradient ``(x, y, z/(1 − e²))`` of the ellipsoid at their
+    midpoint, no trigonometry."""
+    up = g_a + g_b
+    up[2] /= 1.0 - WGS84_E2
+    return up / np.sqrt(_dot(up, up))
 
 
 def horizontal(g: np.ndarray, up: np.ndarray) -> np.ndarray:
