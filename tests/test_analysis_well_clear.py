@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from analysis_reference import enu_to_geodetic
-from encounter_replay.analysis import AnalysisSettings, analyze
+from encounter_replay.analysis import AnalysisSettings, analyze, well_clear_series
 from encounter_replay.io.registry import read_file
 from encounter_replay.model import TrackSet
 from well_clear_reference import DTHR, TTHR, ZTHR, dense_well_clear, transitions
@@ -339,3 +339,30 @@ def test_well_clear_off_and_thresholds_in_the_settings_block():
         AnalysisSettings(well_clear="do-365")
     with pytest.raises(ValueError, match="tthr_s"):
         AnalysisSettings(tthr_s=0.0)
+
+
+# ------------------------------------------------------------- instants (readouts)
+@pytest.mark.parametrize("name", DOGFIGHTS[:1])
+def test_series_at_instants_matches_the_reference_and_the_intervals(shared_data, name):
+    ts = read_file(shared_data / "acmi" / name)
+    res = analyze(ts)
+    row = res.pairs.iloc[0]
+    a, b = int(row.a), int(row.b)
+    (s, e), *_ = row.well_clear_violation
+    times = dense_grid(ts, a, b, s - 30.0, e + 30.0)
+    got = well_clear_series(ts, a, b, times)
+    ref = dense_well_clear(ts, a, b, times)
+    edges = np.array([x for sp in row.well_clear_violation for x in sp])
+    far = np.min(np.abs(times[:, None] - edges[None, :]), axis=1) > EDGE_TOL
+    assert (got["violated"].to_numpy() == ref.violated)[far].all()
+    assert (got["violated"].to_numpy() == in_spans(times, row.well_clear_violation))[far].all()
+    both = np.isfinite(ref.tau_mod) & np.isfinite(got["tau_mod_s"].to_numpy())
+    assert both.sum() > 100
+    np.testing.assert_allclose(
+        got["tau_mod_s"].to_numpy()[both], ref.tau_mod[both], rtol=1e-5, atol=1e-3
+    )
+    ok = np.isfinite(got["hmd_m"].to_numpy())
+    np.testing.assert_allclose(got["hmd_m"].to_numpy()[ok], ref.dcpa[ok], atol=0.05)
+    # Before the first track starts, nothing is known and nothing is violated.
+    early = well_clear_series(ts, a, b, np.array([ts.start - 10.0]))
+    assert early["range_m"].isna().all() and not early["violated"].any()

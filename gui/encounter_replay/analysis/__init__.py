@@ -5,6 +5,7 @@ from .geometry import Geometry, pair_geometry
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult
 from .series import separation_series
 from .settings import AnalysisSettings
+from .well_clear_series import well_clear_series
 
 __all__ = [
     "PAIR_COLUMNS",
@@ -15,4 +16,5 @@ __all__ = [
     "analyze",
     "pair_geometry",
     "separation_series",
+    "well_clear_series",
 ]
