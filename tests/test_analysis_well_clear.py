@@ -366,3 +366,25 @@ def test_series_at_instants_matches_the_reference_and_the_intervals(shared_data,
     # Before the first track starts, nothing is known and nothing is violated.
     early = well_clear_series(ts, a, b, np.array([ts.start - 10.0]))
     assert early["range_m"].isna().all() and not early["violated"].any()
+
+
+def test_a_violation_is_reported_even_beyond_within():
+    """τmod reaches TTHR 35 s out at 2 × 700 m/s, then the intruder turns away: well clear
+    was lost at ranges far beyond a small ``within``, and the pair is still reported."""
+    t = np.arange(0.0, 120.0, 1.0)
+    pos_a = straight(t, [-700.0 * 100.0, 0.0, 0.0], [700.0, 0.0, 0.0])
+    pos_b = straight(t, [700.0 * 100.0, 300.0, 0.0], [-700.0, 0.0, 0.0], 70.0, [700.0, 0, 0])
+    tracks = []
+    for k, pos in enumerate((pos_a, pos_b)):
+        lat, lon, _ = enu_to_geodetic(46.5, 7.5, 0.0, pos[:, 0], pos[:, 1], 0 * t)
+        tracks.append(dict(t=T0 + t, lat=lat, lon=lon, alt=3000.0 + 0 * t, id=f"W{k}"))
+    ts = TrackSet.from_tracks([dict(tr, cls="aircraft") for tr in tracks])
+    cfg = AnalysisSettings(within_m=5_000.0, visual_range_m=1_000.0, hsep_m=1_000.0)
+    for prune in (True, False):
+        res = analyze(ts, cfg, prune=prune)
+        assert len(res.pairs) == 1
+        row = res.pairs.iloc[0]
+        assert row.cpa_slant_m > 20_000.0
+        ((_, end),) = row.well_clear_violation
+        assert end == pytest.approx(T0 + 70.0)
+        check_against_dense(ts, row, cfg)

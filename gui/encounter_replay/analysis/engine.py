@@ -189,6 +189,7 @@ def analyze(
     reported = seen & (
         (np.isfinite(slant) & (slant <= within))
         | (np.isfinite(acc["unknown_h"]) & (acc["unknown_h"] <= within))
+        | wc.violated  # a well-clear violation is reported however far the CPA
     )
     idx = np.flatnonzero(reported)
     order = np.lexsort((acc["min_horizontal_m"][idx], np.nan_to_num(slant[idx], nan=np.inf)))

@@ -284,6 +284,7 @@ class WellClearColumns:
         self.min_tau = np.full(n_pairs, np.nan)
         self.hmd = np.full(n_pairs, np.nan)
         self.nmac = np.zeros(n_pairs, dtype=bool)
+        self.violated = np.zeros(n_pairs, dtype=bool)
         self.parts: list[tuple[np.ndarray, ...]] = []
 
     def add(self, chunk: PairWellClear | None, p0: int) -> None:
@@ -295,6 +296,7 @@ class WellClearColumns:
         self.hmd[sl] = chunk.hmd_m
         self.nmac[sl] = chunk.nmac
         pair, start, end = chunk.intervals
+        self.violated[pair + p0] = True
         self.parts.append((pair + p0, start, end))
 
     def columns(self, idx: np.ndarray, intervals: list[list[tuple[float, float]]]) -> dict:
