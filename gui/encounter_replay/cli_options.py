@@ -97,7 +97,7 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         "--within",
         type=parse_distance,
         default=None,
-        help="report pairs whose CPA slant range is within this (25nm)",
+        help="report pairs whose CPA slant range is within this (25nm) or that lose well clear",
     )
     p.add_argument(
         "--well-clear",

@@ -12,9 +12,10 @@ Pipeline (design §5):
    the number of close pairs.
 3. In chunks of windows (bounded memory; progress and cancel between chunks):
    :func:`.union.union_intervals` builds every interval between consecutive sample times
-   of either track, and on each one the closed forms of :mod:`.cpa` and :mod:`.intervals`
-   give the minimum, the visual-contact pieces and the loss-of-separation pieces. Per pair
-   reductions are segmented numpy reductions; nothing loops over pairs or samples.
+   of either track, and on each one the closed forms of :mod:`.cpa`, :mod:`.intervals`
+   and :mod:`.well_clear` give the minimum, the visual-contact, loss-of-separation and
+   well-clear pieces. Per pair reductions are segmented numpy reductions; nothing loops
+   over pairs or samples.
 
 Motion model: linear in WGS84 ECEF between consecutive samples of a track; no motion
 across gaps longer than ``gap_s`` (an isolated sample between two gaps is an instant of
