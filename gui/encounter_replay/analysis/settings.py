@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .well_clear import DTHR_M, TTHR_S, ZTHR_M
+
 NM = 1852.0
 FT = 0.3048
 #: Largest distance setting (m): 20,000 km, about half the Earth's circumference. More is
@@ -40,9 +42,9 @@ class AnalysisSettings:
     earth_k: float = 4.0 / 3.0
     #: DAA well clear (``"do365"`` or ``"off"``) and its thresholds DTHR, ZTHR (m), TTHR (s).
     well_clear: str = "do365"
-    dthr_m: float = 4000 * FT
-    zthr_m: float = 450 * FT
-    tthr_s: float = 35.0
+    dthr_m: float = DTHR_M
+    zthr_m: float = ZTHR_M
+    tthr_s: float = TTHR_S
 
     def __post_init__(self) -> None:
         if self.well_clear not in WELL_CLEAR_MODES:

@@ -48,12 +48,12 @@ import numpy as np
 import pandas as pd
 
 from ..geo.geodesy import WGS84_E2
+from ..model.units import FT
 from .cpa import within_range
 
 if TYPE_CHECKING:
     from .settings import AnalysisSettings
 
-FT = 0.3048
 #: DO-365 thresholds: DTHR 4,000 ft (0.66 NM), ZTHR 450 ft, TTHR 35 s.
 DTHR_M = 4000 * FT
 ZTHR_M = 450 * FT
@@ -83,7 +83,9 @@ def _cross2(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return x * x + y * y + z * z
 
 
-def vertical_within(dz0: np.ndarray, dz1: np.ndarray, dt: np.ndarray, limit: float):
+def vertical_within(
+    dz0: np.ndarray, dz1: np.ndarray, dt: np.ndarray, limit: float
+) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)`` seconds from the interval start where ``|dz| ≤ limit`` (``dz`` linear
     from ``dz0`` to ``dz1`` over ``dt``); empty where ``lo > hi``, and where ``dz`` is
     unknown (NaN)."""
@@ -113,7 +115,9 @@ class HorizontalState:
     r2: np.ndarray
 
 
-def horizontal_state(g0: np.ndarray, g1: np.ndarray, dt: np.ndarray, dthr: float):
+def horizontal_state(
+    g0: np.ndarray, g1: np.ndarray, dt: np.ndarray, dthr: float
+) -> HorizontalState:
     """:class:`HorizontalState` from the relative ground-chord vectors at the interval's
     start and end (``(3, n)``) and its length ``dt``."""
     e = g1 - g0
@@ -127,7 +131,9 @@ def horizontal_state(g0: np.ndarray, g1: np.ndarray, dt: np.ndarray, dthr: float
     return HorizontalState(w2, t_cpa, np.sqrt(dcpa2), dthr * dthr - dcpa2, _dot(g0, g0))
 
 
-def horizontal_violation(st: HorizontalState, dt: np.ndarray, thr: Thresholds):
+def horizontal_violation(
+    st: HorizontalState, dt: np.ndarray, thr: Thresholds
+) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)`` seconds from the interval start where the horizontal clause holds."""
     w2, h, T = st.w2, st.h, thr.tthr
     moving = w2 > 0.0
