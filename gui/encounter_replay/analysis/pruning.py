@@ -58,7 +58,7 @@ from .boxes import (
 )
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
-from .well_clear import NMAC_H_M, NMAC_V_M
+from .well_clear import NMAC_H_M, NMAC_V_M, slack
 
 #: Smallest principal radius of curvature of WGS84 (meridional, at the equator), metres.
 RHO_MIN = 6_335_439.0
@@ -147,12 +147,6 @@ def _segmented_min(starts: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.minimum.reduceat(v, starts) if len(starts) else np.zeros(0)
 
 
-def _slack(d: float | np.ndarray) -> float | np.ndarray:
-    """A well-clear distance bound with room for the horizontal-plane projection, which
-    is shorter than the ground chord by far less than 0.1 % + 1 m below 100 km."""
-    return d * 1.001 + 1.0
-
-
 def _empty_windows(n_box_pairs: int = 0, n_fine: int = 0) -> Windows:
     z, zf = np.zeros(0, dtype=np.int64), np.zeros(0)
     return Windows(z, z, zf, zf, n_box_pairs=n_box_pairs, n_fine=n_fine, n_kept=0)
@@ -215,11 +209,11 @@ def candidate_windows(
         c_vlo = np.minimum.reduceat(fb.vlo, cstart, axis=1)
         c_vhi = np.maximum.reduceat(fb.vhi, cstart, axis=1)
         c_reach = tthr * norm3(np.maximum(np.abs(c_vlo), np.abs(c_vhi)))
-    if well_clear is not None and _slack(dthr + 2.0 * float(c_reach.max())) > radius:
+    if well_clear is not None and slack(dthr + 2.0 * float(c_reach.max())) > radius:
         g_lo, g_hi = c_lo - c_reach, c_hi + c_reach
-        bi, bj = close_box_pairs(g_lo, g_hi, c_bucket, max(radius, _slack(dthr)))
+        bi, bj = close_box_pairs(g_lo, g_hi, c_bucket, max(radius, slack(dthr)))
         near = box_distance(c_lo[:, bi], c_hi[:, bi], c_lo[:, bj], c_hi[:, bj]) <= radius
-        near |= box_distance(g_lo[:, bi], g_hi[:, bi], g_lo[:, bj], g_hi[:, bj]) <= _slack(dthr)
+        near |= box_distance(g_lo[:, bi], g_hi[:, bi], g_lo[:, bj], g_hi[:, bj]) <= slack(dthr)
         bi, bj = bi[near], bj[near]
     else:
         bi, bj = close_box_pairs(c_lo, c_hi, c_bucket, radius)
@@ -256,7 +250,7 @@ def candidate_windows(
         keep = lb <= need
         if well_clear is not None:
             v_rel = relative_speed_bound(c_vlo[:, bi], c_vhi[:, bi], c_vlo[:, bj], c_vhi[:, bj])
-            keep |= lb <= _slack(dthr + tthr * v_rel)
+            keep |= lb <= slack(dthr + tthr * v_rel)
         bi, bj, pair_key = bi[keep], bj[keep], pair_key[keep]
 
     # Fine entries: each fine bucket of A in the coarse bucket, matched with B's.
@@ -325,12 +319,12 @@ def candidate_windows(
             v_rel = relative_speed_bound(
                 fb.vlo[:, fa], fb.vhi[:, fa], fb.vlo[:, fbi], fb.vhi[:, fbi]
             )
-            reach = _slack(dthr + tthr * v_rel)
+            reach = slack(dthr + tthr * v_rel)
             with np.errstate(invalid="ignore"):
                 wc_edge = (lb_g <= reach) & ~(dh_min > zthr)
                 # Certain throughout (r < DTHR: no τmod in [0, TTHR] there) and no NMAC.
                 wc_sure = (max_g < dthr) & (dh_max <= zthr)
-                wc_sure &= (lb_g >= _slack(NMAC_H_M)) | (dh_min >= NMAC_V_M)
+                wc_sure &= (lb_g >= slack(NMAC_H_M)) | (dh_min >= NMAC_V_M)
             exact |= wc_edge & ~wc_sure
             direct_wc = wc_sure & ~exact
         direct_vis = vis_sure & ~exact

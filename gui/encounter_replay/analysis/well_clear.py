@@ -72,6 +72,35 @@ class Thresholds:
     tthr: float = TTHR_S
 
 
+def slack(d: float | np.ndarray) -> float | np.ndarray:
+    """A bound on a well-clear distance widened for the horizontal-plane projection,
+    which is shorter than the ground chord by far less than 0.1 % + 1 m below 100 km."""
+    return d * 1.001 + 1.0
+
+
+def candidates(
+    dmin_chord: np.ndarray,
+    a: np.ndarray,
+    dt: np.ndarray,
+    dz0: np.ndarray,
+    dz1: np.ndarray,
+    thr: Thresholds,
+) -> np.ndarray:
+    """Indices of the intervals where well clear can be lost or τmod reach TTHR.
+
+    Both need ``r ≤ DTHR + TTHR·|ṙ|`` (from ``r² + TTHR·r·ṙ ≤ DTHR²``) and ``|dz| ≤
+    ZTHR`` somewhere on the interval: ``dmin_chord`` is the least ground chord there,
+    ``a = |e|²`` its squared change over the interval (so ``|ṙ| ≤ √a/dt``). Most
+    intervals of a run fail this and cost nothing more.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.where(dt > 0, np.sqrt(a) / np.where(dt > 0, dt, 1.0), 0.0)
+        reach = slack(thr.dthr + thr.tthr * w)
+        cross = (dz0 > 0) != (dz1 > 0)
+        dz_min = np.where(cross, 0.0, np.minimum(np.abs(dz0), np.abs(dz1)))
+        return np.flatnonzero((dmin_chord <= reach) & (dz_min <= thr.zthr))
+
+
 def _dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
 
