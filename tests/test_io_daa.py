@@ -92,7 +92,7 @@ def test_bad_rows_are_warnings_naming_their_line(tmp_path):
     assert find_warning(ts, "valid lat/lon").line == 8
     assert find_warning(ts, "exactly 8 fields").line == 9
     assert find_warning(ts, "altitude is not a number").line == 10
-    assert find_warning(ts, "time is not a number").line == 11
+    assert find_warning(ts, "time is not a plausible number").line == 11
     assert np.isnan(ts.alt[ts.track_slice(0)][-1])
 
 

@@ -178,7 +178,10 @@ def _read(path: Path, lines: list[str]) -> TrackSet:
     )
     timed = np.isfinite(val["time"]) & (np.abs(val["time"]) < 1e10)
     issues.add_mask(
-        "skipped rows whose time is not a number", ok & ~timed, lines_ok, raw.__getitem__
+        "skipped rows whose time is not a plausible number of seconds",
+        ok & ~timed,
+        lines_ok,
+        raw.__getitem__,
     )
     issues.add_mask(
         "altitude is not a number (unknown there)",
