@@ -388,3 +388,48 @@ def test_a_violation_is_reported_even_beyond_within():
         ((_, end),) = row.well_clear_violation
         assert end == pytest.approx(T0 + 70.0)
         check_against_dense(ts, row, cfg)
+
+
+# ------------------------------------------------- the closed form, as DAIDALUS states it
+@settings(max_examples=300, deadline=None)
+@given(
+    sx=st.floats(-20_000, 20_000),
+    sy=st.floats(-20_000, 20_000),
+    vx=st.floats(-600, 600),
+    vy=st.floats(-600, 600),
+)
+def test_horizontal_interval_matches_daidalus_formula(sx, sy, vx, vy):
+    """``horizontal_WCV_interval`` of DAIDALUS's WCV_TAUMOD, written from its published
+    formula (a = v², b = 2 s·v + T v², c = s² + T s·v − D²; entry at the smaller root,
+    exit where the line leaves DTHR), against the module's form on one long interval."""
+    from encounter_replay.analysis.well_clear import (
+        Thresholds,
+        horizontal_state,
+        horizontal_violation,
+    )
+
+    look = 1000.0
+    s, v = np.array([sx, sy]), np.array([vx, vy])
+    sv, ss, vv = s @ v, s @ s, v @ v
+    D, T = DTHR, TTHR
+    exit_ = (-sv + np.sqrt(max(sv * sv - vv * (ss - D * D), 0.0))) / vv if vv > 0 else look
+    want = None
+    if ss <= D * D:
+        want = (0.0, min(look, exit_))
+    elif sv < 0 and vv > 0:
+        a, b, c = vv, 2 * sv + T * vv, ss + T * sv - D * D
+        disc = b * b - 4 * a * c
+        dcpa2 = ss - sv * sv / vv
+        if disc >= 0 and dcpa2 <= D * D:
+            t_in = (-b - np.sqrt(disc)) / (2 * a)
+            if t_in <= look:
+                want = (max(0.0, t_in), min(look, exit_))
+    g0 = np.array([[sx], [sy], [0.0]])
+    g1 = g0 + look * np.array([[vx], [vy], [0.0]])
+    dt = np.array([look])
+    lo, hi = horizontal_violation(horizontal_state(g0, g1, dt, D), dt, Thresholds())
+    if want is None or want[1] - want[0] < 1e-6:
+        assert not (hi[0] - lo[0] > 1e-6), (lo, hi, want)
+    else:
+        assert lo[0] == pytest.approx(want[0], abs=1e-6, rel=1e-9)
+        assert hi[0] == pytest.approx(want[1], abs=1e-6, rel=1e-9)

@@ -169,8 +169,9 @@ def horizontal_violation(
     w2s = np.where(moving, w2, 1.0)
     hp = np.maximum(h, 0.0)
     # x (time to go to the CPA) from −√h/w (leaving DTHR) to T/2 + √(T²/4 + h/w²) (τmod = T).
-    x_out = -np.sqrt(hp / w2s)
-    x_in = 0.5 * T + np.sqrt(0.25 * T * T + hp / w2s)
+    with np.errstate(over="ignore"):  # creeping pairs: the interval is all of dt
+        x_out = -np.sqrt(hp / w2s)
+        x_in = 0.5 * T + np.sqrt(0.25 * T * T + hp / w2s)
     lo = np.where(moving, st.t_cpa - x_in, np.where(st.r2 <= thr.dthr**2, 0.0, np.inf))
     hi = np.where(moving, st.t_cpa - x_out, np.where(st.r2 <= thr.dthr**2, dt, -np.inf))
     none = moving & (h < 0.0)
@@ -185,16 +186,17 @@ def least_tau_mod(st: HorizontalState, lo: np.ndarray, hi: np.ndarray, tthr: flo
     moving = w2 > 0.0
     w2s = np.where(moving, w2, 1.0)
     # Allowed x: τmod ≥ 0 (x ≥ √h/w), τmod ≤ T (x between the roots of x² − T x − h/w²).
-    disc = 0.25 * tthr * tthr + h / w2s
-    root = np.sqrt(np.maximum(disc, 0.0))
-    x_lo = np.maximum(np.sqrt(np.maximum(h, 0.0) / w2s), 0.5 * tthr - root)
+    with np.errstate(over="ignore"):
+        disc = 0.25 * tthr * tthr + h / w2s
+        root = np.sqrt(np.maximum(disc, 0.0))
+        x_lo = np.maximum(np.sqrt(np.maximum(h, 0.0) / w2s), 0.5 * tthr - root)
     x_hi = 0.5 * tthr + root
     xa = np.maximum(x_lo, st.t_cpa - hi)
     xb = np.minimum(x_hi, st.t_cpa - lo)
     ok = moving & (disc >= 0.0) & (xb >= xa) & (xb > 0.0) & (hi >= lo)
     # τmod is unimodal in x: least at √(−h)/w (h < 0), else at the smallest x.
-    x = np.clip(np.sqrt(np.maximum(-h, 0.0) / w2s), xa, xb)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        x = np.clip(np.sqrt(np.maximum(-h, 0.0) / w2s), xa, xb)
         tau = np.where(x > 0.0, x - h / (w2s * np.where(x > 0.0, x, 1.0)), 0.0)
     return np.where(ok, np.clip(tau, 0.0, tthr), np.inf)
 
