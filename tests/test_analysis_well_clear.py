@@ -433,3 +433,22 @@ def test_horizontal_interval_matches_daidalus_formula(sx, sy, vx, vy):
     else:
         assert lo[0] == pytest.approx(want[0], abs=1e-6, rel=1e-9)
         assert hi[0] == pytest.approx(want[1], abs=1e-6, rel=1e-9)
+
+
+def test_close_formation_is_one_violation_from_whole_buckets():
+    """Two aircraft 600 m apart for 20 minutes: certainly violated in most buckets (taken
+    whole by the pruning), one interval over the whole flight, same as without pruning."""
+    t = np.arange(0.0, 1200.0, 1.0)
+    tracks = []
+    for k, dn in enumerate((0.0, 600.0)):
+        east = 200.0 * t + 20.0 * np.sin(t / 40.0 + k)
+        lat, lon, _ = enu_to_geodetic(46.0, 7.0, 0.0, east, dn + 0 * t, 0 * t)
+        alt = 3000.0 + 30.0 * k + 0 * t
+        tracks.append(dict(t=T0 + t + 0.4 * k, lat=lat, lon=lon, alt=alt, id=f"F{k}"))
+    ts = TrackSet.from_tracks([dict(tr, cls="aircraft") for tr in tracks])
+    pruned, brute = analyze(ts), analyze(ts, prune=False)
+    assert pruned.stats["kept_buckets"] < pruned.stats["fine_buckets"] / 4
+    ((s, e),) = pruned.pairs.iloc[0].well_clear_violation
+    assert s == pytest.approx(T0 + 0.4) and e == pytest.approx(T0 + 1199.0)
+    assert brute.pairs.iloc[0].well_clear_violation == [(s, e)]
+    assert not pruned.pairs.iloc[0].well_clear_nmac
