@@ -69,9 +69,13 @@ def assert_same(ts: TrackSet, cfg: AnalysisSettings) -> None:
     p = pruned.pairs.set_index(["a", "b"]).sort_index()
     b = brute.pairs.set_index(["a", "b"]).sort_index()
     assert list(p.index) == list(b.index)
-    for col in ("cpa_slant_m", "cpa_time", "min_horizontal_m", "cpa_vertical_m", "closure_mps"):
+    for col in (
+        *("cpa_slant_m", "cpa_time", "min_horizontal_m", "cpa_vertical_m", "closure_mps"),
+        *("min_tau_mod_s", "hmd_m"),
+    ):
         np.testing.assert_allclose(p[col], b[col], rtol=0, atol=1e-6, err_msg=col)
-    for col in ("visual_contact", "loss_of_separation"):
+    assert list(p["well_clear_nmac"]) == list(b["well_clear_nmac"])
+    for col in ("visual_contact", "loss_of_separation", "well_clear_violation"):
         for (key, x), y in zip(p[col].items(), b[col], strict=True):
             assert len(x) == len(y), (col, key, x, y)
             np.testing.assert_allclose(

@@ -101,8 +101,11 @@ def test_pruning_loses_nothing_on_real_days(shared_data, name):
     p = pruned.pairs.set_index(key).sort_index()
     b = brute.pairs.set_index(key).sort_index()
     assert list(p.index) == list(b.index)
-    for col in ("cpa_slant_m", "min_horizontal_m", "cpa_time", "visual_s"):
+    for col in ("cpa_slant_m", "min_horizontal_m", "cpa_time", "visual_s", "min_tau_mod_s"):
         np.testing.assert_allclose(p[col], b[col], rtol=0, atol=1e-6, err_msg=col)
     assert (p["los"] == b["los"]).all()
+    assert (p["well_clear_nmac"] == b["well_clear_nmac"]).all()
+    for x, y in zip(p["well_clear_violation"], b["well_clear_violation"], strict=True):
+        np.testing.assert_allclose(np.reshape(x, (-1, 2)), np.reshape(y, (-1, 2)), atol=1e-6)
     # The pruned run looked at far fewer intervals.
     assert pruned.stats["intervals"] < brute.stats["intervals"]

@@ -77,7 +77,7 @@ def test_lint_imports_passes_and_catches_a_view_importing_export(tmp_path):
 
 #: A colour written as a literal: #rgb/#rrggbb(aa), rgb()/rgba(), QColor(r, g, b).
 _COLOR = re.compile(
-    r"['\"]#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?['\"]|rgba?\(|QColor\(\s*\d"
+    r"['\"]#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?['\"]|\brgba?\(|QColor\(\s*\d"
     r"|QColor\(\s*['\"](?:white|black|red|green|blue|yellow|gray|grey)['\"]"
 )
 

@@ -17,6 +17,7 @@ from encounter_replay.model import TrackSet
 from encounter_replay.model.identity import clean_type, clean_types, display_name, display_names
 from encounter_replay.model.shades import MAX_HUE_TURN_DEG, shades, track_shades
 from encounter_replay.model.speeds import air_data_at, speed_kinds, track_speed_kinds
+from encounter_replay.palette import NEUTRAL
 
 DOGFIGHT = "pappavis__Tacview_ACMI__Tacview-20200207-194347-DCS-M-2000C_vs_F-15E_dogfight.txt.acmi"
 
@@ -141,7 +142,7 @@ def test_track_shades_per_side():
     out = track_shades(["blue", "red", "blue", "blue", "?"], {"blue": "#3b82f6", "red": "#ef4444"})
     assert out[0] == "#3b82f6" and out[1] == "#ef4444"
     assert out[2:4] == shades("#3b82f6", 3)[1:]
-    assert out[4] == "#b0b0b0"
+    assert out[4] == NEUTRAL
 
 
 # ---------------------------------------------------------------------------- speeds

@@ -118,7 +118,9 @@ def grid_sweep(
     return best, seconds, peak
 
 
-def measure(ts: TrackSet, repeat: int) -> tuple[object, float, float, int]:
+def measure(
+    ts: TrackSet, repeat: int, settings: AnalysisSettings | None = None
+) -> tuple[object, float, float, int]:
     """``(result, best wall s, CPU s of that run, peak traced bytes)``. CPU time is shown
     because this 2-core machine is shared: wall time includes waiting for a core."""
     times = []
@@ -126,11 +128,11 @@ def measure(ts: TrackSet, repeat: int) -> tuple[object, float, float, int]:
     for _ in range(repeat):
         gc.collect()
         t0, c0 = time.perf_counter(), time.process_time()
-        res = analyze(ts)
+        res = analyze(ts, settings)
         times.append((time.perf_counter() - t0, time.process_time() - c0))
     gc.collect()
     tracemalloc.start()
-    analyze(ts)
+    analyze(ts, settings)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     wall, cpu = min(times)
@@ -176,7 +178,14 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--grid-slice", type=float, default=120.0)
     ap.add_argument("--side-km", type=float, default=1500.0, help="synthetic area side")
+    ap.add_argument(
+        "--well-clear",
+        choices=("do365", "off", "both"),
+        default="do365",
+        help="DAA well clear on, off, or both (one row each, to compare their cost)",
+    )
     args = ap.parse_args()
+    modes = ("off", "do365") if args.well_clear == "both" else (args.well_clear,)
     within = AnalysisSettings().within_m
     rows = []
     notes = []
@@ -192,10 +201,13 @@ def main() -> int:
         if args.side_km != 1500.0:
             label += f" {args.side_km:g} km"
         cases.append((label, lambda: synthetic(side_km=args.side_km), args.grid_slice))
-    for label, load, slice_s in cases:
+    for (label0, load, slice_s), mode in ((case, mode) for case in cases for mode in modes):
+        label = label0 if len(modes) == 1 else f"{label0} wc={mode}"
         ts = load()
         res, best_s, cpu_s, peak = measure(
-            ts, args.repeat if slice_s is None else max(1, args.repeat - 1)
+            ts,
+            args.repeat if slice_s is None else max(1, args.repeat - 1),
+            AnalysisSettings(well_clear=mode),
         )
         st = res.stats
         row = [

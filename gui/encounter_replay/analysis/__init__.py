@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .engine import analyze
     from .geometry import Geometry, pair_geometry
     from .series import separation_series
+    from .well_clear_series import well_clear_series
 
 #: Name → module of what loads on first use.
 _LAZY = {
@@ -24,6 +25,7 @@ _LAZY = {
     "Geometry": ".geometry",
     "pair_geometry": ".geometry",
     "separation_series": ".series",
+    "well_clear_series": ".well_clear_series",
 }
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "analyze",
     "pair_geometry",
     "separation_series",
+    "well_clear_series",
 ]
 
 

@@ -57,6 +57,11 @@ class FineBoxes:
     key: np.ndarray
     n_keys: int
     hexcess: np.ndarray
+    #: Per-axis range ``[vlo, vhi]`` (``(3, n)``, m/s) of the ground-point velocities of the
+    #: segments moving the track in the bucket (0 where none): bounds the relative velocity
+    #: of a pair, hence how far its well-clear look-ahead reaches.
+    vlo: np.ndarray | None = None
+    vhi: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.track)
@@ -99,6 +104,15 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     hexcess = np.maximum.reduceat(xs, starts)
     hexcess = np.where(has_prev, np.maximum(hexcess, xs[prev_i]), hexcess)
     hexcess = np.where(has_next, np.maximum(hexcess, xs[next_i]), hexcess)
+    # Ground-point velocity of every segment (NaN across gaps and at track ends).
+    seg_v = np.full((3, n), np.nan)
+    if n > 1:
+        ok = seg_ok[:-1]
+        seg_v[:, :-1] = (g[:, 1:] - g[:, :-1]) / np.where(ok, t[1:] - t[:-1], np.nan)
+    vlo = np.fmin.reduceat(seg_v, starts, axis=1)  # segments from the bucket's samples
+    vhi = np.fmax.reduceat(seg_v, starts, axis=1)
+    prev_v = np.where(has_prev, seg_v[:, prev_i], np.nan)
+    vlo, vhi = np.fmin(vlo, prev_v), np.fmax(vhi, prev_v)
     b_q = q[starts]
     edge_t = prep.t_ref + b_q * width
     exact = t[starts] == edge_t
@@ -131,6 +145,8 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
         hmin = np.concatenate([hmin, np.minimum(alt[rep], alt[rep + 1])])
         hmax = np.concatenate([hmax, np.maximum(alt[rep], alt[rep + 1])])
         hexcess = np.concatenate([hexcess, np.maximum(xs[rep], xs[rep + 1])])
+        vlo = np.concatenate([vlo, seg_v[:, rep]], axis=1)
+        vhi = np.concatenate([vhi, seg_v[:, rep]], axis=1)
         full = np.concatenate([full, np.ones(len(rep), dtype=bool)])
         e_i = np.concatenate([e_i, rep])
         e_n = np.concatenate([e_n, rep + 1])
@@ -144,6 +160,7 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
     key, b_track, b_q = key[order], b_track[order], b_q[order]
     lo, hi, full = lo[:, order], hi[:, order], full[order]
     hmin, hmax, hexcess = hmin[order], hmax[order], hexcess[order]
+    vlo, vhi = np.nan_to_num(vlo[:, order]), np.nan_to_num(vhi[:, order])
     e_i, e_n, e_f, e_ok = e_i[order], e_n[order], e_f[order], e_ok[order]
     nb = len(key)
 
@@ -197,7 +214,17 @@ def fine_boxes(prep: PreparedTracks, width: float) -> FineBoxes:
         key,
         n_keys,
         hexcess,
+        vlo,
+        vhi,
     )
+
+
+def relative_speed_bound(
+    vlo_a: np.ndarray, vhi_a: np.ndarray, vlo_b: np.ndarray, vhi_b: np.ndarray
+) -> np.ndarray:
+    """Largest ``|v_B − v_A|`` for velocities within the two per-axis ranges: for a pair
+    flying together it is their small speed difference, not the sum of their speeds."""
+    return norm3(np.maximum(np.abs(vhi_b - vlo_a), np.abs(vlo_b - vhi_a)))
 
 
 def box_distance(lo1: np.ndarray, hi1: np.ndarray, lo2: np.ndarray, hi2: np.ndarray) -> np.ndarray:

@@ -12,9 +12,10 @@ Pipeline (docs/algorithms.md):
    the number of close pairs.
 3. In chunks of windows (bounded memory; progress and cancel between chunks):
    :func:`.union.union_intervals` builds every interval between consecutive sample times
-   of either track, and on each one the closed forms of :mod:`.cpa` and :mod:`.intervals`
-   give the minimum, the visual-contact pieces and the loss-of-separation pieces. Per pair
-   reductions are segmented numpy reductions; nothing loops over pairs or samples.
+   of either track, and on each one the closed forms of :mod:`.cpa`, :mod:`.intervals`
+   and :mod:`.well_clear` give the minimum, the visual-contact, loss-of-separation and
+   well-clear pieces. Per pair reductions are segmented numpy reductions; nothing loops
+   over pairs or samples.
 
 Motion model: linear in WGS84 ECEF between consecutive samples of a track; no motion
 across gaps longer than ``gap_s`` (an isolated sample between two gaps is an instant of
@@ -45,6 +46,7 @@ from .pruning import all_overlapping_windows, candidate_windows
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult, empty_pairs
 from .settings import AnalysisSettings
 from .union import inside_counts
+from .well_clear import WellClearColumns, well_clear_thresholds
 
 Progress = Callable[[float], bool | None]
 
@@ -105,6 +107,7 @@ def analyze(
         hsep_m=settings.hsep_m,
         vsep_m=settings.vsep_m,
         earth_k=settings.earth_k,
+        well_clear=well_clear_thresholds(settings),
     )
     if not prune:
         windows = all_overlapping_windows(prep)
@@ -156,6 +159,7 @@ def analyze(
     seen = np.zeros(n_pairs, dtype=bool)
     vis_parts: list[tuple[np.ndarray, ...]] = []
     los_parts: list[tuple[np.ndarray, ...]] = []
+    wc = WellClearColumns(n_pairs)
     done = 0.0
     for c0, c1 in itertools.pairwise(bounds):
         sl = slice(int(c0), int(c1))
@@ -177,6 +181,7 @@ def analyze(
             acc[name][g] = chunk.per_pair[name]
         vis_parts.append((chunk.visual[0] + p0, chunk.visual[1], chunk.visual[2]))
         los_parts.append((chunk.los[0] + p0, chunk.los[1], chunk.los[2]))
+        wc.add(chunk.well_clear, p0)
         done += float(npts[sl].sum())
         report(0.15 + 0.8 * done / total_pts)
 
@@ -185,6 +190,7 @@ def analyze(
     reported = seen & (
         (np.isfinite(slant) & (slant <= within))
         | (np.isfinite(acc["unknown_h"]) & (acc["unknown_h"] <= within))
+        | wc.violated  # a well-clear violation is reported however far the CPA
     )
     idx = np.flatnonzero(reported)
     order = np.lexsort((acc["min_horizontal_m"][idx], np.nan_to_num(slant[idx], nan=np.inf)))
@@ -207,6 +213,7 @@ def analyze(
 
     vis_parts.append(direct(windows.direct_vis))
     los_parts.append(direct(windows.direct_los))
+    wc.parts.append(direct(windows.direct_wc))
 
     def gather(parts: list[tuple[np.ndarray, ...]]) -> list[list[tuple[float, float]]]:
         pair = np.concatenate([p[0] for p in parts]).astype(np.int64)
@@ -220,6 +227,7 @@ def analyze(
 
     visual = gather(vis_parts)
     los = gather(los_parts)
+    well_clear = gather(wc.parts)
     ta = prep.track[pair_a[idx]]
     tb = prep.track[pair_b[idx]]
     names = np.array(prep.names, dtype=object)
@@ -239,6 +247,7 @@ def analyze(
             if visual
             else np.zeros(0),
             "los": np.array([len(x) > 0 for x in los], dtype=bool),
+            **wc.columns(idx, well_clear),
         }
     )
     pairs = pairs[list(PAIR_COLUMNS)].reset_index(drop=True)

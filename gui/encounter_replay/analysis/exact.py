@@ -17,6 +17,7 @@ from .intervals import chord_of_arc, merge_touching, separation_loss, visual_pie
 from .prepared import PreparedTracks
 from .settings import AnalysisSettings
 from .union import Intervals, along, relative, union_intervals
+from .well_clear import PairWellClear, Thresholds, candidates, local_up, pair_well_clear
 
 
 def _dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -174,3 +175,12 @@ class ExactChunk:
         pos = dt[li] > 0
         li, llo, lhi = li[pos], llo[pos], lhi[pos]
         self.los = merge_touching(pair[li], iv.tau0[li] + llo * dt[li], iv.tau0[li] + lhi * dt[li])
+        # --- DAA well clear (see :mod:`.well_clear`)
+        self.well_clear: PairWellClear | None = None
+        if settings.well_clear != "off":
+            thr = Thresholds(settings.dthr_m, settings.zthr_m, settings.tthr_s)
+            c = candidates(dmin_g, quad_g[0], dt, dh0, dh1, thr)
+            up = local_up(prep.g[:, iv.ia[c]], prep.g[:, iv.ib[c]])
+            self.well_clear = pair_well_clear(
+                pair[c], iv.tau0[c], dt[c], dg0[:, c], dg1[:, c], dh0[c], dh1[c], up, thr, n_pairs
+            )

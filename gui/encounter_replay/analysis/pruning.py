@@ -48,9 +48,19 @@ import numpy as np
 
 from ..geo import arc_of_chord, horizon_arc_m
 from ..model.units import FT
-from .boxes import ALT_HIGH, ALT_LOW, box_distance, close_box_pairs, fine_boxes, norm3
+from .boxes import (
+    ALT_HIGH,
+    ALT_LOW,
+    box_distance,
+    close_box_pairs,
+    fine_boxes,
+    norm3,
+    relative_speed_bound,
+)
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
+from .thresholds import NMAC_H_M, NMAC_V_M
+from .well_clear import slack
 
 #: Smallest principal radius of curvature of WGS84 (meridional, at the equator), metres.
 RHO_MIN = 6_335_439.0
@@ -80,6 +90,8 @@ class Windows:
     #: exactly: ``(ja, jb, start, end)``.
     direct_vis: tuple[np.ndarray, ...] = ()
     direct_los: tuple[np.ndarray, ...] = ()
+    #: … and certainly in well-clear violation (within DTHR and ZTHR, no NMAC possible).
+    direct_wc: tuple[np.ndarray, ...] = ()
 
     def __len__(self) -> int:
         return len(self.ja)
@@ -152,6 +164,7 @@ def candidate_windows(
     earth_k: float = 4.0 / 3.0,
     bucket_s: float | None = None,
     use_bounds: bool = True,
+    well_clear: tuple[float, float, float] | None = None,
 ) -> tuple[Windows, Margin]:
     """Candidate (pair, time window)s for the exact stage (see module docstring).
 
@@ -160,6 +173,14 @@ def candidate_windows(
     that cannot hold the pair's minimum or an interval boundary are taken out: dropped, or
     — when visual contact or loss of separation certainly lasts through them — returned as
     whole-bucket intervals in ``Windows.direct_*``.
+
+    ``well_clear = (DTHR, ZTHR, TTHR)`` keeps every bucket where well clear can be violated
+    or τmod reach TTHR: that needs a ground chord ≤ ``DTHR + TTHR·|v_B − v_A|`` (the
+    horizontal clause ``r² + TTHR·r·ṙ ≤ DTHR²`` bounds ``r`` so, as ``|ṙ| ≤ |v_B − v_A|``,
+    bounded from the buckets' velocity ranges) and a vertical separation that can be ≤
+    ZTHR. Where even ``DTHR + TTHR·(v_A + v_B)`` exceeds the pruning radius the coarse
+    boxes are grown by ``TTHR·v`` (a box grown so holds every point within that
+    distance) before they are matched, so fast movers are not lost.
     """
     vis = prep.visual_range
     radius_slant = max(within_m, float(vis.max()) if len(vis) else 0.0, hsep_m)
@@ -185,7 +206,19 @@ def candidate_windows(
     c_lo = np.minimum.reduceat(fb.lo, cstart, axis=1)
     c_hi = np.maximum.reduceat(fb.hi, cstart, axis=1)
     c_track, c_bucket = fb.track[cstart], cq[cstart]
-    bi, bj = close_box_pairs(c_lo, c_hi, c_bucket, radius)
+    if well_clear is not None:
+        dthr, zthr, tthr = well_clear
+        c_vlo = np.minimum.reduceat(fb.vlo, cstart, axis=1)
+        c_vhi = np.maximum.reduceat(fb.vhi, cstart, axis=1)
+        c_reach = tthr * norm3(np.maximum(np.abs(c_vlo), np.abs(c_vhi)))
+    if well_clear is not None and slack(dthr + 2.0 * float(c_reach.max())) > radius:
+        g_lo, g_hi = c_lo - c_reach, c_hi + c_reach
+        bi, bj = close_box_pairs(g_lo, g_hi, c_bucket, max(radius, slack(dthr)))
+        near = box_distance(c_lo[:, bi], c_hi[:, bi], c_lo[:, bj], c_hi[:, bj]) <= radius
+        near |= box_distance(g_lo[:, bi], g_hi[:, bi], g_lo[:, bj], g_hi[:, bj]) <= slack(dthr)
+        bi, bj = bi[near], bj[near]
+    else:
+        bi, bj = close_box_pairs(c_lo, c_hi, c_bucket, radius)
     n_box_pairs = len(bi)
     if n_box_pairs == 0:
         return _empty_windows(), margin
@@ -217,6 +250,9 @@ def candidate_windows(
             ]
         )
         keep = lb <= need
+        if well_clear is not None:
+            v_rel = relative_speed_bound(c_vlo[:, bi], c_vhi[:, bi], c_vlo[:, bj], c_vhi[:, bj])
+            keep |= lb <= slack(dthr + tthr * v_rel)
         bi, bj, pair_key = bi[keep], bj[keep], pair_key[keep]
 
     # Fine entries: each fine bucket of A in the coarse bucket, matched with B's.
@@ -233,7 +269,7 @@ def candidate_windows(
     if n_fine == 0:
         return _empty_windows(n_box_pairs), margin
     ja, jb, q = fb.track[fa], fb.track[fbi], fb.q[fa]
-    direct_vis = direct_los = np.zeros(n_fine, dtype=bool)
+    direct_vis = direct_los = direct_wc = np.zeros(n_fine, dtype=bool)
 
     if use_bounds:
         lb_g = box_distance(fb.lo[:, fa], fb.hi[:, fa], fb.lo[:, fbi], fb.hi[:, fbi])
@@ -281,6 +317,18 @@ def candidate_windows(
             vis_edge = (lb_s <= pair_vis) & ~vis_sure
             sep_edge = (lb_g < hsep_m) & ~(dh_min >= vsep_m) & ~sep_sure
         exact = cpa | hmin | vis_edge | sep_edge
+        if well_clear is not None:
+            v_rel = relative_speed_bound(
+                fb.vlo[:, fa], fb.vhi[:, fa], fb.vlo[:, fbi], fb.vhi[:, fbi]
+            )
+            reach = slack(dthr + tthr * v_rel)
+            with np.errstate(invalid="ignore"):
+                wc_edge = (lb_g <= reach) & ~(dh_min > zthr)
+                # Certain throughout (r < DTHR: no τmod in [0, TTHR] there) and no NMAC.
+                wc_sure = (max_g < dthr) & (dh_max <= zthr)
+                wc_sure &= (lb_g >= slack(NMAC_H_M)) | (dh_min >= NMAC_V_M)
+            exact |= wc_edge & ~wc_sure
+            direct_wc = wc_sure & ~exact
         direct_vis = vis_sure & ~exact
         direct_los = sep_sure & ~exact
         keep = exact
@@ -291,6 +339,7 @@ def candidate_windows(
     windows.n_box_pairs, windows.n_fine = n_box_pairs, n_fine
     windows.direct_vis = (ja[direct_vis], jb[direct_vis], t_q[direct_vis], t_q[direct_vis] + width)
     windows.direct_los = (ja[direct_los], jb[direct_los], t_q[direct_los], t_q[direct_los] + width)
+    windows.direct_wc = (ja[direct_wc], jb[direct_wc], t_q[direct_wc], t_q[direct_wc] + width)
     return windows, margin
 
 

@@ -35,6 +35,10 @@ PAIR_COLUMNS = (
     "visual_s",
     "los",
     "alt_unknown_s",
+    "well_clear_violation",
+    "min_tau_mod_s",
+    "hmd_m",
+    "well_clear_nmac",
 )
 
 
@@ -47,9 +51,12 @@ def empty_pairs() -> pd.DataFrame:
     for c in PAIR_COLUMNS:
         if c in ("a", "b"):
             cols[c] = pd.Series([], dtype="int64")
-        elif c in ("a_id", "b_id", "a_name", "b_name", "visual_contact", "loss_of_separation"):
+        elif c in (
+            *("a_id", "b_id", "a_name", "b_name", "visual_contact", "loss_of_separation"),
+            "well_clear_violation",
+        ):
             cols[c] = pd.Series([], dtype="object")
-        elif c == "los":
+        elif c in ("los", "well_clear_nmac"):
             cols[c] = pd.Series([], dtype="bool")
         else:
             cols[c] = pd.Series([], dtype="float64")
@@ -62,6 +69,9 @@ def _num(x: float) -> float | None:
 
 
 def _spans(spans: list[tuple[float, float]]) -> list[list[str | None]]:
+    # A placeholder row (export's header probe fills unknown cells with 0) has no spans.
+    if not isinstance(spans, list | tuple):
+        return []
     return [[iso_utc(a), iso_utc(b)] for a, b in spans]
 
 
@@ -96,6 +106,12 @@ class AnalysisResult:
       their total length, ``los`` whether any loss of separation occurred.
     * ``alt_unknown_s``: seconds of the examined overlap without altitude for either
       aircraft (slant, visual contact and vertical separation not assessed there).
+    * ``well_clear_violation``: ``(start, end)`` intervals of DAA well-clear violation
+      (RTCA DO-365, DAIDALUS ``WCV_TAUMOD``, see :mod:`.well_clear`); empty when
+      ``settings.well_clear == "off"``. ``min_tau_mod_s``: least modified tau in
+      ``[0, TTHR]`` while closing within ZTHR vertically (NaN when it never fell to TTHR);
+      ``hmd_m``: the projected horizontal miss distance at that instant;
+      ``well_clear_nmac``: the violation reached an NMAC (< 500 ft, < 100 ft).
     """
 
     settings: AnalysisSettings
@@ -129,6 +145,10 @@ class AnalysisResult:
                     "visual_s": _num(row.visual_s),
                     "loss_of_separation": _spans(row.loss_of_separation),
                     "alt_unknown_s": _num(row.alt_unknown_s),
+                    "well_clear_violation": _spans(row.well_clear_violation),
+                    "min_tau_mod_s": _num(row.min_tau_mod_s),
+                    "hmd_m": _num(row.hmd_m),
+                    "well_clear_nmac": bool(row.well_clear_nmac),
                 }
             )
         # The recording's own data-quality warnings first (when the set is given), then

@@ -10,12 +10,15 @@ import numpy as np
 import pandas as pd
 
 from ..model.units import FT, NM
+from .thresholds import DTHR_M, TTHR_S, ZTHR_M
 
 #: Largest distance setting (m): 20,000 km, about half the Earth's circumference. More is
 #: a typing or unit error (and squares of it overflow), not a wider net.
 DISTANCE_MAX_M = 20_000_000.0
 #: Longest gap (s) still interpolated across: one day.
 GAP_MAX_S = 86_400.0
+#: DAA well-clear modes: RTCA DO-365 (DAIDALUS's WCV_TAUMOD, TCOA 0), or not assessed.
+WELL_CLEAR_MODES = ("do365", "off")
 
 
 @dataclass(frozen=True)
@@ -36,18 +39,34 @@ class AnalysisSettings:
     include: frozenset[str] = frozenset({"aircraft"})
     gap_s: float = 30.0
     earth_k: float = 4.0 / 3.0
+    #: DAA well clear (``"do365"`` or ``"off"``) and its thresholds DTHR, ZTHR (m), TTHR (s).
+    well_clear: str = "do365"
+    dthr_m: float = DTHR_M
+    zthr_m: float = ZTHR_M
+    tthr_s: float = TTHR_S
 
     def __post_init__(self) -> None:
-        for name in ("visual_range_m", "hsep_m", "vsep_m", "within_m", "gap_s", "earth_k"):
+        if self.well_clear not in WELL_CLEAR_MODES:
+            raise ValueError(
+                f"well_clear must be one of {', '.join(WELL_CLEAR_MODES)}, not {self.well_clear!r}"
+            )
+        for name in (
+            *("visual_range_m", "hsep_m", "vsep_m", "within_m", "gap_s", "earth_k"),
+            *("dthr_m", "zthr_m", "tthr_s"),
+        ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number, not {value!r}")
-        for name in ("visual_range_m", "hsep_m", "vsep_m", "within_m"):
+        for name in ("visual_range_m", "hsep_m", "vsep_m", "within_m", "dthr_m", "zthr_m"):
             value = getattr(self, name)
             if value > DISTANCE_MAX_M:
                 raise ValueError(
                     f"{name} must be at most {DISTANCE_MAX_M / 1000:,.0f} km, not {value:g} m"
                 )
+        if self.tthr_s > GAP_MAX_S:
+            raise ValueError(
+                f"tthr_s must be at most {GAP_MAX_S:g} s (one day), not {self.tthr_s:g}"
+            )
         if self.gap_s > GAP_MAX_S:
             raise ValueError(f"gap_s must be at most {GAP_MAX_S:g} s (one day), not {self.gap_s:g}")
         for key, value in self.visual_range_by_type.items():
@@ -76,6 +95,7 @@ class AnalysisSettings:
                 self.include,
                 self.gap_s,
                 self.earth_k,
+                (self.well_clear, self.dthr_m, self.zthr_m, self.tthr_s),
             )
         )
 
@@ -117,4 +137,14 @@ class AnalysisSettings:
             "include": sorted(self.include),
             "gap_s": self.gap_s,
             "earth_k": self.earth_k,
+            **self.well_clear_dict(),
+        }
+
+    def well_clear_dict(self) -> dict:
+        """The well-clear part of :meth:`to_dict`."""
+        return {
+            "well_clear": self.well_clear,
+            "dthr_m": self.dthr_m,
+            "zthr_m": self.zthr_m,
+            "tthr_s": self.tthr_s,
         }

@@ -59,6 +59,15 @@ def _intervals_text(intervals: Sequence[Sequence[float]]) -> str:
     return f"{fmt_duration(total)} from {clock_utc(first)}"
 
 
+def _well_clear_text(p) -> str:
+    """``LOST 42s`` (with ``NMAC``) when well clear was violated, else the least τmod."""
+    spans = p.well_clear_violation
+    if len(spans):
+        text = f"LOST {fmt_duration(sum(b - a for a, b in spans))}"
+        return text + " NMAC" if p.well_clear_nmac else text
+    return f"τmod {p.min_tau_mod_s:.0f}s" if math.isfinite(p.min_tau_mod_s) else ""
+
+
 def analysistable(result, ts: TrackSet) -> str:
     """Pairs as an analyst reads them: NM, ft, kt, UTC."""
     s = result.settings
@@ -80,6 +89,7 @@ def analysistable(result, ts: TrackSet) -> str:
                 _num(p.min_horizontal_m / NM, 2),
                 _intervals_text(p.visual_contact),
                 "LOSS" if len(p.loss_of_separation) else "",
+                _well_clear_text(p),
             ]
         )
     return (
@@ -96,6 +106,7 @@ def analysistable(result, ts: TrackSet) -> str:
                 "min horiz NM",
                 "visual contact",
                 "sep",
+                "well clear",
             ],
             rows,
             right={2, 3, 4, 5, 6},

@@ -34,6 +34,15 @@ def parse_distance(text: str, default_unit: str = "nm") -> float:
     return value
 
 
+def parse_seconds(text: str) -> float:
+    """``35``, ``35s`` → 35.0 (a positive number of seconds)."""
+    m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*s?\s*", text)
+    value = float(m.group(1)) if m else math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
+
+
 def parse_type_range(text: str) -> tuple[str, float]:
     """``MQ-9 Reaper=6nm`` → ("MQ-9 Reaper", 11112.0)."""
     name, sep, dist = text.rpartition("=")
@@ -85,7 +94,31 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         "--within",
         type=parse_distance,
         default=None,
-        help="report pairs whose CPA slant range is within this (25nm)",
+        help="report pairs whose CPA slant range is within this (25nm) or that lose well clear",
+    )
+    p.add_argument(
+        "--well-clear",
+        choices=("do365", "off"),
+        default=None,
+        help="DAA well clear (RTCA DO-365, DAIDALUS WCV_TAUMOD) for every pair (default do365)",
+    )
+    p.add_argument(
+        "--dthr",
+        type=lambda s: parse_distance(s, "ft"),
+        default=None,
+        help="well-clear horizontal distance threshold DTHR (4000ft)",
+    )
+    p.add_argument(
+        "--zthr",
+        type=lambda s: parse_distance(s, "ft"),
+        default=None,
+        help="well-clear vertical threshold ZTHR (450ft)",
+    )
+    p.add_argument(
+        "--tthr",
+        type=parse_seconds,
+        default=None,
+        help="well-clear modified-tau threshold TTHR in seconds (35)",
     )
     p.add_argument(
         "--include",
@@ -113,6 +146,11 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
         kw["vsep_m"] = args.vsep
     if args.within is not None:
         kw["within_m"] = args.within
+    for opt, key in (("well_clear", "well_clear"), ("dthr", "dthr_m"), ("zthr", "zthr_m")):
+        if getattr(args, opt, None) is not None:
+            kw[key] = getattr(args, opt)
+    if getattr(args, "tthr", None) is not None:
+        kw["tthr_s"] = args.tthr
     if args.include:
         valid = {c.value for c in ObjectClass} - {ObjectClass.REFERENCE.value}
         bad = [c for c in args.include if c.lower() not in valid]

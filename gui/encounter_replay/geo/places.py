@@ -27,9 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..model.units import FT
 from .basemap import LonLatBox
-
-FT = 0.3048
 
 #: Airfield ranks, most important first.
 RANK_INTERNATIONAL, RANK_SCHEDULED, RANK_ICAO, RANK_OTHER = 0, 1, 2, 3

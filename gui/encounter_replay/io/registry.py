@@ -119,6 +119,13 @@ FORMATS: tuple[Format, ...] = (
         content=lambda t: _READSB.match(t) is not None,
         extra_patterns=("*.json.gz",),
     ),
+    Format(
+        "daa",
+        "DAIDALUS .daa",
+        (".daa",),
+        "daa:read_daa",
+        extra_patterns=("*.daa.gz",),
+    ),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
 

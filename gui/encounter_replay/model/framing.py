@@ -24,8 +24,8 @@ from ..geo.basemap import LonLatBox
 from ..geo.projection import LocalProjection, scene_centre, wrap_lon
 from .interpolate import positions_at
 from .trackset import DEFAULT_GAP_S, ObjectClass, TrackSet
+from .units import NM
 
-NM = 1852.0
 #: An aircraft within this many "action sizes" of the centre takes part.
 SPREAD_FACTOR = 4.0
 #: Least radius (m) of the action, so a tight formation never excludes its own wingman.

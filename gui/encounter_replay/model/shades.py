@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..palette import NEUTRAL
+
 #: Largest hue turn from the base colour (degrees): further and blue reads as purple/green.
 MAX_HUE_TURN_DEG = 20.0
 #: Lightness range the shades keep to, so every shade shows on a dark and a light map.
@@ -77,7 +79,7 @@ def shades(base: str, n: int) -> list[str]:
 
 
 def track_shades(
-    coalitions: Sequence[str], base_colors: Mapping[str, str], default: str = "#b0b0b0"
+    coalitions: Sequence[str], base_colors: Mapping[str, str], default: str = NEUTRAL
 ) -> list[str]:
     """A shade for every track: the k-th track of a coalition gets ``shades(base, …)[k]``.
 
