@@ -17,6 +17,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 
+from . import launch
 from .cli_options import (
     UsageError,
     add_analysis_options,
@@ -25,7 +26,9 @@ from .cli_options import (
     read_options,
 )
 from .io import ReadError, read_files
+from .io.limits import OverBudget
 from .model import TrackSet
+from .model.text import printable
 from .model.timefmt import clock_utc, iso_utc
 from .model.units import fmt_duration
 
@@ -62,6 +65,7 @@ def info_dict(ts: TrackSet) -> dict:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    rows = [[printable(c) for c in r] for r in rows]  # nothing from a file reaches the tty raw
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
     def line(cells: Sequence[str]) -> str:
@@ -204,7 +208,13 @@ def cmd_window(argv: Sequence[str]) -> int:
     p.add_argument("files", nargs="*", help="recordings to open (ACMI, CSV)")
     add_read_options(p)
     p.add_argument("--session", help="a saved session (.json) to restore")
+    launch.add_version_option(p)
     args = p.parse_args(argv)
+    launch.apply_budget(args)
+    problem = launch.display_problem()
+    if problem:
+        print(f"encounter-replay: {problem}", file=sys.stderr)
+        return EXIT_INPUT
     from .view.app import run_app
 
     return run_app(list(args.files), read_options(args), session=args.session)
@@ -248,7 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup, run = commands[argv[0]]
             setup(parser)
             args = parser.parse_args(argv[1:])
+            launch.apply_budget(args)
             return run(args)
+        typo = launch.unknown_command(argv[0], commands) if argv else None
+        if typo:
+            raise UsageError(typo)
         return cmd_window(argv)
     except ReadError as exc:
         print(f"encounter-replay: {exc}", file=sys.stderr)
@@ -256,6 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"encounter-replay: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OverBudget as exc:
+        print(f"encounter-replay: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

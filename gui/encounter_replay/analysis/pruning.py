@@ -45,8 +45,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from ..geo import arc_of_chord, horizon_arc_m
+from ..io.limits import check_analysis_budget
 from .boxes import ALT_HIGH, ALT_LOW, box_distance, close_box_pairs, fine_boxes, norm3
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
@@ -184,6 +186,7 @@ def candidate_windows(
     c_lo = np.minimum.reduceat(fb.lo, cstart, axis=1)
     c_hi = np.maximum.reduceat(fb.hi, cstart, axis=1)
     c_track, c_bucket = fb.track[cstart], cq[cstart]
+    check_analysis_budget(box_pairs=count_close_box_pairs(c_lo, c_hi, c_bucket, radius))
     bi, bj = close_box_pairs(c_lo, c_hi, c_bucket, radius)
     n_box_pairs = len(bi)
     if n_box_pairs == 0:
@@ -291,6 +294,39 @@ def candidate_windows(
     windows.direct_vis = (ja[direct_vis], jb[direct_vis], t_q[direct_vis], t_q[direct_vis] + width)
     windows.direct_los = (ja[direct_los], jb[direct_los], t_q[direct_los], t_q[direct_los] + width)
     return windows, margin
+
+
+def count_close_box_pairs(lo: np.ndarray, hi: np.ndarray, bucket: np.ndarray, radius: float) -> int:
+    """An upper bound of ``len(close_box_pairs(lo, hi, bucket, radius)[0])``, counted
+    without building the pairs, so that a scene of 30,000 co-located aircraft (450 million
+    pairs) is refused before the pair list exhausts memory.
+
+    Every pair of boxes closer than ``radius`` has centres closer than ``radius`` plus the
+    two half-diagonals; a k-d tree counts such centre pairs node by node (dense clusters
+    count whole nodes at once). Oversized boxes are counted against their whole bucket.
+    """
+    n = len(bucket)
+    if n < 2:
+        return 0
+    if not np.isfinite(radius):
+        counts = np.bincount(bucket - bucket.min())
+        return int((counts * (counts - 1) // 2).sum())
+    centre = 0.5 * (lo + hi)
+    half = 0.5 * norm3(hi - lo)
+    cap = max(float(np.percentile(half, 99.0)), 1.0)
+    small = half <= cap
+    total = 0
+    if small.sum() > 1:
+        query_r = radius + 2.0 * cap + 1.0
+        spacing = 4.0 * query_r + 1e6
+        pts = np.column_stack([centre[:, small].T, bucket[small] * spacing])
+        tree = cKDTree(pts)
+        total += (int(tree.count_neighbors(tree, query_r)) - len(pts)) // 2
+    big = ~small
+    if big.any():
+        members = np.bincount(bucket - bucket.min())
+        total += int(members[bucket[big] - bucket.min()].sum())
+    return total
 
 
 def _windows_from(

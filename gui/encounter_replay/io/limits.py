@@ -112,6 +112,24 @@ def bomb_limit(compressed: int) -> int:
     return max(BOMB_FLOOR, BOMB_RATIO * max(int(compressed), 1))
 
 
+def check_analysis_budget(box_pairs: int = 0, pairs: int = 0) -> None:
+    """OverBudget when the analysis's candidates would not fit the memory budget.
+
+    ``box_pairs`` are (pair, coarse time bucket) candidates counted by the pruning stage
+    before it builds them; ``pairs`` the distinct pairs that will be solved and reported.
+    """
+    need = box_pairs * BOX_PAIR_BYTES + pairs * PAIR_BYTES
+    if need <= budget():
+        return
+    what = f"{pairs:,} pairs" if pairs else f"{box_pairs:,} candidate pair-intervals"
+    raise OverBudget(
+        f"the analysis would examine {what} (about {size_text(need)}), over the "
+        f"{size_text(budget())} memory budget: narrow it with a smaller --within, "
+        "--visual-range or --hsep, fewer classes (--include) or fewer tracks, "
+        "or raise --max-memory"
+    )
+
+
 def objects_over_budget(tracks: int, samples: int) -> str | None:
     """Why ``tracks`` objects holding ``samples`` samples do not fit the budget, or None.
 
