@@ -111,7 +111,7 @@ class _Source:
         compressed = os.fstat(fh.fileno()).st_size if self.gz else None
         raw = gzip.GzipFile(fileobj=fh, mode="rb") if self.gz else fh
         what = "decompressed CSV" if self.gz else "CSV file"
-        count = Inflation(self.path, text_limit("csv"), what, compressed)
+        count = Inflation(self.path, text_limit("csv"), what, compressed, count_rows=True)
         return io.BufferedReader(_Closing(BoundedReader(raw, count), fh), 1 << 20)
 
     @contextlib.contextmanager

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ReadError
-from .limits import bomb_limit, size_text
+from .limits import bomb_limit, check_objects, size_text
 
 #: Bytes read (and fed onwards) at a time.
 CHUNK_BYTES = 1 << 20
@@ -94,8 +94,17 @@ class Inflation:
     at most :data:`~.limits.BOMB_FLOOR` or ``BOMB_RATIO`` × its size, never fully inflated.
     """
 
-    def __init__(self, path: Path, limit: int, what: str, compressed: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        limit: int,
+        what: str,
+        compressed: int | None = None,
+        count_rows: bool = False,
+    ) -> None:
         self.path = path
+        self.count_rows = count_rows  # one sample per line: check the budget as they come
+        self.rows = 0
         self.limit = limit
         self.what = what
         self.bomb = bomb_limit(compressed) if compressed is not None else None
@@ -138,6 +147,9 @@ class BoundedReader(io.RawIOBase):
             ) from None
         n = len(data)
         self._count.add(n)
+        if self._count.count_rows:
+            self._count.rows += data.count(b"\n")
+            check_objects(self._count.path, 0, self._count.rows)
         buffer[:n] = data
         return n
 
