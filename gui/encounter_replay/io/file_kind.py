@@ -78,7 +78,8 @@ def spooled(label: str, source: BinaryIO) -> Iterator[Path]:
     """
     limit = text_limit("acmi")
     with tempfile.TemporaryDirectory(prefix="encounter-replay-stdin-") as tmp:
-        copy = Path(tmp) / "stream"
+        # The stream's own name (a FIFO's) keeps its extension for the format sniffer.
+        copy = Path(tmp) / (Path(label).name if label != "<stdin>" else "stream")
         chunks = bounded_chunks(Path(label), source, limit, "stream")
         with open(copy, "wb") as out:
             head = b""

@@ -81,7 +81,8 @@ def sniff(path: Path) -> str:
     kind = _content_kind(text)
     if kind is not None:
         return kind
-    if b"," in text.split(b"\n", 1)[0]:
+    first = text.split(b"\n", 1)[0]
+    if any(sep in first for sep in (b",", b";", b"\t")):  # a header of some delimiter
         return "csv"
     raise ReadError(
         path, "unrecognised format (expected Tacview ACMI, CSV, GPX, KML or readsb JSON)", line=1
