@@ -115,14 +115,14 @@ def make_corpus(root: Path, scale: float = 0.1) -> list[Case]:
         row,
         int(3.7 * 1024**3 * scale),
     )
-    trace_head = b'{"icao":"abc123","timestamp":1714557600,'
-    trace_tail = b'"trace":[[0,35.0,36.0,3000,200,90,0,0,null,"adsb_icao",null,null,null,null]]}'
+    # One sample repeated for 200 MB: json.loads alone would need ~3.6 GB.
+    sample = b'[0,35.0,36.0,3000,200,90,0,0,null,"adsb_icao",null,null,null,null],'
     _gzip_of(
-        case("pad_bomb.json.gz", 1, "decompression bomb", heavy=True),
-        trace_head,
-        b" ",
+        case("samples_bomb.json.gz", 1, "decompression bomb", heavy=True),
+        b'{"icao":"abc123","timestamp":1714557600,"trace":[',
+        sample,
         int(200 * 1024**2 * max(scale, 0.5)),
-        trace_tail,
+        sample.rstrip(b",") + b"]}",
     )
     kml = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
     kmz = case("pad_bomb.kmz", 1, "decompression bomb", heavy=True)

@@ -70,7 +70,7 @@ HEAVY = [
     "nul_bomb.zip.acmi",
     "nul_bomb.txt.acmi.gz",
     "rows_bomb.csv.gz",
-    "pad_bomb.json.gz",
+    "samples_bomb.json.gz",
     "pad_bomb.kmz",
     "colocated.txt.acmi",
     "colocated.csv",

@@ -75,7 +75,10 @@ def run(
         lines = tf.read().split()
         peak = next((int(x) / 1024 for x in reversed(lines) if x.isdigit()), float("nan"))
     text = err.decode("utf-8", "replace") or out.decode("utf-8", "replace")
+    text = text.replace(f"{cwd}/", "")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if b"\x1b" in out + err:
+        first = "[raw ESC reached the terminal] " + first
     if "Traceback" in text:
         last = [ln for ln in text.splitlines() if ln.strip()][-1]
         first = f"Traceback … {last}"
