@@ -57,7 +57,7 @@ def _zip_of_nuls(path: Path, member: str, nbytes: int) -> None:
 def _gzip_of(path: Path, head: bytes, body_block: bytes, nbytes: int, tail: bytes = b"") -> None:
     with gzip.open(path, "wb", compresslevel=6) as fh:
         fh.write(head)
-        left = nbytes
+        left = nbytes - nbytes % len(body_block)  # whole records: the text stays well-formed
         reps = max(1, (1 << 22) // len(body_block))
         block = body_block * reps
         while left > 0:

@@ -278,12 +278,19 @@ def test_escape_sequences_from_every_reader_never_reach_an_output(tmp_path, name
         for v in ts.meta[col]:
             assert not isinstance(v, str) or v.isprintable(), (col, v)
     assert any("EVIL" in str(v) for v in ts.meta[["name", "callsign"]].to_numpy().ravel())
-    for args in (["info", str(p)], ["info", str(p), "--json"], ["analyze", str(p)]):
+    report = tmp_path / "brief.html"
+    commands = [["info", str(p)], ["info", str(p), "--json"], ["analyze", str(p)]]
+    if name == "x.txt.acmi":  # one briefing is enough: every reader's text arrives alike
+        commands.append(["report", str(p), "--out", str(report)])
+    for args in commands:
         main(args)
         out, err = capsys.readouterr()
-        for text in (out, err):
+        texts = [out, err, report.read_text("utf-8") if report.exists() else ""]
+        for text in texts:
             assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
             assert "\x07" not in text
+    if report.exists():
+        assert "EVIL" in report.read_text("utf-8")  # the name is in the briefing, made safe
 
 
 @given(st.text())

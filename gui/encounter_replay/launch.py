@@ -87,13 +87,21 @@ def display_problem(env: dict[str, str] | None = None, platform: str | None = No
 
 
 def _local_x_problem(display: str) -> str | None:
-    """A local ``:N`` display whose X socket does not exist cannot answer."""
+    """A local ``:N`` display with neither an X socket file nor an abstract one (Linux
+    containers sharing the host's network reach X that way) cannot answer."""
     host, _, number = display.rpartition(":")
     number = number.split(".", 1)[0]
     if host or not number.isdigit():
         return None  # remote (SSH forwarding) or unusual: let Qt try
-    if os.path.exists(f"/tmp/.X11-unix/X{number}"):
+    socket = f"/tmp/.X11-unix/X{number}"
+    if os.path.exists(socket):
         return None
+    try:
+        with open("/proc/net/unix", encoding="ascii", errors="replace") as fh:
+            if any(line.rstrip().endswith("@" + socket) for line in fh):
+                return None
+    except OSError:
+        return None  # cannot tell: let Qt try
     return f"no display: nothing answers at DISPLAY={display}; {NO_DISPLAY.split(': ', 1)[1]}"
 
 
