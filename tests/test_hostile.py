@@ -140,6 +140,25 @@ def test_colocated_scene_refused_before_building_pairs():
         analyze(ts, AnalysisSettings())
 
 
+def test_readers_count_objects_against_the_budget(tmp_path, monkeypatch):
+    """ACMI counts tracks and samples while parsing, CSV counts rows while inflating: both
+    refuse mid-file once the (here tiny) budget is spent."""
+    from hostile_corpus import colocated_csv
+
+    limits.set_budget(limits.MIN_BUDGET)
+    monkeypatch.setattr(limits, "TRACK_BYTES", 1024**2)
+    p = tmp_path / "many.txt.acmi"
+    p.write_text(colocated_acmi(5000))
+    with pytest.raises(ReadError, match="memory budget") as err:
+        read_file(p)
+    assert err.value.line is not None and err.value.line < 5000
+    monkeypatch.setattr(limits, "SAMPLE_BYTES", 100 * 1024)
+    p = tmp_path / "many.csv"
+    p.write_text(colocated_csv(2000))
+    with pytest.raises(ReadError, match="rows need about"):
+        read_file(p)
+
+
 def test_pair_estimate_bounds_the_pairs_built():
     """The k-d tree count is an upper bound of what close_box_pairs builds (and close)."""
     import numpy as np

@@ -851,8 +851,10 @@ def _read_bytes(tmp_path: Path, data: bytes) -> TrackSet | None:
         ts = read_acmi(path, OPTS)
     except ReadError as err:
         assert err.path == str(path) and err.message
+        assert str(err).isprintable()  # whatever bytes it quotes (issue 14)
         return None
     assert isinstance(ts, TrackSet)
+    assert all(str(w).isprintable() for w in ts.warnings)
     assert len(ts.offsets) == len(ts) + 1 and ts.n_samples == len(ts.t)
     assert ts.meta["id"].is_unique
     assert np.all(np.isfinite(ts.lat)) and np.all(np.abs(ts.lat) <= 90)
