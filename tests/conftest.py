@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Windows built by tests must not read or write the user's saved layout and units.
 _SETTINGS_DIR = tempfile.mkdtemp(prefix="encounter-replay-tests-")
+atexit.register(shutil.rmtree, _SETTINGS_DIR, ignore_errors=True)  # leave nothing behind
 os.environ["ENCOUNTER_REPLAY_SETTINGS"] = os.path.join(_SETTINGS_DIR, "settings.ini")
 
 ROOT = Path(__file__).resolve().parents[1]

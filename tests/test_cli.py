@@ -215,8 +215,10 @@ def test_info_on_a_recording_without_positions(tmp_path, capsys):
         "FileType=text/acmi/tacview\nFileVersion=2.2\n0,ReferenceTime=2015-10-10T09:00:00Z\n"
         "#0\n1,Name=Ghost,Type=Air+FixedWing\n"
     )
-    code, out, _ = run_cli(["info", str(path)], capsys)
-    assert code == 0 and "no positions to replay" in out and "None" not in out
+    code, out, err = run_cli(["info", str(path)], capsys)
+    # A recording without a track is an input error naming the file (issue 14).
+    assert code == 1 and not out
+    assert err.count("\n") == 1 and str(path) in err and "holds no tracks" in err
 
 
 def test_visual_range_per_aircraft_type(capsys):

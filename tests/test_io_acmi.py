@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encounter_replay.io import ReadError, ReadOptions, acmi_container, read_file
+from encounter_replay.io import ReadError, ReadOptions, limits, read_file
 from encounter_replay.io.acmi import read_acmi
 from encounter_replay.io.acmi_events import parse_event
 from encounter_replay.io.acmi_types import classify_type, coalition_from_color
@@ -603,7 +603,7 @@ def test_zip_over_the_size_limit_from_header(tmp_path, monkeypatch):
     path = _zip(
         tmp_path / "big.zip.acmi", {"rec.txt.acmi": (HEADER + BODY).encode() + b"\n" * 5000}
     )
-    monkeypatch.setattr(acmi_container, "MAX_UNCOMPRESSED_BYTES", 4096)
+    monkeypatch.setitem(limits.TEXT_CAP, "acmi", 4096)
     with pytest.raises(ReadError, match="over the 4096 bytes limit"):
         read_acmi(path, OPTS)
 
@@ -645,14 +645,14 @@ def test_size_limit_is_enforced_while_reading(tmp_path, monkeypatch):
     """gzip headers carry no trustworthy size: the count while reading must stop it."""
     path = tmp_path / "bomb.txt.acmi.gz"
     path.write_bytes(gzip.compress((HEADER + BODY).encode() + b"\n" * 100_000))
-    monkeypatch.setattr(acmi_container, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    monkeypatch.setitem(limits.TEXT_CAP, "acmi", 10_000)
     with pytest.raises(ReadError, match="exceeds the 10000 bytes limit"):
         read_acmi(path, OPTS)
 
 
 def test_plain_file_over_the_limit(tmp_path, monkeypatch):
     path = write(tmp_path, BODY)
-    monkeypatch.setattr(acmi_container, "MAX_UNCOMPRESSED_BYTES", 50)
+    monkeypatch.setitem(limits.TEXT_CAP, "acmi", 50)
     with pytest.raises(ReadError, match="over the 50 bytes limit"):
         read_acmi(path, OPTS)
 
@@ -851,8 +851,10 @@ def _read_bytes(tmp_path: Path, data: bytes) -> TrackSet | None:
         ts = read_acmi(path, OPTS)
     except ReadError as err:
         assert err.path == str(path) and err.message
+        assert str(err).isprintable()  # whatever bytes it quotes (issue 14)
         return None
     assert isinstance(ts, TrackSet)
+    assert all(str(w).isprintable() for w in ts.warnings)
     assert len(ts.offsets) == len(ts) + 1 and ts.n_samples == len(ts.t)
     assert ts.meta["id"].is_unique
     assert np.all(np.isfinite(ts.lat)) and np.all(np.abs(ts.lat) <= 90)

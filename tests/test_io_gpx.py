@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encounter_replay.io import gpx as gpx_module
-from encounter_replay.io import read_file, sniff
+from encounter_replay.io import limits, read_file, sniff
 from encounter_replay.io.errors import ReadError
 from encounter_replay.io.gpx import read_gpx
 from encounter_replay.io.options import ReadOptions
@@ -267,7 +266,7 @@ def test_external_entity_is_refused(tmp_path):
 
 def test_size_limit(tmp_path, monkeypatch):
     p = write(tmp_path, BASIC)
-    monkeypatch.setattr(gpx_module, "MAX_XML_BYTES", 200)
+    monkeypatch.setitem(limits.TEXT_CAP, "xml", 200)
     with pytest.raises(ReadError) as err:
         read(p)
     assert "limit" in err.value.message

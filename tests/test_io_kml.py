@@ -16,8 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encounter_replay.io import kml as kml_module
-from encounter_replay.io import read_file, sniff
+from encounter_replay.io import limits, read_file, sniff
 from encounter_replay.io.errors import ReadError
 from encounter_replay.io.kml import read_kml
 from encounter_replay.io.options import ReadOptions
@@ -344,7 +343,7 @@ def test_kmz_rejections(tmp_path, members, needle):
 
 def test_kmz_size_limit_and_corruption(tmp_path, monkeypatch):
     p = kmz(tmp_path / "t.kmz", {"doc.kml": TRACK.encode()})
-    monkeypatch.setattr(kml_module, "MAX_XML_BYTES", 100)
+    monkeypatch.setitem(limits.TEXT_CAP, "xml", 100)
     with pytest.raises(ReadError) as err:
         read(p)
     assert "limit" in err.value.message

@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encounter_replay.io import read_file, sniff
-from encounter_replay.io import readsb as readsb_module
+from encounter_replay.io import limits, read_file, sniff
 from encounter_replay.io.errors import ReadError
 from encounter_replay.io.options import ReadOptions
 from encounter_replay.io.readsb import read_readsb
@@ -244,7 +243,7 @@ def test_binary_and_corrupt_gzip(tmp_path):
 
 def test_size_limit(tmp_path, monkeypatch):
     p = write(tmp_path, TRACE, gz=True)
-    monkeypatch.setattr(readsb_module, "MAX_JSON_BYTES", 500)
+    monkeypatch.setitem(limits.TEXT_CAP, "json", 500)
     with pytest.raises(ReadError) as err:
         read(p)
     assert "limit" in err.value.message

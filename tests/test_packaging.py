@@ -1,8 +1,9 @@
 """The frozen app (PyInstaller one-folder build) starts, finds its data and renders headless.
 
-The session fixture builds ``dist/encounter-replay/`` from ``packaging/encounter_replay.spec``
-when it is missing or older than any source, spec, asset or sample file (about a minute on
-a 2-core machine), then runs the frozen executable as an analyst would. Skips only when
+The session fixture builds the app from ``packaging/encounter_replay.spec`` into a temporary
+directory (about a minute on a 2-core machine; nothing is left in the checkout, and the
+directory is removed after the session), then runs the frozen executable as an analyst
+would. Skips only when
 PyInstaller is not installed (the ``package`` extra).
 """
 
@@ -12,8 +13,11 @@ import ast
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +27,9 @@ from encounter_replay import resources
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "packaging" / "encounter_replay.spec"
-APP_DIR = ROOT / "dist" / "encounter-replay"
 WINDOWS = sys.platform == "win32"
 # On Windows the windowed exe has no stdout; its console twin runs the subcommands.
-EXE = APP_DIR / ("encounter-replay-cli.exe" if WINDOWS else "encounter-replay")
+EXE_NAME = "encounter-replay-cli.exe" if WINDOWS else "encounter-replay"
 SAMPLE = ROOT / "sample_tracks" / resources.SAMPLE_ENCOUNTER
 
 
@@ -110,20 +113,12 @@ def test_wheel_ships_assets_and_samples_if_configured() -> None:
 
 
 # ---------------------------------------------------------------------------- frozen build
-def _newest_input_mtime() -> float:
-    inputs = [SPEC, ROOT / "packaging" / "launcher.py", ROOT / "pyproject.toml"]
-    for folder in ("gui/encounter_replay", "assets", "sample_tracks"):
-        inputs += [
-            p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        ]
-    return max(p.stat().st_mtime for p in inputs)
-
-
 @pytest.fixture(scope="session")
-def frozen_app() -> Path:
+def frozen_app() -> Iterator[Path]:
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (pip install -e '.[package]')")
-    if not EXE.exists() or EXE.stat().st_mtime < _newest_input_mtime():
+    out = Path(tempfile.mkdtemp(prefix="encounter-replay-frozen-"))
+    try:
         cmd = [
             sys.executable,
             "-m",
@@ -133,15 +128,18 @@ def frozen_app() -> Path:
             "--log-level",
             "WARN",
             "--distpath",
-            str(ROOT / "dist"),
+            str(out / "dist"),
             "--workpath",
-            str(ROOT / "build" / "pyinstaller"),
+            str(out / "build"),
             str(SPEC),
         ]
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(cmd, cwd=out, capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, done.stderr[-4000:]
-    assert EXE.is_file()
-    return EXE
+        exe = out / "dist" / "encounter-replay" / EXE_NAME
+        assert exe.is_file()
+        yield exe
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def _run(args: list[str], timeout: float = 120, **env_extra: str) -> subprocess.CompletedProcess:
@@ -153,7 +151,7 @@ def _run(args: list[str], timeout: float = 120, **env_extra: str) -> subprocess.
 
 
 def test_frozen_bundle_is_trimmed_and_complete(frozen_app: Path) -> None:
-    internal = APP_DIR / "_internal"
+    internal = frozen_app.parent / "_internal"
     assert (internal / "assets" / "icons" / "encounter-replay.png").is_file()
     assert (internal / "sample_tracks" / resources.SAMPLE_ENCOUNTER).is_file()
     assert next(internal.rglob("proj.db"), None) is not None

@@ -38,6 +38,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ..io.limits import check_analysis_budget
 from ..model import DataWarning, TrackSet
 from .exact import ExactChunk
 from .intervals import merge_touching
@@ -130,6 +131,7 @@ def analyze(
     new_pair = np.r_[True, (ja[1:] != ja[:-1]) | (jb[1:] != jb[:-1])]
     pair_of_window = np.cumsum(new_pair) - 1
     n_pairs = int(pair_of_window[-1]) + 1
+    check_analysis_budget(pairs=n_pairs)  # each may be reported: refuse before solving
     pair_a = ja[new_pair]
     pair_b = jb[new_pair]
     _, n_a, _, n_b = inside_counts(prep, ja, jb, w0, w1)

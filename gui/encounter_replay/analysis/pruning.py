@@ -45,8 +45,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from ..geo import arc_of_chord, horizon_arc_m
+from ..io.limits import check_analysis_budget
 from ..model.units import FT
 from .boxes import (
     ALT_HIGH,
@@ -213,11 +215,14 @@ def candidate_windows(
         c_reach = tthr * norm3(np.maximum(np.abs(c_vlo), np.abs(c_vhi)))
     if well_clear is not None and slack(dthr + 2.0 * float(c_reach.max())) > radius:
         g_lo, g_hi = c_lo - c_reach, c_hi + c_reach
-        bi, bj = close_box_pairs(g_lo, g_hi, c_bucket, max(radius, slack(dthr)))
+        reach = max(radius, slack(dthr))
+        check_analysis_budget(box_pairs=count_close_box_pairs(g_lo, g_hi, c_bucket, reach))
+        bi, bj = close_box_pairs(g_lo, g_hi, c_bucket, reach)
         near = box_distance(c_lo[:, bi], c_hi[:, bi], c_lo[:, bj], c_hi[:, bj]) <= radius
         near |= box_distance(g_lo[:, bi], g_hi[:, bi], g_lo[:, bj], g_hi[:, bj]) <= slack(dthr)
         bi, bj = bi[near], bj[near]
     else:
+        check_analysis_budget(box_pairs=count_close_box_pairs(c_lo, c_hi, c_bucket, radius))
         bi, bj = close_box_pairs(c_lo, c_hi, c_bucket, radius)
     n_box_pairs = len(bi)
     if n_box_pairs == 0:
@@ -341,6 +346,39 @@ def candidate_windows(
     windows.direct_los = (ja[direct_los], jb[direct_los], t_q[direct_los], t_q[direct_los] + width)
     windows.direct_wc = (ja[direct_wc], jb[direct_wc], t_q[direct_wc], t_q[direct_wc] + width)
     return windows, margin
+
+
+def count_close_box_pairs(lo: np.ndarray, hi: np.ndarray, bucket: np.ndarray, radius: float) -> int:
+    """An upper bound of ``len(close_box_pairs(lo, hi, bucket, radius)[0])``, counted
+    without building the pairs, so that a scene of 30,000 co-located aircraft (450 million
+    pairs) is refused before the pair list exhausts memory.
+
+    Every pair of boxes closer than ``radius`` has centres closer than ``radius`` plus the
+    two half-diagonals; a k-d tree counts such centre pairs node by node (dense clusters
+    count whole nodes at once). Oversized boxes are counted against their whole bucket.
+    """
+    n = len(bucket)
+    if n < 2:
+        return 0
+    if not np.isfinite(radius):
+        counts = np.bincount(bucket - bucket.min())
+        return int((counts * (counts - 1) // 2).sum())
+    centre = 0.5 * (lo + hi)
+    half = 0.5 * norm3(hi - lo)
+    cap = max(float(np.percentile(half, 99.0)), 1.0)
+    small = half <= cap
+    total = 0
+    if small.sum() > 1:
+        query_r = radius + 2.0 * cap + 1.0
+        spacing = 4.0 * query_r + 1e6
+        pts = np.column_stack([centre[:, small].T, bucket[small] * spacing])
+        tree = cKDTree(pts)
+        total += (int(tree.count_neighbors(tree, query_r)) - len(pts)) // 2
+    big = ~small
+    if big.any():
+        members = np.bincount(bucket - bucket.min())
+        total += int(members[bucket[big] - bucket.min()].sum())
+    return total
 
 
 def _windows_from(

@@ -11,7 +11,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from .. import launch
 from ..io import ReadError
+from ..io.limits import OverBudget
 from . import analyze, info, report, snapshot, video
 from .options import UsageError, add_analysis_options, add_read_options
 from .window import run_window
@@ -51,7 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser = argparse.ArgumentParser(prog=f"encounter-replay {argv[0]}")
             setup, run = SUBCOMMANDS[argv[0]]
             setup(parser)
-            return run(parser.parse_args(argv[1:]))
+            args = parser.parse_args(argv[1:])
+            launch.apply_budget(args)
+            return run(args)
+        typo = launch.unknown_command(argv[0], SUBCOMMANDS) if argv else None
+        if typo:
+            raise UsageError(typo)
         return run_window(argv)
     except ReadError as exc:
         print(f"encounter-replay: {exc}", file=sys.stderr)
@@ -59,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"encounter-replay: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OverBudget as exc:
+        print(f"encounter-replay: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

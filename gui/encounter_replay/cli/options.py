@@ -52,6 +52,9 @@ def parse_type_range(text: str) -> tuple[str, float]:
 
 
 def add_read_options(p: argparse.ArgumentParser) -> None:
+    from ..launch import add_budget_option
+
+    add_budget_option(p)
     p.add_argument(
         "--altitude-unit",
         choices=("ft", "m"),

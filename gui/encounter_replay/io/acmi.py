@@ -106,7 +106,8 @@ def _stream_warnings(parsed: ParsedAcmi, text: AcmiText, source: str) -> list[Da
             DataWarning(
                 source,
                 "time goes back by more than 1 s without returning to the start of the run "
-                f"(first: {parsed.backward.example}); samples were put in time order",
+                f"(first: {parsed.backward.example}): frames out of order or running "
+                "backwards; samples were put in time order, on the frames' own times",
                 line=parsed.backward.line,
                 count=parsed.backward.count,
             )

@@ -3,8 +3,11 @@
 Tacview writes ``.txt.acmi`` as UTF-8 text and ``.zip.acmi`` as a zip holding that text;
 a recording can also reach us gzipped. A hostile or broken archive must not exhaust memory
 or reach outside the archive, so a zip must hold exactly one plain, unencrypted member with
-a harmless name, and every decompressed byte counts against :data:`MAX_UNCOMPRESSED_BYTES`
-(checked against the zip header first, then again while reading, since headers can lie).
+a harmless name, and every decompressed byte counts against the ACMI text limit and the
+bomb ratio of :mod:`.limits` (checked against the zip header first, then again while
+reading, since headers can lie). The first line must end within
+:data:`~.limits.ACMI_HEADER_BYTES` and no line may outgrow :data:`~.limits.MAX_LINE_BYTES`,
+so a stream of NUL bytes is refused after one chunk, not after a gigabyte.
 
 Lines are produced chunk by chunk: memory stays proportional to the chunk, not the file,
 and decoding a megabyte at a time is far cheaper than decoding line by line.
@@ -21,10 +24,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ReadError
-from .zip_safety import ZIP_ERRORS, check_member, limit_text, open_zip
+from .limits import ACMI_HEADER_BYTES, MAX_LINE_BYTES, text_limit
+from .zip_safety import ZIP_ERRORS, Inflation, check_member, limit_text, open_zip
 
-#: Largest decompressed recording we accept (bytes), whatever the container.
-MAX_UNCOMPRESSED_BYTES = 1024**3
 #: Bytes read (and decoded) at a time.
 CHUNK_BYTES = 1 << 22
 
@@ -41,12 +43,14 @@ class AcmiText:
     were clean: the parser turns them into warnings.
     """
 
-    def __init__(self, path: Path, raw: BinaryIO, kind: str, limit: int) -> None:
+    def __init__(
+        self, path: Path, raw: BinaryIO, kind: str, limit: int, compressed: int | None = None
+    ) -> None:
         self.path = path
         self.kind = kind  # 'text', 'zip' or 'gzip'
         self._raw = raw
         self._limit = limit
-        self._total = 0
+        self._count = Inflation(path, limit, "decompressed recording", compressed)
         self.ends_without_newline = False
         self.stream_truncated = False
         self.bad_utf8_line: int | None = None
@@ -73,7 +77,7 @@ class AcmiText:
                 break
             pieces.append(piece)
             size += len(piece)
-            if self._total + size > self._limit:
+            if self._count.total + size > self._limit:
                 break
         return b"".join(pieces)
 
@@ -85,12 +89,7 @@ class AcmiText:
             return b""
         except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError) as exc:
             raise ReadError(self.path, f"corrupt {self.kind} data ({exc})") from None
-        self._total += len(chunk)
-        if self._total > self._limit:
-            raise ReadError(
-                self.path,
-                f"decompressed recording exceeds the {limit_text(self._limit)} limit",
-            )
+        self._count.add(len(chunk))
         return chunk
 
     def _decode(self, block: bytes) -> str:
@@ -116,14 +115,27 @@ class AcmiText:
         U+2028 and friends, which may sit inside text properties.
         """
         parts: list[bytes] = []
+        pending = 0  # bytes in parts: the current line so far
+        first = True
         while True:
             chunk = self._read()
             if not chunk:
                 break
             cut = chunk.rfind(b"\n")
+            if first:
+                self._check_first_line(chunk if cut < 0 else chunk[: chunk.find(b"\n")])
+                first = False
             if cut < 0:
-                parts.append(chunk)  # a long line; bounded by the size limit
+                parts.append(chunk)  # a long line: bounded below
+                pending += len(chunk)
+                if pending > MAX_LINE_BYTES:
+                    raise ReadError(
+                        self.path,
+                        f"a line longer than {limit_text(MAX_LINE_BYTES)}: not an ACMI recording",
+                        line=self._lines_before + 1,
+                    )
                 continue
+            pending = len(chunk) - cut - 1
             parts.append(chunk[:cut])
             block = b"".join(parts)
             parts = [chunk[cut + 1 :]]
@@ -132,6 +144,18 @@ class AcmiText:
         if rest:
             self.ends_without_newline = True
             yield from self._decode(rest).split("\n")
+
+    def _check_first_line(self, head: bytes) -> None:
+        """Refuse at once when the first line cannot be an ACMI header (no line break in
+        the first few kB: binary data, a NUL stream, one endless line)."""
+        body = head.lstrip(b"\xef\xbb\xbf\r\n\t ")
+        if len(head) > ACMI_HEADER_BYTES and not body.startswith((b"FileType=", b"FileVersion=")):
+            raise ReadError(
+                self.path,
+                f"not a Tacview ACMI file: no line break in the first "
+                f"{limit_text(ACMI_HEADER_BYTES)} (expected 'FileType=text/acmi/tacview')",
+                line=1,
+            )
 
 
 def _only_member(path: Path, zf: zipfile.ZipFile) -> zipfile.ZipInfo:
@@ -166,7 +190,7 @@ def open_acmi(path: Path, limit: int | None = None) -> Iterator[AcmiText]:
     and a ``.zip.acmi`` may have been unpacked in place.
     """
     path = Path(path)
-    limit = MAX_UNCOMPRESSED_BYTES if limit is None else limit
+    limit = text_limit("acmi") if limit is None else limit
     try:
         with open(path, "rb") as fh:
             magic = fh.read(8)
@@ -179,6 +203,7 @@ def open_acmi(path: Path, limit: int | None = None) -> Iterator[AcmiText]:
         raise ReadError(path, "7z-compressed ACMI is not supported; extract it first")
     with ExitStack() as stack:
         try:
+            compressed: int | None = size
             if magic.startswith(_ZIP_MAGICS):
                 raw, kind = _open_zip(path, stack, limit), "zip"
             elif magic.startswith(_GZIP_MAGIC):
@@ -190,6 +215,7 @@ def open_acmi(path: Path, limit: int | None = None) -> Iterator[AcmiText]:
                         path, f"recording is {size} bytes, over the {limit_text(limit)} limit"
                     )
                 raw, kind = stack.enter_context(open(path, "rb")), "text"
+                compressed = None
         except OSError as exc:
             raise ReadError(path, f"cannot open: {exc.strerror or exc}") from None
-        yield AcmiText(path, raw, kind, limit)
+        yield AcmiText(path, raw, kind, limit, compressed)

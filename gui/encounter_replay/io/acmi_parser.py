@@ -16,7 +16,9 @@ Decisions (documented for analysts, tested in ``tests/test_io_acmi.py``):
 * **Time restarts**: some simulators append several runs to one file, so ``#`` time jumps
   back to the beginning. A jump counts as a restart when time goes back by more than
   :data:`RESTART_BACK_S` *and* lands no later than :data:`RESTART_BACK_S` after the first
-  frame of the current run. Run 1 keeps its times; run ``r`` is shifted to start
+  frame of the current run, *and* that run had moved on by more than that. Frames that run
+  backwards from the start (#120, #119 … #1) are therefore one run out of order, reported
+  and sorted, not a string of one-frame runs laid end to end on an invented timeline. Run 1 keeps its times; run ``r`` is shifted to start
   ``gap_s`` after the previous run's last frame, so runs replay one after another and are
   never interleaved, and its objects get ids ``<id>@r<r>``. A smaller backward step is
   out-of-order data, which Tacview reorders, and so do we (samples are sorted per track);
@@ -44,6 +46,7 @@ from datetime import UTC, datetime
 
 from .acmi_events import EventError, is_hex_id, parse_event
 from .csv_reader import T_ABS_MAX
+from .limits import objects_over_budget
 
 #: A backward time step larger than this (s) is a restart or a reordering, not jitter.
 RESTART_BACK_S = 1.0
@@ -67,6 +70,8 @@ COLUMNS = (
     "mach",
 )
 NCOL = len(COLUMNS)
+#: Values appended between two checks of the memory budget (about 100,000 samples).
+_CHECK_EVERY = 100_000 * NCOL
 
 NAN = float("nan")
 _UNKNOWN = (NAN,) * 7  # lon, lat, alt, roll, pitch, yaw, flat-world heading
@@ -87,7 +92,8 @@ _SHOWN = 80  # characters of an offending line quoted in a warning
 
 
 class HeaderError(Exception):
-    """The first lines are not an ACMI 2.x header: ``(line, message)``."""
+    """Reading stops at ``line``: the first lines are not an ACMI 2.x header, or the
+    recording outgrew the memory budget. ``(line, message)``."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -276,6 +282,7 @@ class AcmiParser:
         now = 0.0
         run_first: float | None = None
         run_max = 0.0
+        next_check = _CHECK_EVERY
         ok = True
         # Inside a frame whose time is unreadable or implausible: the issue its lines count in.
         skipping: Issue | None = None
@@ -300,7 +307,7 @@ class AcmiParser:
                     if run_first is None:
                         run_first = run_max = t
                     elif t < run_max - RESTART_BACK_S:
-                        if t <= run_first + RESTART_BACK_S:
+                        if t <= run_first + RESTART_BACK_S < run_max:
                             # A new run appended to the file: lay it after the previous one.
                             shift = run_max + shift + self.gap_s - t
                             out.restarts.append((ln, shift))
@@ -314,6 +321,9 @@ class AcmiParser:
                     elif t > run_max:
                         run_max = t
                     now = t + shift
+                    if len(out.samples) > next_check:
+                        self._check_budget(ln)
+                        next_check += _CHECK_EVERY
                     continue
 
                 if skipping is not None:
@@ -393,6 +403,8 @@ class AcmiParser:
                     if n > 1:
                         track_id += f"#{n}"
                     ti = len(tracks)
+                    if not ti & 0xFFF:
+                        self._check_budget(ln)
                     tracks.append({"id": track_id})
                     obj = [_UNKNOWN, ti, _NO_AIR]
                     live[key] = obj
@@ -417,6 +429,13 @@ class AcmiParser:
         out.last_line_ok = ok
 
     # ------------------------------------------------------------------ helpers
+    def _check_budget(self, line: int) -> None:
+        """Stop (HeaderError, as for any fatal line) once the recording outgrows the budget."""
+        n_samples = len(self.out.samples) // NCOL
+        why = objects_over_budget(len(self.out.tracks), n_samples)
+        if why is not None:
+            raise HeaderError(line, why)
+
     def _global(
         self,
         props: list[str],

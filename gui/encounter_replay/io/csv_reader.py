@@ -16,6 +16,7 @@ import contextlib
 import csv
 import gzip
 import io
+import os
 import re
 import warnings
 import zlib
@@ -32,10 +33,14 @@ import pyarrow.csv as pcsv
 from ..model.trackset import META_COLUMNS, DataWarning, TrackSet
 from . import csv_columns as cc
 from .errors import ReadError, as_read_error
+from .limits import CSV_HEADER_BYTES, check_objects, text_limit
 from .options import ReadOptions
+from .zip_safety import BoundedReader, Inflation
 
 #: Bytes of (decompressed) text inspected to find the header and the delimiter.
-HEAD_BYTES = 256 * 1024
+HEAD_BYTES = CSV_HEADER_BYTES
+#: A number written with a decimal comma (European spreadsheets, ``;``-separated).
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+,\d+\s*")
 #: Plausible POSIX times (years 1653–2286); outside this a cell is not a time.
 T_ABS_MAX = 1e10
 #: Numeric times below this (before 1973) look like offsets from the start of a flight.
@@ -93,12 +98,46 @@ class _Source:
     names: list[str]
     #: Quote characters seen in the head: quoted fields may then span lines.
     quoted: bool = True
+    #: ',' when numbers are written with a decimal comma (``;``-separated European CSV).
+    decimal: str = "."
+
+    def open_bytes(self) -> io.BufferedReader:
+        """The (decompressed) bytes, counted against the CSV text limit and bomb ratio.
+
+        A gzip header states no trustworthy size, so the count runs while inflating and
+        every parser reads through it: Arrow, pandas and the csv module alike.
+        """
+        fh = open(self.path, "rb")  # noqa: SIM115 - closed with the reader
+        compressed = os.fstat(fh.fileno()).st_size if self.gz else None
+        raw = gzip.GzipFile(fileobj=fh, mode="rb") if self.gz else fh
+        what = "decompressed CSV" if self.gz else "CSV file"
+        count = Inflation(self.path, text_limit("csv"), what, compressed, count_rows=True)
+        return io.BufferedReader(_Closing(BoundedReader(raw, count), fh), 1 << 20)
 
     @contextlib.contextmanager
     def open_text(self) -> Iterator[io.TextIOBase]:
-        raw = gzip.open(self.path, "rb") if self.gz else open(self.path, "rb")  # noqa: SIM115
+        raw = self.open_bytes()
         with raw, io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as fh:
             yield fh
+
+
+class _Closing(io.RawIOBase):
+    """``inner`` that also closes the file under it (the gzip layer leaves it open)."""
+
+    def __init__(self, inner: io.RawIOBase, under: io.IOBase) -> None:
+        super().__init__()
+        self._inner, self._under = inner, under
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        return self._inner.readinto(buffer)
+
+    def close(self) -> None:
+        self._inner.close()
+        self._under.close()
+        super().close()
 
 
 def _inspect(path: Path) -> _Source:
@@ -131,6 +170,14 @@ def _inspect(path: Path) -> _Source:
     m = re.fullmatch(r"\s*sep=(.)\s*", lines[k]) if k < len(lines) else None
     if m:  # Excel's delimiter hint line
         sep, k = m.group(1), k + 1
+    if not complete and k == len(lines) - 1 and lines[k].strip():
+        seps = max(lines[k].count(c) for c in (",", "\t", ";", "|"))
+        raise ReadError(
+            path,
+            f"header line longer than {HEAD_BYTES // 1024} KiB ({seps + 1:,} or more columns): "
+            "not a track file",
+            line=k + 1,
+        )
     if k >= len(lines) - (0 if complete else 1) or not lines[k].strip():
         raise ReadError(path, "no header line found", line=k + 1)
     header = lines[k]
@@ -143,7 +190,19 @@ def _inspect(path: Path) -> _Source:
         names = [n.strip() for n in header.split(sep)]
     body = lines[k + 1 :] if complete else lines[k + 1 : -1]
     names = _fit_trailing_blank(names, body, sep)
-    return _Source(path, gz, sep, header_line=k + 1, names=names, quoted=b'"' in head)
+    decimal = "," if sep == ";" and _decimal_commas(body[:50], sep) else "."
+    return _Source(
+        path, gz, sep, header_line=k + 1, names=names, quoted=b'"' in head, decimal=decimal
+    )
+
+
+def _decimal_commas(body: list[str], sep: str) -> bool:
+    """True when numbers in these rows are written with a decimal comma (``48,85``)."""
+    with contextlib.suppress(csv.Error):
+        for rec in csv.reader(body, delimiter=sep):
+            if any(_DECIMAL_COMMA.fullmatch(v) for v in rec):
+                return True
+    return False
 
 
 def _fit_trailing_blank(names: list[str], body: list[str], sep: str) -> list[str]:
@@ -206,22 +265,24 @@ def _parse_arrow(src: _Source, layout: cc.Layout) -> _Parsed:
     text = {
         _colname(layout.roles[r].index): pa.string() for r in cc.TEXT_ROLES if r in layout.roles
     }
-    stream = pa.input_stream(str(src.path), compression="gzip" if src.gz else None)
-    table = pcsv.read_csv(
-        stream,
-        read_options=pcsv.ReadOptions(
-            column_names=[_colname(i) for i in range(len(src.names))], skip_rows=src.header_line
-        ),
-        parse_options=pcsv.ParseOptions(
-            # Safe multithreaded block splitting costs ~30 % more CPU; pay it only when
-            # the file quotes fields (a quoted line break otherwise makes Arrow raise,
-            # and the C parser takes over).
-            delimiter=src.sep,
-            newlines_in_values=src.quoted,
-            invalid_row_handler=skip,
-        ),
-        convert_options=pcsv.ConvertOptions(include_columns=used, column_types=text),
-    )
+    with src.open_bytes() as stream:
+        table = pcsv.read_csv(
+            stream,
+            read_options=pcsv.ReadOptions(
+                column_names=[_colname(i) for i in range(len(src.names))], skip_rows=src.header_line
+            ),
+            parse_options=pcsv.ParseOptions(
+                # Safe multithreaded block splitting costs ~30 % more CPU; pay it only when
+                # the file quotes fields (a quoted line break otherwise makes Arrow raise,
+                # and the C parser takes over).
+                delimiter=src.sep,
+                newlines_in_values=src.quoted,
+                invalid_row_handler=skip,
+            ),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=used, column_types=text, decimal_point=src.decimal
+            ),
+        )
     return _Parsed(table=table, ragged=len(skipped), ragged_text=skipped[0] if skipped else "")
 
 
@@ -230,10 +291,10 @@ _SKIPPING = re.compile(r"Skipping line (\d+)")
 
 def _parse_pandas_c(src: _Source, layout: cc.Layout) -> _Parsed:
     # All columns, not usecols: with usecols the C parser silently drops extra fields.
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, src.open_bytes() as stream:
         warnings.simplefilter("always")
         df = pd.read_csv(
-            src.path,
+            stream,
             engine="c",
             sep=src.sep,
             header=None,
@@ -243,7 +304,6 @@ def _parse_pandas_c(src: _Source, layout: cc.Layout) -> _Parsed:
             keep_default_na=False,
             na_filter=False,
             on_bad_lines="warn",
-            compression="gzip" if src.gz else None,
             encoding="utf-8",
             encoding_errors="replace",
         )
@@ -321,6 +381,14 @@ def _floats(col: pa.ChunkedArray | None, n: int, factor: float = 1.0) -> np.ndar
     if factor != 1.0:
         return values * factor
     return values if values.flags.writeable else values.copy()  # Arrow memory is read-only
+
+
+def _point(col: pa.ChunkedArray | None, decimal: str) -> pa.ChunkedArray | None:
+    """Text numbers with a decimal comma rewritten with a point (parsers other than Arrow's
+    keep them as text); everything else unchanged."""
+    if decimal == "." or col is None or not pa.types.is_string(col.type):
+        return col
+    return pc.replace_substring(col, ",", ".")
 
 
 def _timestamp_seconds(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -532,7 +600,7 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
     for role in ("lat", "lon", "alt", "speed", "heading", "roll", "pitch"):
         if role in layout.roles:
             factor = factors.get(role) or cc.angle_factor(layout.roles[role])
-            cols[role] = _floats(column(role), n, factor)
+            cols[role] = _floats(_point(column(role), src.decimal), n, factor)
     for role in ("alt", "speed", "heading", "roll", "pitch"):
         if role in cols:
             cols[role][np.isinf(cols[role])] = np.nan  # "inf" is no measurement either
@@ -541,6 +609,7 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
         id_codes, id_texts = _codes(column("id"))
     else:  # one object per file (Tacview's CSV): the file name is the id
         id_codes, id_texts = np.zeros(n, dtype=np.int64), np.asarray([_stem(path)], dtype=object)
+    check_objects(path, len(id_texts), n)
     s = _Samples(cols, id_codes, np.arange(n))
 
     _drop_unplaceable(s, layout, id_texts, src, parsed, findings)

@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..model.text import printable
+
+#: Longest error message shown whole (a quoted line may follow the explanation).
+_MESSAGE_CHARS = 400
+
 
 class ReadError(Exception):
     """Unreadable input: names the file, the line (or record) and the cause in plain words.
 
-    ``str(err)`` is the one-line message the CLI prints and the window shows.
+    ``str(err)`` is the one-line message the CLI prints and the window shows. Path and
+    message are made printable there: both may quote bytes from a hostile file.
     """
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
@@ -21,8 +27,8 @@ class ReadError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.message}"
+        where = printable(self.path) + (f":{self.line}" if self.line is not None else "")
+        return f"{where}: {printable(self.message, _MESSAGE_CHARS)}"
 
 
 @contextmanager

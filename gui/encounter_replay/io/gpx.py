@@ -27,15 +27,12 @@ import numpy as np
 
 from ..model import ObjectClass, TrackSet
 from .errors import ReadError, as_read_error
+from .limits import text_limit
 from .options import ReadOptions
 from .record_issues import Issues
 from .track_build import iso_seconds, numbers, tidy_track, unique_ids, valid_position
 from .xml_stream import XmlHandler, parse_xml
 from .zip_safety import bounded_chunks
-
-#: Largest GPX file we read: tracks are held as Python strings while parsing (~0.5 kB a
-#: point), so this bounds memory to a few GB even for a file of nothing but points.
-MAX_XML_BYTES = 512 * 1024**2
 
 _POINTS = {"trk": "trkpt", "rte": "rtept"}
 _FIELDS = ("ele", "time", "speed", "course")
@@ -139,7 +136,7 @@ def read_gpx(path: Path, options: ReadOptions | None = None) -> TrackSet:
     path = Path(path)
     with as_read_error(path, "GPX"), open(path, "rb") as fh:
         handler = _GpxHandler()
-        parse_xml(path, bounded_chunks(path, fh, MAX_XML_BYTES, "GPX file"), handler)
+        parse_xml(path, bounded_chunks(path, fh, text_limit("xml"), "GPX file"), handler)
         return _assemble(path, handler)
 
 

@@ -33,14 +33,12 @@ import numpy as np
 
 from ..model import ObjectClass, TrackSet
 from .errors import ReadError, as_read_error
+from .limits import text_limit
 from .options import ReadOptions
 from .record_issues import Issues
 from .track_build import iso_seconds, numbers, tidy_track, unique_ids, valid_position
 from .xml_stream import XmlHandler, parse_xml
 from .zip_safety import ZIP_ERRORS, bounded_chunks, check_member, open_zip
-
-#: Largest KML document we read (after unzipping): see :data:`.gpx.MAX_XML_BYTES`.
-MAX_XML_BYTES = 512 * 1024**2
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _GEOMETRY = ("Track", "LineString")
@@ -161,17 +159,23 @@ def _kml_bytes(path: Path) -> Iterator[Iterator[bytes]]:
     with open(path, "rb") as fh:
         if fh.read(4) != _ZIP_MAGIC:
             fh.seek(0)
-            yield bounded_chunks(path, fh, MAX_XML_BYTES, "KML document")
+            yield bounded_chunks(path, fh, text_limit("xml"), "KML document")
             return
     with open_zip(path) as zf:
         info = _kml_member(path, zf)
-        check_member(path, info, MAX_XML_BYTES)
+        check_member(path, info, text_limit("xml"))
         try:
             member = zf.open(info)
         except ZIP_ERRORS as exc:
             raise ReadError(path, f"cannot open {info.filename!r} in the KMZ ({exc})") from None
         with member:
-            yield bounded_chunks(path, member, MAX_XML_BYTES, f"{info.filename!r} in the KMZ")
+            yield bounded_chunks(
+                path,
+                member,
+                text_limit("xml"),
+                f"{info.filename!r} in the KMZ",
+                compressed=info.compress_size,
+            )
 
 
 def _kml_member(path: Path, zf):

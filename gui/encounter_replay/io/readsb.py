@@ -27,19 +27,20 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
 
 from ..model import ObjectClass, TrackSet
 from .errors import ReadError, as_read_error
+from .limits import text_limit
 from .options import FT, KT, ReadOptions
 from .record_issues import Issues, short
 from .track_build import tidy_track, valid_position
 from .zip_safety import bounded_chunks
 
 #: Largest (decompressed) trace file we read; a day of one aircraft is a few MB.
-MAX_JSON_BYTES = 256 * 1024**2
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _NAN = math.nan
@@ -56,13 +57,18 @@ def read_readsb(path: Path, options: ReadOptions | None = None) -> TrackSet:
 
 
 def _load(path: Path) -> object:
-    """The parsed JSON of ``path`` (gzipped or not), within :data:`MAX_JSON_BYTES`."""
+    """The parsed JSON of ``path`` (gzipped or not), within the JSON text limit.
+
+    json.loads holds every number as a Python object (~16 bytes of memory per byte of
+    text), so the limit is the budget's sixteenth, counted while inflating.
+    """
     with open(path, "rb") as fh:
         gz = fh.read(2) == _GZIP_MAGIC
         fh.seek(0)
         raw = gzip.GzipFile(fileobj=fh, mode="rb") if gz else fh
         what = "decompressed trace" if gz else "trace file"
-        data = b"".join(bounded_chunks(path, raw, MAX_JSON_BYTES, what))
+        size = os.fstat(fh.fileno()).st_size if gz else None
+        data = b"".join(bounded_chunks(path, raw, text_limit("json"), what, compressed=size))
     if not data.strip():
         raise ReadError(path, "file is empty" if not data else "file holds only white space")
     try:

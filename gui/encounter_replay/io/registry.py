@@ -19,13 +19,11 @@ from pathlib import Path
 from ..model import TrackSet, concat
 from ..model.quality import quality_warnings
 from .errors import ReadError
+from .file_kind import STDIN, check_path, relabel, spooled, stdin_stream
 from .options import ReadOptions
-from .sanitize import sanitize
+from .sanitize import printable_text, sanitize
 
 Reader = Callable[[Path, ReadOptions], TrackSet]
-
-#: Largest file we will read (after decompression), to bound memory on hostile input.
-MAX_BYTES = 2 * 1024**3
 
 
 def _head(path: Path, n: int = 4096) -> bytes:
@@ -90,6 +88,12 @@ class Format:
         return getattr(importlib.import_module(f".{module}", __package__), func)
 
 
+def _delimited_header(text: bytes) -> bool:
+    """A first line cut by commas, semicolons (European exports) or tabs."""
+    first = text.split(b"\n", 1)[0]
+    return any(sep in first for sep in (b",", b";", b"\t"))
+
+
 #: Every format, in the order users see them listed.
 FORMATS: tuple[Format, ...] = (
     Format(
@@ -105,7 +109,7 @@ FORMATS: tuple[Format, ...] = (
         "CSV",
         (".csv", ".tsv", ".txt"),
         "csv_reader:read_csv",
-        content=lambda text: b"," in text.split(b"\n", 1)[0],
+        content=_delimited_header,
         fallback=True,
         extra_patterns=("*.csv.gz",),
     ),
@@ -175,13 +179,38 @@ def sniff(path: Path) -> str:
 
 
 def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
-    """Read one recording; raises :class:`ReadError` and nothing else for bad input."""
-    path = Path(path)
+    """Read one recording; raises :class:`ReadError` and nothing else for bad input.
+
+    ``-`` is standard input and a FIFO is read as a stream (both copied first, within the
+    limits); a recording without a single track is an input error naming the file.
+    """
     options = options or ReadOptions()
-    if not path.exists():
-        raise ReadError(path, "no such file")
-    if path.is_dir():
-        raise ReadError(path, "is a directory, not a recording")
+    if str(path) == STDIN:
+        return _read_stream("<stdin>", stdin_stream(), options)
+    path = Path(path)
+    if check_path(path):
+        try:
+            with open(path, "rb") as fh:
+                return _read_stream(str(path), fh, options)
+        except OSError as exc:
+            raise ReadError(path, f"cannot read: {exc.strerror or exc}") from None
+    ts = _read_regular(path, options)
+    if len(ts) == 0:
+        why = f" ({ts.warnings[0].message})" if ts.warnings else ""
+        raise ReadError(path, f"holds no tracks: nothing to replay or analyse{why}")
+    return ts
+
+
+def _read_stream(label: str, source, options: ReadOptions) -> TrackSet:
+    with spooled(label, source) as copy:
+        try:
+            ts = read_file(copy, options)
+        except ReadError as exc:
+            raise ReadError(label, exc.message, line=exc.line) from None
+        return relabel(ts, copy, label)
+
+
+def _read_regular(path: Path, options: ReadOptions) -> TrackSet:
     try:
         if path.stat().st_size == 0:
             raise ReadError(path, "file is empty")
@@ -193,7 +222,7 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
         raise
     except (OSError, UnicodeError, ValueError, MemoryError) as exc:
         raise ReadError(path, f"cannot read: {exc}") from None
-    ts = sanitize(ts, str(path))
+    ts = printable_text(sanitize(ts, str(path)))
     ts.warnings.extend(quality_warnings(ts, str(path)))
     return ts
 

@@ -9,8 +9,10 @@ for altitude, made unknown) here, once, with a warning that says how many and wh
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..model import DataWarning, TrackSet
+from ..model.text import printable
 
 #: POSIX seconds; about year 2286. Larger magnitudes are corrupt frames, not times.
 T_ABS_MAX = 1e10
@@ -54,6 +56,27 @@ def sanitize(ts: TrackSet, source: str) -> TrackSet:
             )
         )
     return _without_samples(ts, drop)
+
+
+def printable_text(ts: TrackSet) -> TrackSet:
+    """``ts`` with every text that came from the file made printable (ids, names,
+    callsigns, types, event texts, the title): the one place file text enters the program,
+    so the terminal, the window, reports and captions all inherit it."""
+    for col in ts.meta.columns:
+        if ts.meta[col].dtype == object or pd.api.types.is_string_dtype(ts.meta[col]):
+            ts.meta[col] = [printable(v) if isinstance(v, str) else v for v in ts.meta[col]]
+    events = ts.events
+    if len(events):
+        for col in ("kind", "text"):
+            if col in events.columns:
+                events[col] = [printable(v) if isinstance(v, str) else v for v in events[col]]
+        if "ids" in events.columns:
+            events["ids"] = [
+                tuple(printable(i) for i in ids) if isinstance(ids, tuple | list) else ids
+                for ids in events["ids"]
+            ]
+    ts.title = printable(ts.title)
+    return ts
 
 
 def _without_samples(ts: TrackSet, drop: np.ndarray) -> TrackSet:

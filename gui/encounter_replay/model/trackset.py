@@ -17,6 +17,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from .text import printable
+
 #: Samples further apart than this (seconds) are drawn and analysed as a gap.
 DEFAULT_GAP_S = 30.0
 
@@ -62,9 +64,9 @@ class DataWarning:
     count: int = 1
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        where = printable(self.source) + (f":{self.line}" if self.line is not None else "")
         more = f" ({self.count} occurrences)" if self.count > 1 else ""
-        return f"{where}: {self.message}{more}"
+        return f"{where}: {printable(self.message, 400)}{more}"
 
 
 def empty_events() -> pd.DataFrame:
