@@ -13,10 +13,10 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6 import QtCore
 
+from ..analysis import AnalysisCancelled, AnalysisResult, AnalysisSettings
 from ..io import ReadError, ReadOptions, read_files
 from ..model import TrackSet
 
@@ -28,21 +28,22 @@ class Cancelled(Exception):
 @dataclass
 class LoadResult:
     ts: TrackSet
-    analysis: Any  # AnalysisResult | None
+    analysis: AnalysisResult | None
     files: list[str]
     added: bool  # files were added to the previous scene (track indices kept)
     seconds: float
-    settings: Any = None
+    settings: AnalysisSettings | None = None
     analysis_error: str | None = None
 
 
-def run_analysis(ts: TrackSet, settings: Any, progress) -> Any:
+def run_analysis(ts: TrackSet, settings: AnalysisSettings, progress) -> AnalysisResult:
     """``analyze`` with a progress callback; raises :class:`Cancelled` when it says stop.
 
-    The analysis package (scipy, pyproj) is imported here, in the worker, so that its
-    import time is not spent before the window can show the tracks.
+    The engine (scipy, pyproj) is first used here, in the worker, so that its import
+    time is not spent before the window can show the tracks (``analysis`` loads it
+    lazily).
     """
-    from ..analysis import AnalysisCancelled, analyze
+    from ..analysis import analyze
 
     try:
         return analyze(ts, settings, progress=progress)
@@ -50,9 +51,7 @@ def run_analysis(ts: TrackSet, settings: Any, progress) -> Any:
         raise Cancelled() from None
 
 
-def default_settings() -> Any:
-    from ..analysis import AnalysisSettings
-
+def default_settings() -> AnalysisSettings:
     return AnalysisSettings()
 
 
@@ -70,7 +69,7 @@ class LoadWorker(QtCore.QThread):
         parent: QtCore.QObject,
         files: list[str],
         options: ReadOptions,
-        settings: Any,  # AnalysisSettings; None: the defaults
+        settings: AnalysisSettings | None,  # None: the defaults
         base: TrackSet | None = None,
         base_files: list[str] | None = None,
         analyse_only: bool = False,

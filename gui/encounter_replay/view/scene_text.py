@@ -6,24 +6,20 @@ Plain functions of the data (no widgets), so the wording is easy to find and to 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from ..analysis import AnalysisResult
 from ..model import TrackSet
 from ..model.units import fmt_distance, fmt_duration, fmt_time_utc
 
 
-def pair_row(analysis: Any, pair: tuple[int, int]) -> pd.Series | None:
-    """The analysis row of track pair ``(a, b)`` with a < b, None when it has none."""
-    if analysis is None or not len(analysis.pairs):
-        return None
-    p = analysis.pairs
-    hit = p[(p["a"] == pair[0]) & (p["b"] == pair[1])]
-    return hit.iloc[0] if len(hit) else None
+def pair_row(analysis: AnalysisResult | None, pair: tuple[int, int]) -> pd.Series | None:
+    """The analysis row of track pair ``(a, b)``, None when there is none."""
+    return None if analysis is None else analysis.pair_row(*pair)
 
 
-def pairs_summary(analysis: Any, units: str, busy: bool) -> str:
+def pairs_summary(analysis: AnalysisResult | None, units: str, busy: bool) -> str:
     """Above the encounter table: how many pairs, in visual contact, losing separation."""
     if analysis is None:
         return "Analysing separation…" if busy else "No analysis"
@@ -37,7 +33,7 @@ def pairs_summary(analysis: Any, units: str, busy: bool) -> str:
     )
 
 
-def scene_summary(ts: TrackSet | None, files: list[str], analysis: Any) -> str:
+def scene_summary(ts: TrackSet | None, files: list[str], analysis: AnalysisResult | None) -> str:
     """Right of the status bar: files, tracks, samples, duration, pairs."""
     if ts is None:
         return "No recording open"

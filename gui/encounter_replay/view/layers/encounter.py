@@ -108,12 +108,10 @@ class EncounterLayer:
         a = self.analysis
         if a is None or a.pairs is None or len(a.pairs) == 0 or column not in a.pairs:
             return np.zeros((0, 4))
-        rows = [
-            (int(pa), int(pb), float(t0), float(t1))
-            for pa, pb, ivs in zip(a.pairs["a"], a.pairs["b"], a.pairs[column], strict=True)
-            for t0, t1 in (ivs or [])
-        ]
-        return np.array(rows, dtype=np.float64).reshape(-1, 4)
+        rows = a.intervals_of(column)  # [pair row, start, end]
+        k = rows[:, 0].astype(np.int64)
+        pa, pb = a.pairs["a"].to_numpy(np.float64), a.pairs["b"].to_numpy(np.float64)
+        return np.column_stack([pa[k], pb[k], rows[:, 1], rows[:, 2]])
 
     def set_pair(self, pair: tuple[int, int] | None) -> None:
         self.pair = pair
