@@ -18,6 +18,7 @@ from PySide6 import QtCore
 
 from ..analysis import AnalysisCancelled, AnalysisResult, AnalysisSettings
 from ..io import ReadError, ReadOptions, read_files
+from ..io.limits import OverBudget
 from ..model import TrackSet
 
 
@@ -136,6 +137,8 @@ class LoadWorker(QtCore.QThread):
                     analysis = run_analysis(ts, self.settings, on_progress)
                 except Cancelled:
                     raise
+                except OverBudget as exc:  # refused before it started: say what to narrow
+                    analysis_error = f"analysis not run: {exc}"
                 except Exception as exc:  # a bug in the analysis must not cost the scene
                     traceback.print_exc(file=sys.stderr)
                     analysis_error = f"analysis failed: {type(exc).__name__}: {exc}"
