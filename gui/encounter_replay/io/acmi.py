@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import DataWarning, ObjectClass, TrackSet, empty_events
+from ..model.trackset import HELD_UNTIL
 from .acmi_container import AcmiText, open_acmi
 from .acmi_parser import NCOL, RUN_GAP_S, AcmiParser, HeaderError, ParsedAcmi
 from .acmi_types import classify_type, coalition_from_color
@@ -240,6 +241,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     lon = np.where(np.abs(lon) > 180.0, np.mod(lon + 180.0, 360.0) - 180.0, lon)
     lat = lat[order]
     alt, roll, pitch, yaw, flat_heading = (rows[order, c] for c in (4, 5, 6, 7, 8))
+    sample_line = rows[order, 9]
     heading = np.mod(np.where(np.isnan(yaw), flat_heading, yaw), 360.0)
     t = t + epoch
 
@@ -247,6 +249,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     tracks = []
+    ends: list[float] = []  # when each object stops existing (it holds its state until then)
     untyped = 0
     for ti, props in enumerate(parsed.tracks):
         a, b = int(offsets[ti]), int(offsets[ti + 1])
@@ -259,15 +262,20 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
             cls = ObjectClass.AIRCRAFT
             untyped += 1
         color = props.get("Color", "")
+        # A missing update means unchanged: the object holds its last state until it is
+        # removed or the recording ends (meta ``held_until``; the analysis extends it).
+        ends.append(max(parsed.ends.get(ti, -np.inf) + epoch, t[b - 1]))
+        idx = slice(a, b)
         tracks.append(
             {
-                "t": t[a:b],
-                "lat": lat[a:b],
-                "lon": lon[a:b],
-                "alt": alt[a:b],
-                "heading": heading[a:b],
-                "roll": roll[a:b],
-                "pitch": pitch[a:b],
+                "t": t[idx],
+                "lat": lat[idx],
+                "lon": lon[idx],
+                "alt": alt[idx],
+                "heading": heading[idx],
+                "roll": roll[idx],
+                "pitch": pitch[idx],
+                "line": sample_line[idx],
                 "id": props["id"],
                 "name": props.get("Name", ""),
                 "callsign": props.get("CallSign") or props.get("Pilot", ""),
@@ -282,12 +290,14 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
         warnings.append(DataWarning(source, f"{untyped} objects without Type treated as aircraft"))
     if not tracks:
         warnings.append(DataWarning(source, "no object with a known position in this recording"))
-    return TrackSet.from_tracks(
+    ts = TrackSet.from_tracks(
         tracks,
         events=_events(parsed, source),
         warnings=warnings,
         title=parsed.title,
     )
+    ts.meta[HELD_UNTIL] = pd.Series(ends, dtype=object)
+    return ts
 
 
 def _events(parsed: ParsedAcmi, source: str) -> pd.DataFrame:

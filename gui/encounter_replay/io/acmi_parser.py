@@ -115,6 +115,9 @@ class ParsedAcmi:
     lines: int = 0
     last_line_ok: bool = True
     open_continuation: int | None = None  # first line of a continuation cut by EOF
+    #: track index -> time (s, file time) the object stops existing: its removal (``-id``),
+    #: the end of its run, or the end of the recording. Until then it holds its last state.
+    ends: dict[int, float] = field(default_factory=dict)
 
 
 def shorten(text: str, n: int = _SHOWN) -> str:
@@ -280,6 +283,8 @@ class AcmiParser:
                     elif t < run_max - RESTART_BACK_S:
                         if t <= run_first + RESTART_BACK_S:
                             # A new run appended to the file: lay it after the previous one.
+                            for held in live.values():
+                                out.ends[held[1]] = run_max + shift
                             shift = run_max + shift + self.gap_s - t
                             out.restarts.append((ln, shift))
                             run += 1
@@ -303,7 +308,9 @@ class AcmiParser:
                     key = id_cache.get(line[1:])
                     if key is None:
                         key = _new_id(line[1:], id_cache)
-                    live.pop(key, None)
+                    gone = live.pop(key, None)
+                    if gone is not None:
+                        out.ends[gone[1]] = now
                     continue
 
                 if c == "/" and line.startswith("//"):
@@ -379,6 +386,8 @@ class AcmiParser:
                 else:
                     bad.count += 1
         out.last_line_ok = ok
+        for held in live.values():
+            out.ends[held[1]] = run_max + shift
 
     # ------------------------------------------------------------------ helpers
     def _global(

@@ -16,7 +16,7 @@ import pandas as pd
 from .record_issues import Issues
 
 #: Per-sample arrays a track dict may carry besides ``t``.
-FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch")
+FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch", "line", "ground")
 
 
 def iso_seconds(texts: Sequence[str | None]) -> np.ndarray:

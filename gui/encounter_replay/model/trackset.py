@@ -23,6 +23,14 @@ DEFAULT_GAP_S = 30.0
 #: Per-sample float arrays besides time. Optional ones are all-NaN when a source lacks them.
 SAMPLE_FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch")
 
+#: Optional per-sample facts about the record rather than the motion, NaN where unknown:
+#: ``line`` the 1-based line of the file the sample came from (so an excluded sample can
+#: be found in the file), ``ground`` 1.0 where the source says the aircraft was on the
+#: ground, 0.0 where it says airborne.
+AUX_FIELDS = ("line", "ground")
+#: Every per-sample array, in the order the set keeps them.
+ALL_SAMPLE_FIELDS = ("t", *SAMPLE_FIELDS, *AUX_FIELDS)
+
 #: Metadata columns, in order. ``id`` is the id as the source gives it (unique in a set).
 META_COLUMNS = (
     "id",
@@ -34,6 +42,12 @@ META_COLUMNS = (
     "color",
     "source",
 )
+
+#: Optional metadata column of formats that write only changes (ACMI): the time (POSIX s)
+#: until which the track exists, holding its last state (its removal or the end of the
+#: recording). A missing update there means unchanged, so such a track moves straight
+#: between updates however far apart and is never gapped. Blank/NaN for sampled sources.
+HELD_UNTIL = "held_until"
 
 
 class ObjectClass(StrEnum):
@@ -93,6 +107,13 @@ class TrackSet:
     events: pd.DataFrame = field(default_factory=empty_events)
     warnings: list[DataWarning] = field(default_factory=list)
     title: str = ""
+    line: np.ndarray | None = None
+    ground: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name in AUX_FIELDS:
+            if getattr(self, name) is None:
+                setattr(self, name, np.full(len(self.t), np.nan))
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -116,7 +137,7 @@ class TrackSet:
         """Assemble from per-track dicts of arrays plus metadata keys.
 
         Each dict needs ``t``, ``lat``, ``lon`` and may carry ``alt``, ``speed``, ``heading``,
-        ``roll``, ``pitch`` (arrays of the same length) and any :data:`META_COLUMNS`. Samples
+        ``roll``, ``pitch``, ``line``, ``ground`` (arrays of the same length) and any :data:`META_COLUMNS`. Samples
         are sorted by time here (stably) so readers need not care; empty tracks are dropped.
         """
         tracks = [tr for tr in tracks if len(tr["t"]) > 0]
@@ -124,7 +145,7 @@ class TrackSet:
         offsets = np.zeros(len(tracks) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         cols: dict[str, np.ndarray] = {}
-        for name in ("t", *SAMPLE_FIELDS):
+        for name in ALL_SAMPLE_FIELDS:
             parts = [
                 np.asarray(tr[name], dtype=np.float64)
                 if tr.get(name) is not None
@@ -153,7 +174,7 @@ class TrackSet:
         if not np.any((dt < 0) & same):
             return
         order = np.lexsort((self.t, track_idx))
-        for name in ("t", *SAMPLE_FIELDS):
+        for name in ALL_SAMPLE_FIELDS:
             setattr(self, name, getattr(self, name)[order])
 
     # ------------------------------------------------------------------ basic queries
@@ -210,7 +231,7 @@ class TrackSet:
         sample_mask = np.repeat(keep, np.diff(self.offsets))
         offsets = np.zeros(len(idx) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        cols = {name: getattr(self, name)[sample_mask] for name in ("t", *SAMPLE_FIELDS)}
+        cols = {name: getattr(self, name)[sample_mask] for name in ALL_SAMPLE_FIELDS}
         return TrackSet(
             **cols,
             offsets=offsets,
@@ -233,7 +254,7 @@ def concat(sets: list[TrackSet]) -> TrackSet:
     if len(sets) == 1:
         return sets[0]
     cols = {
-        name: np.concatenate([getattr(s, name) for s in sets]) for name in ("t", *SAMPLE_FIELDS)
+        name: np.concatenate([getattr(s, name) for s in sets]) for name in ALL_SAMPLE_FIELDS
     }
     lengths = np.concatenate([np.diff(s.offsets) for s in sets])
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
