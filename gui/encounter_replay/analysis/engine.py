@@ -38,8 +38,10 @@ import numpy as np
 import pandas as pd
 
 from ..model import DataWarning, TrackSet
+from .cleaning import class_limits, clean
 from .exact import ExactChunk
 from .intervals import merge_touching
+from .pair_facts import add_pair_facts
 from .prepared import SOURCE, prepare
 from .pruning import all_overlapping_windows, candidate_windows
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult, empty_pairs
@@ -95,8 +97,16 @@ def analyze(
 
     report(0.0)
     vis = settings.visual_ranges(ts.meta)
-    prep = prepare(ts, settings.include, settings.gap_s, vis)
-    warnings: list[DataWarning] = list(prep.warnings)
+    cleaned = clean(ts, settings)
+    prep = prepare(
+        cleaned.ts,
+        settings.include,
+        settings.gap_s,
+        vis,
+        brk=cleaned.brk,
+        track_gap=cleaned.gap_s,
+    )
+    warnings: list[DataWarning] = [*cleaned.warnings, *prep.warnings]
     report(0.05)
     windows, margin = candidate_windows(
         prep,
@@ -105,6 +115,8 @@ def analyze(
         hsep_m=settings.hsep_m,
         vsep_m=settings.vsep_m,
         earth_k=settings.earth_k,
+        nmac_h_m=settings.nmac_h_m,
+        nmac_v_m=settings.nmac_v_m,
     )
     if not prune:
         windows = all_overlapping_windows(prep)
@@ -121,7 +133,7 @@ def analyze(
     }
     report(0.15)
     if len(windows) == 0:
-        return AnalysisResult(settings, empty_pairs(), warnings, stats)
+        return AnalysisResult(settings, empty_pairs(), warnings, stats, cleaned.excluded)
 
     ja, jb, w0, w1 = windows.ja, windows.jb, windows.w0, windows.w1
     new_pair = np.r_[True, (ja[1:] != ja[:-1]) | (jb[1:] != jb[:-1])]
@@ -156,6 +168,7 @@ def analyze(
     seen = np.zeros(n_pairs, dtype=bool)
     vis_parts: list[tuple[np.ndarray, ...]] = []
     los_parts: list[tuple[np.ndarray, ...]] = []
+    nmac_parts: list[tuple[np.ndarray, ...]] = []
     done = 0.0
     for c0, c1 in itertools.pairwise(bounds):
         sl = slice(int(c0), int(c1))
@@ -177,6 +190,7 @@ def analyze(
             acc[name][g] = chunk.per_pair[name]
         vis_parts.append((chunk.visual[0] + p0, chunk.visual[1], chunk.visual[2]))
         los_parts.append((chunk.los[0] + p0, chunk.los[1], chunk.los[2]))
+        nmac_parts.append((chunk.nmac[0] + p0, chunk.nmac[1], chunk.nmac[2]))
         done += float(npts[sl].sum())
         report(0.15 + 0.8 * done / total_pts)
 
@@ -220,6 +234,7 @@ def analyze(
 
     visual = gather(vis_parts)
     los = gather(los_parts)
+    nmac = gather(nmac_parts)
     ta = prep.track[pair_a[idx]]
     tb = prep.track[pair_b[idx]]
     names = np.array(prep.names, dtype=object)
@@ -239,8 +254,14 @@ def analyze(
             if visual
             else np.zeros(0),
             "los": np.array([len(x) > 0 for x in los], dtype=bool),
+            "nmac": pd.Series(nmac, dtype="object"),
         }
     )
+    limits_h, _ = class_limits(ts, settings)
+    pairs, facts = add_pair_facts(
+        pairs, ts, prep, pair_a[idx], pair_b[idx], cleaned.excluded, limits_h, settings
+    )
+    warnings += facts
     pairs = pairs[list(PAIR_COLUMNS)].reset_index(drop=True)
     partial = int((pairs["alt_unknown_s"] > 0).sum())
     if partial:
@@ -254,7 +275,7 @@ def analyze(
         )
     stats["pairs"] = len(pairs)
     report(1.0)
-    return AnalysisResult(settings, pairs, warnings, stats)
+    return AnalysisResult(settings, pairs, warnings, stats, cleaned.excluded)
 
 
 __all__ = ["AnalysisCancelled", "analyze"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..model import DataWarning, TrackSet
 from ..model.timefmt import iso_utc
+from .cleaning import excluded_frame
 from .settings import AnalysisSettings
 
 #: Columns of :attr:`AnalysisResult.pairs`, in order.
@@ -35,7 +36,20 @@ PAIR_COLUMNS = (
     "visual_s",
     "los",
     "alt_unknown_s",
+    "nmac",
+    "assessed_s",
+    "unassessed_s",
+    "relation",
+    "formation",
+    "severity",
+    "affected_by_excluded",
+    "implausible_closure",
+    "rank",
 )
+#: ``--pairs`` choices: which pairs a listing shows.
+PAIR_FILTERS = ("all", "cross-side", "no-formation")
+#: ``--sort`` choices.
+SORT_KEYS = ("rank", "slant")
 
 
 class AnalysisCancelled(Exception):
@@ -47,13 +61,37 @@ def empty_pairs() -> pd.DataFrame:
     for c in PAIR_COLUMNS:
         if c in ("a", "b"):
             cols[c] = pd.Series([], dtype="int64")
-        elif c in ("a_id", "b_id", "a_name", "b_name", "visual_contact", "loss_of_separation"):
+        elif c in (
+            "a_id",
+            "b_id",
+            "a_name",
+            "b_name",
+            "visual_contact",
+            "loss_of_separation",
+            "nmac",
+            "relation",
+            "severity",
+        ):
             cols[c] = pd.Series([], dtype="object")
-        elif c == "los":
+        elif c in ("los", "formation", "affected_by_excluded", "implausible_closure"):
             cols[c] = pd.Series([], dtype="bool")
         else:
             cols[c] = pd.Series([], dtype="float64")
     return pd.DataFrame(cols)
+
+
+def excluded_json(excluded: pd.DataFrame) -> list[dict]:
+    """The ``excluded_samples`` list: track id and name, ISO time, file line, reason."""
+    return [
+        {
+            "track": r.id,
+            "name": r.name,
+            "time": iso_utc(r.time),
+            "line": int(r.line) if math.isfinite(r.line) else None,
+            "reason": r.reason,
+        }
+        for r in excluded.itertuples(index=False)
+    ]
 
 
 def _num(x: float) -> float | None:
@@ -67,7 +105,7 @@ def _spans(spans: list[tuple[float, float]]) -> list[list[str | None]]:
 
 @dataclass
 class AnalysisResult:
-    """Pairs sorted by CPA slant range (unknown last), with the run's settings.
+    """Reported pairs in rank order, with the run's settings.
 
     Columns of ``pairs`` (SI units, times POSIX seconds UTC):
 
@@ -96,17 +134,46 @@ class AnalysisResult:
       their total length, ``los`` whether any loss of separation occurred.
     * ``alt_unknown_s``: seconds of the examined overlap without altitude for either
       aircraft (slant, visual contact and vertical separation not assessed there).
+    * ``nmac``: intervals of near mid-air collision (horizontal < ``nmac_h_m`` and
+      vertical < ``nmac_v_m``), exact like loss of separation. An instant of presence
+      between gaps meeting a condition is reported as ``(t, t)`` in any interval column.
+    * ``assessed_s``/``unassessed_s``, ``relation``, ``formation``, ``severity``,
+      ``affected_by_excluded``, ``implausible_closure``, ``rank``: see
+      :mod:`.pair_facts`.
+
+    Rows are in rank order (``rank`` 1 first; pairs flagged for an implausible closure,
+    ``rank`` NaN, last), so whoever takes the first row takes the top-ranked pair.
+    ``excluded`` lists the samples the analysis left out (:mod:`.cleaning`).
     """
 
     settings: AnalysisSettings
     pairs: pd.DataFrame = field(default_factory=empty_pairs)
     warnings: list[DataWarning] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    excluded: pd.DataFrame = field(default_factory=excluded_frame)
+
+    def select(self, sort: str = "rank", pairs: str = "all") -> AnalysisResult:
+        """The same result with only the pairs of filter ``pairs`` (:data:`PAIR_FILTERS`),
+        in ``sort`` order (:data:`SORT_KEYS`: rank, or CPA slant range with unknown last)."""
+        if sort not in SORT_KEYS or pairs not in PAIR_FILTERS:
+            raise ValueError(f"sort must be one of {SORT_KEYS}, pairs one of {PAIR_FILTERS}")
+        df = self.pairs
+        if pairs == "cross-side":
+            df = df[df["relation"] == "cross-side"]
+        elif pairs == "no-formation":
+            df = df[~df["formation"].astype(bool)]
+        if sort == "slant":
+            slant = np.nan_to_num(df["cpa_slant_m"].to_numpy(np.float64), nan=np.inf)
+            order = np.lexsort((df["min_horizontal_m"].to_numpy(np.float64), slant))
+            df = df.iloc[order]
+        return AnalysisResult(
+            self.settings, df.reset_index(drop=True), self.warnings, self.stats, self.excluded
+        )
 
     def to_json_dict(self, ts: TrackSet | None = None) -> dict:
         """The ``analyze --json`` document: ids as ``a``/``b``, ISO-8601 UTC times (fractional
         seconds only where the time has them), SI numbers, ``null`` for unknown values;
-        pairs in the order of :attr:`pairs` (CPA slant range ascending, unknown last)."""
+        pairs in the order of :attr:`pairs` (rank, unless :meth:`select` chose another)."""
         out_pairs = []
         for row in self.pairs.itertuples(index=False):
             out_pairs.append(
@@ -129,6 +196,15 @@ class AnalysisResult:
                     "visual_s": _num(row.visual_s),
                     "loss_of_separation": _spans(row.loss_of_separation),
                     "alt_unknown_s": _num(row.alt_unknown_s),
+                    "nmac": _spans(row.nmac),
+                    "severity": row.severity,
+                    "relation": row.relation,
+                    "formation": bool(row.formation),
+                    "assessed_s": _num(row.assessed_s),
+                    "unassessed_s": _num(row.unassessed_s),
+                    "affected_by_excluded": bool(row.affected_by_excluded),
+                    "implausible_closure": bool(row.implausible_closure),
+                    "rank": int(row.rank) if math.isfinite(row.rank) else None,
                 }
             )
         # The recording's own data-quality warnings first (when the set is given), then
@@ -137,6 +213,7 @@ class AnalysisResult:
         return {
             "settings": self.settings.to_dict(),
             "pairs": out_pairs,
+            "excluded_samples": excluded_json(self.excluded),
             "warnings": data + [str(w) for w in self.warnings],
         }
 

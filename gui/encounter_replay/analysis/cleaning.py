@@ -1,0 +1,472 @@
+"""What of a recording the analysis may trust: implausible samples out, stale positions and
+ground time cut off, each track's own gap limit, and ACMI objects held until they go.
+
+The recording itself is never changed (a briefing shows the data as recorded); this stage
+builds the analysis's view of it, with every sample it leaves out listed (track, time,
+file line, reason) so an analyst can check it and a pair it might have changed can say so.
+
+Rules (the README's "What the figures mean" states them for users):
+
+* **Spike.** A step between consecutive samples is implausible when the object would have
+  to fly faster than its class can (horizontal or vertical limit × Δt, plus a tolerance
+  for time-stamp and quantisation noise). A run of at most :data:`SPIKE_RUN` samples with
+  implausible steps on both sides, whose neighbours are plausible with each other, is a
+  spike: excluded, and the track moves straight from the sample before to the one after.
+  The same short run at a track's start or end (next to a much longer rest) is excluded
+  too. Any implausible step left is a *sustained step*: the track is split there (no
+  motion across it), since it is unknown which side is right.
+* **Stale position.** A position repeated unchanged while the aircraft reports a speed
+  that should have carried it :data:`STALE_DIST_M` further is not a position: the repeats
+  are excluded, so the track ends at its last fresh position (or, when fresh positions
+  resume within the gap limit, moves straight to the next one).
+* **Ground.** On-ground state comes from the data (readsb ``"ground"``, CSV on-ground
+  columns); where the data does not say, an aircraft (not a helicopter) is on the ground
+  when its speed (reported, else from its positions) is under :data:`GROUND_SPEED_MPS`
+  and its altitude under :data:`GROUND_ALT_M` (or unknown). Ground samples are not paired
+  unless ``include_ground``.
+* **Gaps.** ACMI objects (``held_until``) move straight between updates however far apart
+  and hold their last state until removed or the recording ends. Other tracks are gapped
+  where samples lie further apart than their limit: ``max_gap_s`` when set, else the larger
+  of ``gap_s`` and three times the track's median sampling interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..model import DataWarning, ObjectClass, TrackSet
+from ..model.trackset import ALL_SAMPLE_FIELDS, HELD_UNTIL
+from .prepared import SOURCE, labels
+from .settings import AnalysisSettings
+
+#: Longest run of samples treated as a spike (longer runs split the track instead).
+SPIKE_RUN = 3
+#: Noise allowed on top of the class limits: time stamps rounded to the second, ADS-B
+#: 25 ft altitude steps, position jitter.
+POS_TOL_M = 200.0
+ALT_TOL_M = 30.0
+#: Reported speed × time a repeated position must stand for before it is called stale
+#: (well above the few metres of ADS-B position resolution).
+STALE_DIST_M = 50.0
+#: Speed and altitude under which an aircraft without on-ground data counts as on the
+#: ground (40 kt: no aeroplane flies that slowly; 2,000 m: above the highest airports'
+#: taxiways only by a few hundred metres).
+GROUND_SPEED_MPS = 40 * 1852.0 / 3600.0
+GROUND_ALT_M = 2_000.0
+#: Reasons an excluded sample is listed with.
+REASON_SPIKE_POSITION = "position spike"
+REASON_SPIKE_ALTITUDE = "altitude spike"
+REASON_EDGE = "implausible jump at track end"
+REASON_STALE = "stale position"
+
+_EARTH_R = 6_371_008.8
+_RAD = np.pi / 180.0
+_ROTOR_WORDS = ("rotorcraft", "helicopter")
+
+
+def excluded_frame() -> pd.DataFrame:
+    """The excluded-samples table: track index, id, name, time, file line, reason."""
+    return pd.DataFrame(
+        {
+            "track": pd.Series([], dtype="int64"),
+            "id": pd.Series([], dtype="object"),
+            "name": pd.Series([], dtype="object"),
+            "time": pd.Series([], dtype="float64"),
+            "line": pd.Series([], dtype="float64"),
+            "reason": pd.Series([], dtype="object"),
+        }
+    )
+
+
+@dataclass
+class Cleaned:
+    """The analysis's view of a set: same tracks in the same order, fewer (or held) samples.
+
+    ``brk[i]`` says there is no motion from sample ``i − 1`` to ``i`` (a split); ``gap_s``
+    is each track's gap limit (``inf`` for ACMI objects); ``excluded`` lists the samples
+    left out as implausible or stale; ``n_ground`` counts samples not paired because on
+    the ground.
+    """
+
+    ts: TrackSet
+    brk: np.ndarray
+    gap_s: np.ndarray
+    excluded: pd.DataFrame = field(default_factory=excluded_frame)
+    warnings: list[DataWarning] = field(default_factory=list)
+    n_ground: int = 0
+
+
+def class_limits(ts: TrackSet, settings: AnalysisSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical speed limits (m/s) of every track from its class (and
+    ``helicopter`` from its type text: rotorcraft fly much slower than aeroplanes)."""
+    cls = ts.meta["cls"].astype(str).to_numpy() if len(ts) else np.zeros(0, dtype=object)
+    kind = cls.astype(object).copy()
+    types = ts.meta["type"].astype(object).fillna("").astype(str).str.lower()
+    rotor = types.str.contains("|".join(_ROTOR_WORDS)).to_numpy() if len(ts) else kind
+    if len(ts):
+        kind[(cls == ObjectClass.AIRCRAFT.value) & rotor] = "helicopter"
+    limits = settings.speed_limits
+    inf = (np.inf, np.inf)
+    h = np.array([limits.get(k, inf)[0] for k in kind], dtype=np.float64)
+    v = np.array([limits.get(k, inf)[1] for k in kind], dtype=np.float64)
+    return h, v
+
+
+def _step_bad(
+    ts_cols: dict[str, np.ndarray],
+    i: np.ndarray,
+    j: np.ndarray,
+    lim_h: np.ndarray,
+    lim_v: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether moving from sample ``i`` to ``j`` needs more than the limits (horizontal,
+    vertical). Equirectangular distance: plenty to tell a flight from a jump."""
+    t, lat, lon, alt = ts_cols["t"], ts_cols["lat"], ts_cols["lon"], ts_cols["alt"]
+    dt = np.abs(t[j] - t[i])
+    dy = (lat[j] - lat[i]) * (_RAD * _EARTH_R)
+    dx = ((lon[j] - lon[i] + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
+    dx *= np.cos(0.5 * (lat[i] + lat[j]) * _RAD)
+    reach = lim_h * dt + POS_TOL_M
+    with np.errstate(invalid="ignore"):
+        bad_h = dx * dx + dy * dy > reach * reach
+        bad_v = np.abs(alt[j] - alt[i]) > lim_v * dt + ALT_TOL_M  # NaN: False
+    return bad_h, bad_v
+
+
+def _spikes(
+    cols: dict[str, np.ndarray],
+    track: np.ndarray,
+    lim_h: np.ndarray,
+    lim_v: np.ndarray,
+    active: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of samples to exclude (0 keep, 1 position, 2 altitude, 3 track end) and the
+    implausible steps (``bad[i]``: step ``i → i+1``) of one pass over ``cols``."""
+    n = len(track)
+    code = np.zeros(n, dtype=np.int8)
+    if n < 2:
+        return code, np.zeros(n, dtype=bool)
+    i = np.arange(n - 1)
+    same = (track[1:] == track[:-1]) & active[1:]
+    bh, bv = _step_bad(cols, i, i + 1, lim_h[track[1:]], lim_v[track[1:]])
+    bad = np.zeros(n, dtype=bool)
+    bad[:-1] = same & (bh | bv)
+    badh = np.zeros(n, dtype=bool)
+    badh[:-1] = same & bh
+    if not bad.any():
+        return code, bad
+    # Pieces: runs of samples between implausible steps (or track ends).
+    start = np.ones(n, dtype=bool)
+    start[1:] = ~same | bad[:-1]
+    starts = np.flatnonzero(start)
+    ends = np.append(starts[1:], n) - 1
+    length = ends - starts + 1
+    bad_before = np.zeros(len(starts), dtype=bool)
+    bad_before[starts > 0] = bad[starts[starts > 0] - 1]
+    bad_after = bad[ends]
+    short = length <= SPIKE_RUN
+    # Between two implausible steps: a spike when its neighbours agree with each other.
+    mid = np.flatnonzero(short & bad_before & bad_after)
+    if len(mid):
+        a, b = starts[mid] - 1, ends[mid] + 1
+        ok_h, ok_v = _step_bad(cols, a, b, lim_h[track[a]], lim_v[track[a]])
+        mid = mid[~(ok_h | ok_v)]
+    # At a track's start or end, next to a rest at least twice as long.
+    piece_track = track[starts]
+    t_first = np.searchsorted(track, piece_track, side="left")
+    t_last = np.searchsorted(track, piece_track, side="right") - 1
+    track_len = t_last - t_first + 1
+    at_start = (starts == t_first) & bad_after & ~bad_before
+    at_end = (ends == t_last) & bad_before & ~bad_after
+    edge = np.flatnonzero(short & (at_start | at_end) & (track_len >= 3 * length))
+    for which, value in ((mid, 0), (edge, 3)):
+        if not len(which):
+            continue
+        cnt = length[which]
+        idx = np.repeat(starts[which], cnt) + (
+            np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        )
+        if value:
+            code[idx] = value
+        else:
+            # Position when a step next to the sample is too long, else altitude.
+            pos = badh[idx] | badh[np.maximum(idx - 1, 0)]
+            code[idx] = np.where(pos, 1, 2)
+    return code, bad
+
+
+def _take(ts: TrackSet, keep: np.ndarray) -> TrackSet:
+    """The set with only the samples where ``keep``, every track kept (maybe empty)."""
+    if keep.all():
+        return ts
+    track = ts.track_index_of_samples()
+    lengths = np.bincount(track[keep], minlength=len(ts))
+    offsets = np.zeros(len(ts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    cols = {name: getattr(ts, name)[keep] for name in ALL_SAMPLE_FIELDS}
+    return TrackSet(**cols, offsets=offsets, meta=ts.meta, title=ts.title)
+
+
+def _median_intervals(t: np.ndarray, track: np.ndarray, n_tracks: int) -> np.ndarray:
+    """Median sampling interval of every track (0 for tracks with fewer than 2 samples).
+
+    Only tracks whose intervals are mostly long need the exact median for the gap rule;
+    the others get 0 without a sort over every sample.
+    """
+    out = np.zeros(n_tracks)
+    if len(t) < 2:
+        return out
+    same = track[1:] == track[:-1]
+    dt = np.diff(t)[same]
+    k = track[1:][same]
+    n_int = np.bincount(k, minlength=n_tracks)
+    n_long = np.bincount(k, weights=dt > 10.0, minlength=n_tracks)
+    sparse = np.flatnonzero(2 * n_long >= np.maximum(n_int, 1))
+    sparse = sparse[n_int[sparse] > 0]
+    if len(sparse):
+        sel = np.isin(k, sparse)
+        ks, ds = k[sel], dt[sel]
+        order = np.lexsort((ds, ks))
+        ks, ds = ks[order], ds[order]
+        first = np.searchsorted(ks, sparse)
+        cnt = n_int[sparse]
+        lo = ds[first + (cnt - 1) // 2]
+        hi = ds[first + cnt // 2]
+        out[sparse] = 0.5 * (lo + hi)
+    return out
+
+
+def _held_until(ts: TrackSet) -> np.ndarray:
+    if HELD_UNTIL not in ts.meta or len(ts) == 0:
+        return np.full(len(ts), np.nan)
+    return pd.to_numeric(ts.meta[HELD_UNTIL], errors="coerce").to_numpy(np.float64)
+
+
+def _hold(ts: TrackSet, brk: np.ndarray, until: np.ndarray) -> tuple[TrackSet, np.ndarray]:
+    """Add a copy of each held track's last sample at its ``until`` time."""
+    nonempty = np.diff(ts.offsets) > 0
+    last = ts.offsets[1:] - 1
+    add = np.flatnonzero(nonempty & (until > np.where(nonempty, ts.t[np.maximum(last, 0)], 0)))
+    if not len(add):
+        return ts, brk
+    at = ts.offsets[add + 1]
+    src = at - 1
+    cols = {}
+    for name in ALL_SAMPLE_FIELDS:
+        arr = getattr(ts, name)
+        vals = until[add] if name == "t" else arr[src]
+        if name == "line":
+            vals = np.full(len(add), np.nan)
+        cols[name] = np.insert(arr, at, vals)
+    grown = np.zeros(len(ts), dtype=np.int64)
+    grown[add] = 1
+    offsets = ts.offsets + np.r_[0, np.cumsum(grown)]
+    out = TrackSet(**cols, offsets=offsets, meta=ts.meta, title=ts.title)
+    return out, np.insert(brk, at, False)
+
+
+def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
+    """The analysis's view of ``ts`` (see the module docstring for the rules)."""
+    n_tr = len(ts)
+    track = ts.track_index_of_samples()
+    cls = ts.meta["cls"].astype(str).to_numpy() if n_tr else np.zeros(0, dtype=object)
+    wanted = np.isin(cls, list(settings.include)) & (cls != ObjectClass.REFERENCE.value)
+    active = wanted[track]
+    lim_h, lim_v = class_limits(ts, settings)
+    names = np.array(labels(ts.meta), dtype=object) if n_tr else np.zeros(0, dtype=object)
+    held = _held_until(ts)
+    is_held = np.isfinite(held)
+    warnings: list[DataWarning] = []
+    cols = {name: getattr(ts, name) for name in ("t", "lat", "lon", "alt", "speed")}
+    n = ts.n_samples
+    reason = np.zeros(n, dtype=np.int8)  # 0 kept; 1/2/3 spike kinds; 4 stale
+    split_before = np.zeros(n, dtype=bool)
+
+    if not settings.keep_outliers and n > 1:
+        code, bad = _spikes(cols, track, lim_h, lim_v, active)
+        reason[code > 0] = code[code > 0]
+        if (code > 0).any():  # a second look without them, at the tracks that had any
+            redo = np.zeros(n_tr, dtype=bool)
+            redo[np.unique(track[code > 0])] = True
+            split_before[1:] = bad[:-1] & ~redo[track[1:]]
+            rest = np.flatnonzero((code == 0) & redo[track])
+            sub = {k: v[rest] for k, v in cols.items()}
+            code2, bad = _spikes(sub, track[rest], lim_h, lim_v, active[rest])
+            reason[rest[code2 > 0]] = code2[code2 > 0]
+            rest = rest[code2 == 0] if (code2 > 0).any() else rest
+            sub = {k: v[rest] for k, v in cols.items()}
+            _, bad = _spikes(sub, track[rest], lim_h, lim_v, active[rest])
+            split_before[rest[1:][bad[:-1]]] = True  # (bad is False across tracks)
+        else:
+            split_before[1:] = bad[:-1]
+        reason[_stale(cols, track, active & (reason == 0), is_held)] = 4
+
+    # Stale repeats are left out like spikes: at a track's end the track ends at its last
+    # fresh position; between fresh positions it moves straight across them (if the gap
+    # limit allows), which is where it was.
+    removed = np.zeros(n, dtype=bool)
+    # On the ground: from the data, else the speed-and-height rule.
+    ground = _on_ground(ts, track, lim_h, active, reason == 0)
+    n_ground = 0
+    if not settings.include_ground:
+        gmask = ground & (reason == 0)
+        n_ground = int(gmask.sum())
+        removed = removed | gmask
+    keep = reason == 0
+    if not settings.include_ground:
+        keep &= ~ground
+    # Ground samples removed leave no motion across them (spikes and stale repeats do:
+    # the track moves straight past them), and nor does a sustained step.
+    kept = np.flatnonzero(keep)
+    c_removed = np.cumsum(removed)
+    c_split = np.cumsum(split_before)
+    brk = np.zeros(len(kept), dtype=bool)
+    if len(kept) > 1:
+        a, b = kept[:-1], kept[1:]
+        brk[1:] = (c_removed[b - 1] - c_removed[a] > 0) | (c_split[b] - c_split[a] > 0)
+    cleaned = _take(ts, keep)
+    cleaned, brk = _hold(cleaned, brk, np.where(is_held & wanted, held, np.nan))
+
+    ex = np.flatnonzero((reason > 0) & active)
+    texts = np.array(
+        ["", REASON_SPIKE_POSITION, REASON_SPIKE_ALTITUDE, REASON_EDGE, REASON_STALE],
+        dtype=object,
+    )
+    excluded = pd.DataFrame(
+        {
+            "track": track[ex].astype(np.int64),
+            "id": ts.meta["id"].to_numpy(dtype=object)[track[ex]] if len(ex) else [],
+            "name": names[track[ex]] if len(ex) else [],
+            "time": ts.t[ex],
+            "line": ts.line[ex],
+            "reason": texts[reason[ex]],
+        }
+    )
+    if len(excluded):
+        warnings.append(_excluded_warning(excluded))
+    n_split = int((split_before & keep).sum())
+    if n_split:
+        where = names[np.unique(track[split_before & keep])]
+        warnings.append(
+            DataWarning(
+                SOURCE,
+                f"{n_split} sustained implausible step(s) split tracks ({_examples(where)}): "
+                "no motion is assumed across them",
+                count=n_split,
+            )
+        )
+    if n_ground:
+        where = names[np.unique(track[ground & (reason == 0)])]
+        warnings.append(
+            DataWarning(
+                SOURCE,
+                f"{n_ground} sample(s) on the ground in {len(where)} track(s) "
+                f"({_examples(where)}) not paired (--include-ground pairs them)",
+                count=n_ground,
+            )
+        )
+    gap = _gap_limits(cleaned, settings, is_held)
+    return Cleaned(cleaned, brk, gap, excluded, warnings, n_ground)
+
+
+def _examples(names: np.ndarray, k: int = 3) -> str:
+    more = f" and {len(names) - k} more" if len(names) > k else ""
+    return ", ".join(str(x) for x in names[:k]) + more
+
+
+def _excluded_warning(excluded: pd.DataFrame) -> DataWarning:
+    counts = excluded["reason"].value_counts()
+    kinds = "; ".join(f"{int(c)} {r}" for r, c in counts.items())
+    tracks = excluded["name"].drop_duplicates().to_numpy(dtype=object)
+    first = excluded.iloc[0]
+    line = int(first["line"]) if np.isfinite(first["line"]) else None
+    return DataWarning(
+        SOURCE,
+        f"{len(excluded)} implausible sample(s) left out of the analysis ({kinds}) in "
+        f"{len(tracks)} track(s) ({_examples(tracks)}); see excluded_samples "
+        "(--keep-outliers keeps them)",
+        line=line,
+        count=len(excluded),
+    )
+
+
+def _stale(
+    cols: dict[str, np.ndarray], track: np.ndarray, active: np.ndarray, is_held: np.ndarray
+) -> np.ndarray:
+    """Samples repeating the previous position while the reported speed says the
+    aircraft should by then be :data:`STALE_DIST_M` further on (sampled sources only)."""
+    n = len(track)
+    out = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(active)
+    if len(idx) < 2:
+        return out
+    lat, lon, t, speed = cols["lat"][idx], cols["lon"][idx], cols["t"][idx], cols["speed"][idx]
+    tr = track[idx]
+    rep = np.zeros(len(idx), dtype=bool)
+    rep[1:] = (tr[1:] == tr[:-1]) & (lat[1:] == lat[:-1]) & (lon[1:] == lon[:-1])
+    rep &= ~is_held[tr]
+    if not rep.any():
+        return out
+    # Runs of repeats: the run's time since its fresh sample, times the speed reported.
+    start = rep & ~np.r_[False, rep[:-1]]
+    run = np.cumsum(start)
+    fresh_t = t[np.flatnonzero(start) - 1]
+    since = t - fresh_t[np.maximum(run - 1, 0)]
+    with np.errstate(invalid="ignore"):
+        far = rep & (speed * since >= STALE_DIST_M)
+    # The whole run is stale once it is far enough (its early repeats included).
+    stale_runs = np.unique(run[far])
+    hit = rep & np.isin(run, stale_runs)
+    out[idx[hit]] = True
+    return out
+
+
+def _on_ground(
+    ts: TrackSet,
+    track: np.ndarray,
+    lim_h: np.ndarray,
+    active: np.ndarray,
+    usable: np.ndarray,
+) -> np.ndarray:
+    """On-ground flag per sample: the data's, else the speed-and-height rule (aircraft,
+    not helicopters: their limit is below an aeroplane's)."""
+    n = len(track)
+    flag = ts.ground
+    out = np.zeros(n, dtype=bool)
+    known = np.isfinite(flag)
+    out[known] = flag[known] > 0.5
+    cls = ts.meta["cls"].astype(str).to_numpy() if len(ts) else np.zeros(0, dtype=object)
+    plane = (cls == ObjectClass.AIRCRAFT.value) & (lim_h > 200.0)
+    with np.errstate(invalid="ignore"):
+        rule = ~known & active & plane[track] & usable & ~(ts.alt >= GROUND_ALT_M)
+    if not rule.any():
+        return out & active
+    speed = np.where(rule, ts.speed, np.nan)
+    need = rule & ~np.isfinite(speed)
+    if need.any():  # speed from the positions around the sample (same track)
+        i = np.flatnonzero(need)
+        a = np.where((i > 0) & (track[np.maximum(i - 1, 0)] == track[i]), i - 1, i)
+        b = np.where((i < n - 1) & (track[np.minimum(i + 1, n - 1)] == track[i]), i + 1, i)
+        dy = (ts.lat[b] - ts.lat[a]) * (_RAD * _EARTH_R)
+        dx = ((ts.lon[b] - ts.lon[a] + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
+        dx *= np.cos(ts.lat[i] * _RAD)
+        dt = ts.t[b] - ts.t[a]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed[i] = np.where(dt > 0, np.hypot(dx, dy) / dt, np.nan)
+    with np.errstate(invalid="ignore"):
+        out |= rule & (speed < GROUND_SPEED_MPS)
+    return out & active
+
+
+def _gap_limits(ts: TrackSet, settings: AnalysisSettings, is_held: np.ndarray) -> np.ndarray:
+    """Each track's gap limit: ``inf`` for held (ACMI) tracks, ``max_gap_s`` when set,
+    else the larger of ``gap_s`` and three times the track's median interval."""
+    if settings.max_gap_s is not None:
+        gap = np.full(len(ts), float(settings.max_gap_s))
+    else:
+        med = _median_intervals(ts.t, ts.track_index_of_samples(), len(ts))
+        gap = np.maximum(float(settings.gap_s), 3.0 * med)
+    return np.where(is_held, np.inf, gap)

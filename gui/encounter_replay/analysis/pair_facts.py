@@ -1,0 +1,308 @@
+"""What kind of encounter each reported pair is, and where it stands in the ranking.
+
+Computed after the exact stage, over the reported pairs only, all vectorised:
+
+* ``assessed_s``/``unassessed_s``: the pair's common time (overlap of the two tracks'
+  spans) split into what was assessed (both moving on a segment with known altitude)
+  and what was not (gaps, splits, unknown altitude).
+* ``relation``: ``cross-side`` when both coalitions are known and differ, ``same-side``
+  when known and equal, else ``unknown``.
+* ``formation``: within ``formation_h_m`` horizontally and ``formation_v_m`` vertically
+  (the lead's height taken up to 30 s earlier or later: a wingman in trail climbs after
+  the lead) with speeds within ``formation_dv_mps`` of each other, for at least
+  ``formation_share`` of the time both were present (at least :data:`FORMATION_MIN_S`).
+* ``severity``: the highest of :data:`SEVERITY_LEVELS` reached.
+* ``affected_by_excluded``: a sample excluded by the cleaning stage lies in the pair's
+  common time (of the tracks as recorded), so keeping it could change the figures.
+* ``implausible_closure``: an aircraft pair whose closure exceeds the sum of the two
+  classes' speed limits: flagged and not ranked.
+* ``rank``: 1 = the encounter to brief first (see :func:`rank_order`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..model import DataWarning, ObjectClass, TrackSet
+from .prepared import SOURCE, PreparedTracks
+from .settings import AnalysisSettings
+
+#: Severity levels, most severe first. A level between two existing ones may be added
+#: (e.g. a well-clear violation between NMAC and loss of separation): everything orders
+#: by the position in this tuple.
+SEVERITY_LEVELS = ("nmac", "loss_of_separation", "visual_contact", "none")
+#: Interval column that decides each level (``none`` has none).
+SEVERITY_COLUMNS = {
+    "nmac": "nmac",
+    "loss_of_separation": "loss_of_separation",
+    "visual_contact": "visual_contact",
+}
+RELATIONS = ("cross-side", "unknown", "same-side")
+#: Least time both present for a pair to count as a formation.
+FORMATION_MIN_S = 60.0
+#: Lags (s) of the lead's height a wingman's is compared with (in trail it climbs later).
+FORMATION_LAGS_S = (-30.0, -15.0, 15.0, 30.0)
+#: Most probe times per pair in the formation test.
+FORMATION_PROBES = 240
+_NO_SIDE = frozenset({"", "neutral", "neutrals", "unknown", "none", "nan"})
+_MAX_NAMED = 20
+
+
+def _coverage(prep: PreparedTracks) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of assessed time per track: ``(key_start, length, cum_before, run_track)``
+    sorted by key (keys as :meth:`PreparedTracks.keys`)."""
+    n = len(prep.t)
+    if n < 2:
+        z = np.zeros(0)
+        return z, z, z, np.zeros(0, dtype=np.int64)
+    known = np.isfinite(prep.alt)
+    ok = prep.seg_ok[:-1] & known[:-1] & known[1:]
+    edge = np.diff(np.r_[0, ok.astype(np.int8), 0])
+    first = np.flatnonzero(edge == 1)
+    last = np.flatnonzero(edge == -1)  # exclusive end segment index = end sample index
+    key0 = prep.key[first]
+    length = prep.t[last] - prep.t[first]
+    cum = np.r_[0.0, np.cumsum(length)[:-1]]
+    track = np.searchsorted(prep.offsets, first, side="right") - 1
+    return key0, length, cum, track
+
+
+def _covered_upto(cov: tuple[np.ndarray, ...], prep: PreparedTracks, j, t) -> np.ndarray:
+    """Global cumulative assessed time up to time ``t`` of track ``j`` (differences of two
+    values of one track give its assessed time between them)."""
+    key0, length, cum, _ = cov
+    if len(key0) == 0:
+        return np.zeros(np.shape(t))
+    x = prep.keys(j, t)
+    r = np.searchsorted(key0, x, side="right") - 1
+    rc = np.maximum(r, 0)
+    inside = np.clip(x - key0[rc], 0.0, length[rc])
+    return np.where(r >= 0, cum[rc] + inside, 0.0)
+
+
+def assessed_time(
+    prep: PreparedTracks, ja: np.ndarray, jb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(assessed_s, common_s)`` of prepared-track pairs ``ja``, ``jb``."""
+    c0 = np.maximum(prep.first[ja], prep.first[jb])
+    c1 = np.minimum(prep.last[ja], prep.last[jb])
+    common = np.maximum(c1 - c0, 0.0)
+    cov = _coverage(prep)
+    key0, length, _, run_track = cov
+    n_runs = np.bincount(run_track, minlength=len(prep))
+    run_first = np.r_[0, np.cumsum(n_runs)[:-1]].astype(np.int64)
+    cnt = n_runs[ja]
+    pair = np.repeat(np.arange(len(ja)), cnt)
+    r = np.repeat(run_first[ja], cnt) + (
+        np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    )
+    s = key0[r] - ja[pair] * prep.span_key + prep.t_ref
+    e = s + length[r]
+    s, e = np.maximum(s, c0[pair]), np.minimum(e, c1[pair])
+    ok = e > s
+    jbp = jb[pair[ok]]
+    got = _covered_upto(cov, prep, jbp, e[ok]) - _covered_upto(cov, prep, jbp, s[ok])
+    assessed = np.bincount(pair[ok], weights=got, minlength=len(ja))
+    return np.minimum(assessed, common), common
+
+
+def relations(meta: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``cross-side``/``same-side``/``unknown`` of each pair from the tracks' coalitions."""
+    if "coalition" in meta:
+        side = meta["coalition"].astype(object).fillna("").astype(str).str.strip().str.lower()
+    else:
+        side = pd.Series([""] * len(meta))
+    side = side.where(~side.isin(_NO_SIDE), "").to_numpy(dtype=object)
+    sa, sb = side[a], side[b]
+    known = (sa != "") & (sb != "")
+    return np.where(known, np.where(sa == sb, "same-side", "cross-side"), "unknown").astype(object)
+
+
+def _state(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Presence, ground point (3, n), altitude and ECEF velocity (3, n) of tracks at times."""
+    i = prep.last_at_or_before(j, t)
+    lo, hi = prep.offsets[j], prep.offsets[j + 1] - 1
+    inside = (i >= lo) & (i <= hi)
+    i = np.clip(i, lo, hi)
+    nx = np.minimum(i + 1, hi)
+    moving = inside & prep.seg_ok[i] & (nx > i)
+    present = moving | (inside & (prep.t[i] == t))
+    span = prep.t[nx] - prep.t[i]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(moving, (t - prep.t[i]) / span, 0.0)
+        vel = np.where(moving, (prep.p[:, nx] - prep.p[:, i]) / span, np.nan)
+    g = prep.g[:, i] + f * (prep.g[:, nx] - prep.g[:, i])
+    alt = prep.alt[i] + f * (prep.alt[nx] - prep.alt[i])
+    return present, g, alt, vel
+
+
+def formations(
+    prep: PreparedTracks,
+    ja: np.ndarray,
+    jb: np.ndarray,
+    min_horizontal: np.ndarray,
+    settings: AnalysisSettings,
+) -> np.ndarray:
+    """Whether each pair flew together (see the module docstring), probed at up to
+    :data:`FORMATION_PROBES` evenly spaced times (at least one a second)."""
+    out = np.zeros(len(ja), dtype=bool)
+    cand = np.flatnonzero(min_horizontal <= settings.formation_h_m)
+    if not len(cand):
+        return out
+    a, b = ja[cand], jb[cand]
+    c0 = np.maximum(prep.first[a], prep.first[b])
+    c1 = np.minimum(prep.last[a], prep.last[b])
+    span = np.maximum(c1 - c0, 0.0)
+    n = np.clip(np.ceil(span), 1, FORMATION_PROBES).astype(np.int64)
+    step = span / n
+    pair = np.repeat(np.arange(len(cand)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    t = c0[pair] + (k + 0.5) * step[pair]
+    pa, ga, ha, va = _state(prep, a[pair], t)
+    pb, gb, hb, vb = _state(prep, b[pair], t)
+    both = pa & pb
+    dg = gb - ga
+    # A wingman in trail climbs, descends and turns behind the lead: heights are compared
+    # allowing the lag, and speeds (not directions) must match.
+    dh = np.abs(hb - ha)
+    for lag in FORMATION_LAGS_S:
+        _, _, h_lag, _ = _state(prep, a[pair], t + lag)
+        dh = np.fmin(dh, np.abs(hb - h_lag))
+    with np.errstate(invalid="ignore"):
+        dv = np.abs(np.sqrt(np.sum(vb * vb, axis=0)) - np.sqrt(np.sum(va * va, axis=0)))
+        close = (
+            both
+            & (np.sum(dg * dg, axis=0) <= settings.formation_h_m**2)
+            & (dh <= settings.formation_v_m)
+            & (dv <= settings.formation_dv_mps)
+        )
+    n_both = np.bincount(pair, weights=both, minlength=len(cand))
+    n_close = np.bincount(pair, weights=close, minlength=len(cand))
+    both_s = n_both * step
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n_both > 0, n_close / n_both, 0.0)
+    out[cand] = (share >= settings.formation_share) & (both_s >= FORMATION_MIN_S)
+    return out
+
+
+def severities(pairs: pd.DataFrame) -> np.ndarray:
+    """The highest level of :data:`SEVERITY_LEVELS` each pair reached."""
+    out = np.full(len(pairs), SEVERITY_LEVELS[-1], dtype=object)
+    for level in reversed(SEVERITY_LEVELS[:-1]):
+        col = SEVERITY_COLUMNS[level]
+        if col in pairs:
+            hit = np.array([len(x) > 0 for x in pairs[col]], dtype=bool)
+            out[hit] = level
+    return out
+
+
+def affected_by_excluded(
+    ts: TrackSet, excluded: pd.DataFrame, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Whether an excluded sample of either track lies in the pair's common time (spans
+    of the tracks as recorded, so stale repeats after a track's end count too)."""
+    if len(excluded) == 0 or len(a) == 0:
+        return np.zeros(len(a), dtype=bool)
+    first, last = ts.first_times, ts.last_times
+    c0 = np.maximum(first[a], first[b])
+    c1 = np.minimum(last[a], last[b])
+    span = float(np.nanmax(np.abs(ts.t))) * 4.0 + 1.0 if ts.n_samples else 1.0
+    keys = np.sort(excluded["track"].to_numpy(np.int64) * span + excluded["time"].to_numpy())
+
+    def count(j: np.ndarray) -> np.ndarray:
+        lo = np.searchsorted(keys, j * span + c0, side="left")
+        hi = np.searchsorted(keys, j * span + c1, side="right")
+        return hi - lo
+
+    return (count(a) + count(b)) > 0
+
+
+def rank_order(pairs: pd.DataFrame) -> np.ndarray:
+    """Row order of the ranking: flagged (implausible closure) pairs last, then
+    non-formation before formation, cross-side before unknown before same-side, severity
+    (NMAC, loss of separation, visual contact, none), CPA slant range (unknown last),
+    least horizontal separation."""
+    sev = pd.Series(pairs["severity"]).map({s: i for i, s in enumerate(SEVERITY_LEVELS)})
+    rel = pd.Series(pairs["relation"]).map({r: i for i, r in enumerate(RELATIONS)})
+    slant = np.nan_to_num(pairs["cpa_slant_m"].to_numpy(np.float64), nan=np.inf)
+    return np.lexsort(
+        (
+            np.nan_to_num(pairs["min_horizontal_m"].to_numpy(np.float64), nan=np.inf),
+            slant,
+            sev.to_numpy(np.int64),
+            rel.to_numpy(np.int64),
+            pairs["formation"].to_numpy(bool),
+            pairs["implausible_closure"].to_numpy(bool),
+        )
+    )
+
+
+def add_pair_facts(
+    pairs: pd.DataFrame,
+    ts: TrackSet,
+    prep: PreparedTracks,
+    ja: np.ndarray,
+    jb: np.ndarray,
+    excluded: pd.DataFrame,
+    limits_h: np.ndarray,
+    settings: AnalysisSettings,
+) -> tuple[pd.DataFrame, list[DataWarning]]:
+    """``pairs`` with the columns of the module docstring added, sorted by rank."""
+    warnings: list[DataWarning] = []
+    a = pairs["a"].to_numpy(np.int64)
+    b = pairs["b"].to_numpy(np.int64)
+    assessed, common = assessed_time(prep, ja, jb)
+    pairs["assessed_s"] = assessed
+    pairs["unassessed_s"] = common - assessed
+    pairs["relation"] = pd.Series(relations(ts.meta, a, b), dtype=object)
+    pairs["formation"] = formations(
+        prep, ja, jb, pairs["min_horizontal_m"].to_numpy(np.float64), settings
+    )
+    pairs["severity"] = pd.Series(severities(pairs), dtype=object)
+    pairs["affected_by_excluded"] = affected_by_excluded(ts, excluded, a, b)
+    cls = ts.meta["cls"].astype(str).to_numpy()
+    both_air = (cls[a] == ObjectClass.AIRCRAFT.value) & (cls[b] == ObjectClass.AIRCRAFT.value)
+    with np.errstate(invalid="ignore"):
+        flagged = both_air & (pairs["closure_mps"].to_numpy(np.float64) > limits_h[a] + limits_h[b])
+    pairs["implausible_closure"] = flagged
+    order = rank_order(pairs)
+    pairs = pairs.iloc[order].reset_index(drop=True)
+    ranked = ~pairs["implausible_closure"].to_numpy(bool)
+    pairs["rank"] = np.where(ranked, np.cumsum(ranked), np.nan)
+
+    names = (pairs["a_name"].astype(str) + "–" + pairs["b_name"].astype(str)).to_numpy()
+    if flagged.any():
+        hit = names[~ranked]
+        warnings.append(
+            DataWarning(
+                SOURCE,
+                f"{len(hit)} aircraft pair(s) report a closure no two aircraft can fly "
+                f"({', '.join(hit[:5])}{' …' if len(hit) > 5 else ''}): flagged, not ranked",
+                count=len(hit),
+            )
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = pairs["unassessed_s"].to_numpy() / (
+            pairs["assessed_s"].to_numpy() + pairs["unassessed_s"].to_numpy()
+        )
+    poor = np.flatnonzero(share > settings.unassessed_share)
+    for k in poor[:_MAX_NAMED]:
+        warnings.append(
+            DataWarning(
+                SOURCE,
+                f"{names[k]}: {share[k]:.0%} of the common time "
+                f"({pairs['unassessed_s'].iat[k]:.0f} s) not assessed (gaps, splits or "
+                "unknown altitude)",
+            )
+        )
+    if len(poor) > _MAX_NAMED:
+        warnings.append(
+            DataWarning(
+                SOURCE,
+                f"{len(poor) - _MAX_NAMED} more pair(s) with over "
+                f"{settings.unassessed_share:.0%} of their common time not assessed",
+                count=len(poor) - _MAX_NAMED,
+            )
+        )
+    return pairs, warnings
