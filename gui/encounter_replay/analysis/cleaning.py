@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..model import DataWarning, ObjectClass, TrackSet
 from ..model.trackset import ALL_SAMPLE_FIELDS, HELD_UNTIL
-from .prepared import SOURCE, labels
+from .prepared import ALT_ABS_MAX, SOURCE, labels
 from .settings import AnalysisSettings
 
 #: Longest run of samples treated as a spike (longer runs split the track instead).
@@ -129,10 +129,11 @@ def _step_bad(
     dy = (lat[j] - lat[i]) * (_RAD * _EARTH_R)
     dx = ((lon[j] - lon[i] + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
     dx *= np.cos(0.5 * (lat[i] + lat[j]) * _RAD)
-    reach = lim_h * dt + POS_TOL_M
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # no limit (inf) × 0 s: no finding
+        reach = lim_h * dt + POS_TOL_M
         bad_h = dx * dx + dy * dy > reach * reach
         bad_v = np.abs(alt[j] - alt[i]) > lim_v * dt + ALT_TOL_M  # NaN: False
+        bad_h &= np.isfinite(reach)
     return bad_h, bad_v
 
 
@@ -280,7 +281,9 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     held = _held_until(ts)
     is_held = np.isfinite(held)
     warnings: list[DataWarning] = []
-    cols = {name: getattr(ts, name) for name in ("t", "lat", "lon", "alt", "speed")}
+    cols = {name: getattr(ts, name) for name in ("t", "lat", "lon", "speed")}
+    with np.errstate(invalid="ignore"):  # absurd altitudes are unknown, as in prepare
+        cols["alt"] = np.where(np.abs(ts.alt) <= ALT_ABS_MAX, ts.alt, np.nan)
     n = ts.n_samples
     reason = np.zeros(n, dtype=np.int8)  # 0 kept; 1/2/3 spike kinds; 4 stale
     split_before = np.zeros(n, dtype=bool)
@@ -446,16 +449,20 @@ def _on_ground(
         return out & active
     speed = np.where(rule, ts.speed, np.nan)
     need = rule & ~np.isfinite(speed)
-    if need.any():  # speed from the positions around the sample (same track)
+    if need.any():  # speed from the positions: the faster of the steps in and out
         i = np.flatnonzero(need)
-        a = np.where((i > 0) & (track[np.maximum(i - 1, 0)] == track[i]), i - 1, i)
-        b = np.where((i < n - 1) & (track[np.minimum(i + 1, n - 1)] == track[i]), i + 1, i)
-        dy = (ts.lat[b] - ts.lat[a]) * (_RAD * _EARTH_R)
-        dx = ((ts.lon[b] - ts.lon[a] + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
-        dx *= np.cos(ts.lat[i] * _RAD)
-        dt = ts.t[b] - ts.t[a]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            speed[i] = np.where(dt > 0, np.hypot(dx, dy) / dt, np.nan)
+        step = np.full(n + 1, np.nan)  # step[k]: speed from sample k - 1 to k
+        if n > 1:
+            dy = np.diff(ts.lat) * (_RAD * _EARTH_R)
+            dx = ((np.diff(ts.lon) + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
+            dx *= np.cos(ts.lat[1:] * _RAD)
+            dt = np.diff(ts.t)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                # (a step across a gap says nothing of the speed at either end)
+                ok = (dt > 0) & (dt <= 30.0) & (track[1:] == track[:-1])
+                v = np.where(ok, np.hypot(dx, dy) / dt, np.nan)
+            step[1:n] = v
+        speed[i] = np.fmax(step[i], step[i + 1])
     with np.errstate(invalid="ignore"):
         out |= rule & (speed < GROUND_SPEED_MPS)
     return out & active
