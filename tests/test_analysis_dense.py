@@ -141,7 +141,9 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings, gap_s: float | None = N
     want_vis = (d.slant <= vis_pair) & (d.horizontal <= hz)
     unsure_vis = (np.abs(d.slant - vis_pair) <= MODEL_TOL) | (np.abs(d.horizontal - hz) <= 1.0)
     got = in_spans(grid, row.visual_contact)
-    bad = (got != want_vis) & both & ~lone & ~unsure_vis & ~near_edges(grid, row.visual_contact, 0.02)
+    bad = (
+        (got != want_vis) & both & ~lone & ~unsure_vis & ~near_edges(grid, row.visual_contact, 0.02)
+    )
     assert not bad.any(), f"visual contact differs at {grid[bad][:5] - T0}"
     want_los = (d.horizontal < cfg.hsep_m) & (d.vertical < cfg.vsep_m)
     unsure = (np.abs(d.horizontal - cfg.hsep_m) <= MODEL_TOL) | (

@@ -24,6 +24,7 @@ from .cli_options import (
     analysis_settings,
     read_options,
 )
+from .analysis.result import PAIR_FILTERS, SORT_KEYS
 from .io import ReadError, read_files
 from .model import TrackSet
 from .model.timefmt import clock_utc, iso_utc
@@ -52,11 +53,18 @@ def info_dict(ts: TrackSet) -> dict:
             ts.meta.itertuples(index=False), lengths, ts.first_times, ts.last_times, strict=True
         )
     ]
+    from .analysis import AnalysisSettings
+    from .analysis.cleaning import clean
+    from .analysis.result import excluded_json
+
+    # The samples the analysis would leave out with default settings, so that a script
+    # checking a file sees them without running the analysis.
     return {
         "start": iso_utc(ts.start),
         "end": iso_utc(ts.end),
         "tracks": tracks,
         "events": len(ts.events),
+        "excluded_samples": excluded_json(clean(ts, AnalysisSettings()).excluded),
         "warnings": [str(w) for w in ts.warnings],
     }
 
@@ -123,7 +131,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     settings = analysis_settings(args)
     ts = read_files(args.files, read_options(args))
-    result = analyze(ts, settings)
+    result = analyze(ts, settings).select(sort=args.sort, pairs=args.pairs)
     if args.json:
         print(json.dumps(result.to_json_dict(ts), indent=2))
         return 0
@@ -150,6 +158,21 @@ def _intervals_text(intervals: Sequence[Sequence[float]]) -> str:
     return f"{fmt_duration(total)} from {clock_utc(first)}"
 
 
+_SEVERITY_TEXT = {"nmac": "NMAC", "loss_of_separation": "LOSS"}
+
+
+def _kind_text(p) -> str:
+    """Relation and the caveats of a row: formation, excluded samples nearby, flagged."""
+    parts = [] if p.relation == "unknown" else [p.relation]
+    if p.formation:
+        parts.append("formation")
+    if p.affected_by_excluded:
+        parts.append("excl*")
+    if p.implausible_closure:
+        parts.append("IMPLAUSIBLE closure, unranked")
+    return ", ".join(parts) or "-"
+
+
 def analysis_table(result, ts: TrackSet) -> str:
     """Pairs as an analyst reads them: NM, ft, kt, UTC."""
     s = result.settings
@@ -162,6 +185,7 @@ def analysis_table(result, ts: TrackSet) -> str:
     for p in result.pairs.itertuples(index=False):
         rows.append(
             [
+                "-" if not math.isfinite(p.rank) else str(int(p.rank)),
                 f"{p.a_name or p.a_id} / {p.b_name or p.b_id}",
                 clock_utc(p.cpa_time, 1),
                 _num(p.cpa_slant_m / 1852, 2),
@@ -170,7 +194,8 @@ def analysis_table(result, ts: TrackSet) -> str:
                 _num(p.closure_mps * 3600 / 1852, 0),
                 _num(p.min_horizontal_m / 1852, 2),
                 _intervals_text(p.visual_contact),
-                "LOSS" if len(p.loss_of_separation) else "",
+                _SEVERITY_TEXT.get(p.severity, ""),
+                _kind_text(p),
             ]
         )
     return (
@@ -178,6 +203,7 @@ def analysis_table(result, ts: TrackSet) -> str:
         + "\n\n"
         + _table(
             [
+                "rank",
                 "pair",
                 "CPA (UTC)",
                 "slant NM",
@@ -187,9 +213,10 @@ def analysis_table(result, ts: TrackSet) -> str:
                 "min horiz NM",
                 "visual contact",
                 "sep",
+                "kind",
             ],
             rows,
-            right={2, 3, 4, 5, 6},
+            right={0, 3, 4, 5, 6, 7},
         )
     )
 
@@ -224,6 +251,19 @@ def _subcommands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None],
         fmt = p.add_mutually_exclusive_group()
         fmt.add_argument("--json", action="store_true", help="JSON (metres, ISO-8601 UTC)")
         fmt.add_argument("--csv", action="store_true", help="CSV of the pair table")
+        p.add_argument(
+            "--sort",
+            choices=SORT_KEYS,
+            default="rank",
+            help="rank (default: non-formation, cross-side, most severe, closest first) "
+            "or slant (CPA slant range)",
+        )
+        p.add_argument(
+            "--pairs",
+            choices=PAIR_FILTERS,
+            default="all",
+            help="which pairs to list (default all)",
+        )
 
     commands = {"info": (info, cmd_info), "analyze": (analyze_, cmd_analyze)}
     try:

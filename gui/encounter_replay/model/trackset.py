@@ -253,9 +253,7 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         return TrackSet.empty()
     if len(sets) == 1:
         return sets[0]
-    cols = {
-        name: np.concatenate([getattr(s, name) for s in sets]) for name in ALL_SAMPLE_FIELDS
-    }
+    cols = {name: np.concatenate([getattr(s, name) for s in sets]) for name in ALL_SAMPLE_FIELDS}
     lengths = np.concatenate([np.diff(s.offsets) for s in sets])
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
