@@ -154,13 +154,13 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings, gap_s: float | None = N
         (got != want_los) & both & ~lone & ~unsure & ~near_edges(grid, row.loss_of_separation, 0.02)
     )
     assert not bad.any(), f"loss of separation differs at {grid[bad][:5] - T0}"
-    for spans, want, unsure in (
+    for spans, want, doubt in (
         (row.visual_contact, want_vis, unsure_vis),
         (row.loss_of_separation, want_los, unsure),
     ):
         # Instants between gaps count: [t, t] exactly where the condition holds there.
         instants = {s for s, e in spans if e == s}
-        for t_lone in grid[lone & want & ~unsure]:
+        for t_lone in grid[lone & want & ~doubt]:
             assert any(s <= t_lone <= e for s, e in spans), f"instant {t_lone - T0} missing"
         assert all(t in set(grid[lone]) for t in instants)
         # Intervals are disjoint, ordered, and not touching (merged).

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from analysis_reference import dense_minimum, dense_pair, overlap
-from encounter_replay.analysis.cleaning import clean
 from encounter_replay.analysis import AnalysisSettings, analyze
+from encounter_replay.analysis.cleaning import clean
 from encounter_replay.io.registry import read_file
 from test_analysis_dense import check_pair
 

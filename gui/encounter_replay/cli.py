@@ -17,6 +17,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 
+from .analysis.result import PAIR_FILTERS, SORT_KEYS
 from .cli_options import (
     UsageError,
     add_analysis_options,
@@ -24,7 +25,6 @@ from .cli_options import (
     analysis_settings,
     read_options,
 )
-from .analysis.result import PAIR_FILTERS, SORT_KEYS
 from .io import ReadError, read_files
 from .model import TrackSet
 from .model.timefmt import clock_utc, iso_utc
