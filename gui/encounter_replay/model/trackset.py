@@ -243,16 +243,19 @@ class TrackSet:
 
 
 def concat(sets: list[TrackSet]) -> TrackSet:
-    """Merge several sets (several files) into one scene, keeping ids unique.
+    """Merge several sets (several files) into one scene, keeping ids unique, and join
+    the pieces of one aircraft into one track (:mod:`.joining`).
 
     A clashing id gets the suffix ``~2``, ``~3``… and a warning, so nothing is merged into
     another file's track by accident.
     """
+    from .joining import join_pieces  # (joining builds on this module)
+
     sets = [s for s in sets if s is not None]
     if not sets:
         return TrackSet.empty()
     if len(sets) == 1:
-        return sets[0]
+        return join_pieces(sets[0])
     cols = {name: np.concatenate([getattr(s, name) for s in sets]) for name in ALL_SAMPLE_FIELDS}
     lengths = np.concatenate([np.diff(s.offsets) for s in sets])
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
@@ -282,7 +285,7 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         else empty_events()
     )
     titles = [s.title for s in sets if s.title]
-    return TrackSet(
+    merged = TrackSet(
         **cols,
         offsets=offsets,
         meta=meta,
@@ -290,3 +293,4 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         warnings=warnings,
         title=" + ".join(titles),
     )
+    return join_pieces(merged)
