@@ -115,26 +115,49 @@ def class_limits(ts: TrackSet, settings: AnalysisSettings) -> tuple[np.ndarray, 
     return h, v
 
 
-def _step_bad(
-    ts_cols: dict[str, np.ndarray],
-    i: np.ndarray,
-    j: np.ndarray,
-    lim_h: np.ndarray,
-    lim_v: np.ndarray,
+def _pair_steps(
+    cols: dict[str, np.ndarray], i: np.ndarray | None = None, j: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(dt, horizontal distance², |Δalt|)`` from samples ``i`` to ``j`` (consecutive
+    samples when not given: slices, no gathers). Equirectangular distance: plenty to
+    tell a flight from a jump."""
+    t, lat, lon, alt = cols["t"], cols["lat"], cols["lon"], cols["alt"]
+    if i is None:
+        t0, t1, la0, la1 = t[:-1], t[1:], lat[:-1], lat[1:]
+        lo0, lo1, h0, h1 = lon[:-1], lon[1:], alt[:-1], alt[1:]
+    else:
+        t0, t1, la0, la1 = t[i], t[j], lat[i], lat[j]
+        lo0, lo1, h0, h1 = lon[i], lon[j], alt[i], alt[j]
+    dt = np.abs(t1 - t0)
+    dy = (la1 - la0) * (_RAD * _EARTH_R)
+    dx = lo1 - lo0
+    dx += 180.0
+    dx %= 360.0
+    dx -= 180.0
+    dx *= np.cos(la1 * _RAD) * (_RAD * _EARTH_R)
+    dx *= dx
+    dy *= dy
+    dx += dy
+    return dt, dx, np.abs(h1 - h0)
+
+
+def _too_fast(
+    steps: tuple[np.ndarray, np.ndarray, np.ndarray], lim_h, lim_v
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whether moving from sample ``i`` to ``j`` needs more than the limits (horizontal,
-    vertical). Equirectangular distance: plenty to tell a flight from a jump."""
-    t, lat, lon, alt = ts_cols["t"], ts_cols["lat"], ts_cols["lon"], ts_cols["alt"]
-    dt = np.abs(t[j] - t[i])
-    dy = (lat[j] - lat[i]) * (_RAD * _EARTH_R)
-    dx = ((lon[j] - lon[i] + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
-    dx *= np.cos(0.5 * (lat[i] + lat[j]) * _RAD)
+    """Whether each step needs more than the limits (horizontal, vertical)."""
+    dt, d2, dz = steps
     with np.errstate(invalid="ignore"):  # no limit (inf) × 0 s: no finding
         reach = lim_h * dt + POS_TOL_M
-        bad_h = dx * dx + dy * dy > reach * reach
-        bad_v = np.abs(alt[j] - alt[i]) > lim_v * dt + ALT_TOL_M  # NaN: False
-        bad_h &= np.isfinite(reach)
+        bad_h = (d2 > reach * reach) & np.isfinite(reach)
+        bad_v = dz > lim_v * dt + ALT_TOL_M  # NaN: False
     return bad_h, bad_v
+
+
+def _step_limits(lim: np.ndarray, track: np.ndarray) -> np.ndarray | float:
+    """Per-step limits (of the step's later sample's track); a number when all agree."""
+    if len(lim) and np.all(lim == lim[0]):
+        return float(lim[0])
+    return lim[track[1:]]
 
 
 def _spikes(
@@ -143,16 +166,21 @@ def _spikes(
     lim_h: np.ndarray,
     lim_v: np.ndarray,
     active: np.ndarray,
+    steps: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Codes of samples to exclude (0 keep, 1 position, 2 altitude, 3 track end) and the
-    implausible steps (``bad[i]``: step ``i → i+1``) of one pass over ``cols``."""
+    implausible steps (``bad[i]``: step ``i → i+1``) of one pass over ``cols``
+    (``steps``: :func:`_pair_steps` of ``cols`` when already at hand)."""
     n = len(track)
     code = np.zeros(n, dtype=np.int8)
     if n < 2:
         return code, np.zeros(n, dtype=bool)
-    i = np.arange(n - 1)
     same = (track[1:] == track[:-1]) & active[1:]
-    bh, bv = _step_bad(cols, i, i + 1, lim_h[track[1:]], lim_v[track[1:]])
+    bh, bv = _too_fast(
+        steps if steps is not None else _pair_steps(cols),
+        _step_limits(lim_h, track),
+        _step_limits(lim_v, track),
+    )
     bad = np.zeros(n, dtype=bool)
     bad[:-1] = same & (bh | bv)
     badh = np.zeros(n, dtype=bool)
@@ -173,7 +201,7 @@ def _spikes(
     mid = np.flatnonzero(short & bad_before & bad_after)
     if len(mid):
         a, b = starts[mid] - 1, ends[mid] + 1
-        ok_h, ok_v = _step_bad(cols, a, b, lim_h[track[a]], lim_v[track[a]])
+        ok_h, ok_v = _too_fast(_pair_steps(cols, a, b), lim_h[track[a]], lim_v[track[a]])
         mid = mid[~(ok_h | ok_v)]
     # At a track's start or end, next to a rest at least twice as long.
     piece_track = track[starts]
@@ -211,32 +239,24 @@ def _take(ts: TrackSet, keep: np.ndarray) -> TrackSet:
     return TrackSet(**cols, offsets=offsets, meta=ts.meta, title=ts.title)
 
 
-def _median_intervals(t: np.ndarray, track: np.ndarray, n_tracks: int) -> np.ndarray:
+def _median_intervals(t: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Median sampling interval of every track (0 for tracks with fewer than 2 samples).
 
-    Only tracks whose intervals are mostly long need the exact median for the gap rule;
-    the others get 0 without a sort over every sample.
+    Only tracks whose intervals are mostly long (> 10 s) need the exact median for the gap
+    rule; the others get 0 without a sort over every sample.
     """
+    n_tracks = len(offsets) - 1
     out = np.zeros(n_tracks)
     if len(t) < 2:
         return out
-    same = track[1:] == track[:-1]
-    dt = np.diff(t)[same]
-    k = track[1:][same]
-    n_int = np.bincount(k, minlength=n_tracks)
-    n_long = np.bincount(k, weights=dt > 10.0, minlength=n_tracks)
-    sparse = np.flatnonzero(2 * n_long >= np.maximum(n_int, 1))
-    sparse = sparse[n_int[sparse] > 0]
-    if len(sparse):
-        sel = np.isin(k, sparse)
-        ks, ds = k[sel], dt[sel]
-        order = np.lexsort((ds, ks))
-        ks, ds = ks[order], ds[order]
-        first = np.searchsorted(ks, sparse)
-        cnt = n_int[sparse]
-        lo = ds[first + (cnt - 1) // 2]
-        hi = ds[first + cnt // 2]
-        out[sparse] = 0.5 * (lo + hi)
+    n_int = np.maximum(np.diff(offsets) - 1, 0)
+    long_at = np.flatnonzero(np.diff(t) > 10.0)  # step i → i + 1
+    k = np.searchsorted(offsets, long_at, side="right") - 1
+    inner = long_at + 1 < offsets[k + 1]  # not a step across tracks
+    n_long = np.bincount(k[inner], minlength=n_tracks)
+    sparse = np.flatnonzero((2 * n_long >= n_int) & (n_int > 0))
+    for j in sparse:  # (few tracks: those sampled sparsely)
+        out[j] = float(np.median(np.diff(t[offsets[j] : offsets[j + 1]])))
     return out
 
 
@@ -287,9 +307,10 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     n = ts.n_samples
     reason = np.zeros(n, dtype=np.int8)  # 0 kept; 1/2/3 spike kinds; 4 stale
     split_before = np.zeros(n, dtype=bool)
+    steps = _pair_steps(cols) if n > 1 else None
 
     if not settings.keep_outliers and n > 1:
-        code, bad = _spikes(cols, track, lim_h, lim_v, active)
+        code, bad = _spikes(cols, track, lim_h, lim_v, active, steps)
         reason[code > 0] = code[code > 0]
         if (code > 0).any():  # a second look without them, at the tracks that had any
             redo = np.zeros(n_tr, dtype=bool)
@@ -312,7 +333,7 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     # limit allows), which is where it was.
     removed = np.zeros(n, dtype=bool)
     # On the ground: from the data, else the speed-and-height rule.
-    ground = _on_ground(ts, track, lim_h, active, reason == 0)
+    ground = _on_ground(ts, track, lim_h, active, reason == 0, steps)
     n_ground = 0
     if not settings.include_ground:
         gmask = ground & (reason == 0)
@@ -323,13 +344,16 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
         keep &= ~ground
     # Ground samples removed leave no motion across them (spikes and stale repeats do:
     # the track moves straight past them), and nor does a sustained step.
-    kept = np.flatnonzero(keep)
-    c_removed = np.cumsum(removed)
-    c_split = np.cumsum(split_before)
-    brk = np.zeros(len(kept), dtype=bool)
-    if len(kept) > 1:
-        a, b = kept[:-1], kept[1:]
-        brk[1:] = (c_removed[b - 1] - c_removed[a] > 0) | (c_split[b] - c_split[a] > 0)
+    if removed.any() or split_before.any():
+        kept = np.flatnonzero(keep)
+        c_removed = np.cumsum(removed)
+        c_split = np.cumsum(split_before)
+        brk = np.zeros(len(kept), dtype=bool)
+        if len(kept) > 1:
+            a, b = kept[:-1], kept[1:]
+            brk[1:] = (c_removed[b - 1] - c_removed[a] > 0) | (c_split[b] - c_split[a] > 0)
+    else:
+        brk = np.zeros(int(keep.sum()), dtype=bool)
     cleaned = _take(ts, keep)
     cleaned, brk = _hold(cleaned, brk, np.where(is_held & wanted, held, np.nan))
 
@@ -403,27 +427,28 @@ def _stale(
     aircraft should by then be :data:`STALE_DIST_M` further on (sampled sources only)."""
     n = len(track)
     out = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(active)
-    if len(idx) < 2:
+    if n < 2:
         return out
-    lat, lon, t, speed = cols["lat"][idx], cols["lon"][idx], cols["t"][idx], cols["speed"][idx]
-    tr = track[idx]
-    rep = np.zeros(len(idx), dtype=bool)
-    rep[1:] = (tr[1:] == tr[:-1]) & (lat[1:] == lat[:-1]) & (lon[1:] == lon[:-1])
-    rep &= ~is_held[tr]
+    lat, lon, t, speed = cols["lat"], cols["lon"], cols["t"], cols["speed"]
+    rep = np.zeros(n, dtype=bool)
+    rep[1:] = (lat[1:] == lat[:-1]) & (lon[1:] == lon[:-1])
+    rep[1:] &= track[1:] == track[:-1]
+    rep &= active
     if not rep.any():
         return out
+    rep &= ~is_held[track]
     # Runs of repeats: the run's time since its fresh sample, times the speed reported.
-    start = rep & ~np.r_[False, rep[:-1]]
-    run = np.cumsum(start)
-    fresh_t = t[np.flatnonzero(start) - 1]
-    since = t - fresh_t[np.maximum(run - 1, 0)]
+    idx = np.flatnonzero(rep)
+    start = np.r_[True, idx[1:] != idx[:-1] + 1]
+    run = np.cumsum(start) - 1
+    fresh_t = t[idx[start] - 1]
+    since = t[idx] - fresh_t[run]
     with np.errstate(invalid="ignore"):
-        far = rep & (speed * since >= STALE_DIST_M)
+        far = speed[idx] * since >= STALE_DIST_M
     # The whole run is stale once it is far enough (its early repeats included).
-    stale_runs = np.unique(run[far])
-    hit = rep & np.isin(run, stale_runs)
-    out[idx[hit]] = True
+    stale_run = np.zeros(int(run[-1]) + 1 if len(run) else 0, dtype=bool)
+    stale_run[run[far]] = True
+    out[idx[stale_run[run]]] = True
     return out
 
 
@@ -433,6 +458,7 @@ def _on_ground(
     lim_h: np.ndarray,
     active: np.ndarray,
     usable: np.ndarray,
+    steps: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> np.ndarray:
     """On-ground flag per sample: the data's, else the speed-and-height rule (aircraft,
     not helicopters: their limit is below an aeroplane's)."""
@@ -444,27 +470,30 @@ def _on_ground(
     cls = ts.meta["cls"].astype(str).to_numpy() if len(ts) else np.zeros(0, dtype=object)
     plane = (cls == ObjectClass.AIRCRAFT.value) & (lim_h > 200.0)
     with np.errstate(invalid="ignore"):
-        rule = ~known & active & plane[track] & usable & ~(ts.alt >= GROUND_ALT_M)
+        low = ~(ts.alt >= GROUND_ALT_M)  # (unknown altitude counts as low)
+    rule = low & ~known & active & usable
     if not rule.any():
         return out & active
-    speed = np.where(rule, ts.speed, np.nan)
-    need = rule & ~np.isfinite(speed)
-    if need.any():  # speed from the positions: the faster of the steps in and out
-        i = np.flatnonzero(need)
-        step = np.full(n + 1, np.nan)  # step[k]: speed from sample k - 1 to k
-        if n > 1:
-            dy = np.diff(ts.lat) * (_RAD * _EARTH_R)
-            dx = ((np.diff(ts.lon) + 180.0) % 360.0 - 180.0) * (_RAD * _EARTH_R)
-            dx *= np.cos(ts.lat[1:] * _RAD)
-            dt = np.diff(ts.t)
+    rule &= plane[track]
+    i = np.flatnonzero(rule)
+    speed = ts.speed[i]
+    need = ~np.isfinite(speed)
+    if need.any() and steps is not None:  # from the positions: faster of the steps in/out
+        dt, d2, _ = steps
+        k = i[need]
+        same = np.r_[track[1:] == track[:-1], False]
+
+        def step_speed(s: np.ndarray) -> np.ndarray:  # speed of step s → s + 1
+            ok = (s >= 0) & (s < n - 1)
+            sc = np.clip(s, 0, max(n - 2, 0))
             with np.errstate(invalid="ignore", divide="ignore"):
                 # (a step across a gap says nothing of the speed at either end)
-                ok = (dt > 0) & (dt <= 30.0) & (track[1:] == track[:-1])
-                v = np.where(ok, np.hypot(dx, dy) / dt, np.nan)
-            step[1:n] = v
-        speed[i] = np.fmax(step[i], step[i + 1])
+                good = ok & same[sc] & (dt[sc] > 0) & (dt[sc] <= 30.0)
+                return np.where(good, np.sqrt(d2[sc]) / dt[sc], np.nan)
+
+        speed[need] = np.fmax(step_speed(k - 1), step_speed(k))
     with np.errstate(invalid="ignore"):
-        out |= rule & (speed < GROUND_SPEED_MPS)
+        out[i] |= speed < GROUND_SPEED_MPS
     return out & active
 
 
@@ -474,6 +503,6 @@ def _gap_limits(ts: TrackSet, settings: AnalysisSettings, is_held: np.ndarray) -
     if settings.max_gap_s is not None:
         gap = np.full(len(ts), float(settings.max_gap_s))
     else:
-        med = _median_intervals(ts.t, ts.track_index_of_samples(), len(ts))
+        med = _median_intervals(ts.t, ts.offsets)
         gap = np.maximum(float(settings.gap_s), 3.0 * med)
     return np.where(is_held, np.inf, gap)

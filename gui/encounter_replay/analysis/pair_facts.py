@@ -137,6 +137,38 @@ def _state(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarr
     return present, g, alt, vel
 
 
+def _probes(
+    prep: PreparedTracks, a: np.ndarray, b: np.ndarray, most: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(pair, t, step)``: up to ``most`` evenly spaced times (at least 1 s apart) over
+    each pair's common span; ``pair`` indexes ``a``/``b``, ``step`` is per pair."""
+    c0 = np.maximum(prep.first[a], prep.first[b])
+    c1 = np.minimum(prep.last[a], prep.last[b])
+    span = np.maximum(c1 - c0, 0.0)
+    n = np.clip(np.ceil(span), 1, most).astype(np.int64)
+    step = span / n
+    pair = np.repeat(np.arange(len(a)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    return pair, c0[pair] + (k + 0.5) * step[pair], step
+
+
+def _horizontal_share(
+    prep: PreparedTracks, a: np.ndarray, b: np.ndarray, limit: float, most: int
+) -> np.ndarray:
+    """Share of the probes with both present at which the two are within ``limit``
+    horizontally (a cheap first look: formation needs most of the time so close)."""
+    pair, t, _ = _probes(prep, a, b, most)
+    pa, ga, _, _ = _state(prep, a[pair], t)
+    pb, gb, _, _ = _state(prep, b[pair], t)
+    both = pa & pb
+    dg = gb - ga
+    close = both & (np.sum(dg * dg, axis=0) <= limit * limit)
+    n_both = np.bincount(pair, weights=both, minlength=len(a))
+    n_close = np.bincount(pair, weights=close, minlength=len(a))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_both > 0, n_close / n_both, 0.0)
+
+
 def formations(
     prep: PreparedTracks,
     ja: np.ndarray,
@@ -145,44 +177,48 @@ def formations(
     settings: AnalysisSettings,
 ) -> np.ndarray:
     """Whether each pair flew together (see the module docstring), probed at up to
-    :data:`FORMATION_PROBES` evenly spaced times (at least one a second)."""
+    :data:`FORMATION_PROBES` evenly spaced times (at least one a second), after a coarse
+    look that drops pairs seldom within the horizontal limit."""
     out = np.zeros(len(ja), dtype=bool)
     cand = np.flatnonzero(min_horizontal <= settings.formation_h_m)
     if not len(cand):
         return out
+    # Coarse: 24 probes; a pair close at under half of them is no formation (the fine
+    # share cannot reach 80 % then but by a sampling fluke of that size).
+    coarse = _horizontal_share(prep, ja[cand], jb[cand], settings.formation_h_m, 24)
+    cand = cand[coarse >= min(0.5, settings.formation_share)]
+    if not len(cand):
+        return out
     a, b = ja[cand], jb[cand]
-    c0 = np.maximum(prep.first[a], prep.first[b])
-    c1 = np.minimum(prep.last[a], prep.last[b])
-    span = np.maximum(c1 - c0, 0.0)
-    n = np.clip(np.ceil(span), 1, FORMATION_PROBES).astype(np.int64)
-    step = span / n
-    pair = np.repeat(np.arange(len(cand)), n)
-    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    t = c0[pair] + (k + 0.5) * step[pair]
+    pair, t, step = _probes(prep, a, b, FORMATION_PROBES)
     pa, ga, ha, va = _state(prep, a[pair], t)
     pb, gb, hb, vb = _state(prep, b[pair], t)
     both = pa & pb
     dg = gb - ga
-    # A wingman in trail climbs, descends and turns behind the lead: heights are compared
-    # allowing the lag, and speeds (not directions) must match.
-    dh = np.abs(hb - ha)
-    for lag in FORMATION_LAGS_S:
-        _, _, h_lag, _ = _state(prep, a[pair], t + lag)
-        dh = np.fmin(dh, np.abs(hb - h_lag))
     with np.errstate(invalid="ignore"):
         dv = np.abs(np.sqrt(np.sum(vb * vb, axis=0)) - np.sqrt(np.sum(va * va, axis=0)))
         close = (
             both
             & (np.sum(dg * dg, axis=0) <= settings.formation_h_m**2)
-            & (dh <= settings.formation_v_m)
             & (dv <= settings.formation_dv_mps)
         )
+        level = close & (np.abs(hb - ha) <= settings.formation_v_m)
+    # A wingman in trail climbs, descends and turns behind the lead: heights are compared
+    # allowing the lag (only where the rest holds), and speeds, not directions, must match.
+    todo = np.flatnonzero(close & ~level)
+    for lag in FORMATION_LAGS_S:
+        if not len(todo):
+            break
+        _, _, h_lag, _ = _state(prep, a[pair[todo]], t[todo] + lag)
+        with np.errstate(invalid="ignore"):
+            ok = np.abs(hb[todo] - h_lag) <= settings.formation_v_m
+        level[todo[ok]] = True
+        todo = todo[~ok]
     n_both = np.bincount(pair, weights=both, minlength=len(cand))
-    n_close = np.bincount(pair, weights=close, minlength=len(cand))
-    both_s = n_both * step
+    n_close = np.bincount(pair, weights=level, minlength=len(cand))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n_both > 0, n_close / n_both, 0.0)
-    out[cand] = (share >= settings.formation_share) & (both_s >= FORMATION_MIN_S)
+    out[cand] = (share >= settings.formation_share) & (n_both * step >= FORMATION_MIN_S)
     return out
 
 
