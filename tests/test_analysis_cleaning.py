@@ -60,7 +60,7 @@ def quickstart(shared_data):
 
 
 def test_quickstart_spike_is_excluded_and_listed(quickstart):
-    ts, res = quickstart
+    _ts, res = quickstart
     ex = res.excluded
     spike = ex[(ex.name == "EJU875P") & (ex.reason == "altitude spike")]
     # 2021-10-07T12:31:17Z, 23,175 ft between 750 ft and 725 ft: line 159255 of the file.

@@ -15,6 +15,7 @@ one aircraft twice at once, so they are different aircraft sharing a callsign.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import numpy as np
@@ -113,7 +114,7 @@ def join_pieces(ts: TrackSet) -> TrackSet:
     merged = sum(
         1
         for grp in groups
-        if any(ts.first_times[b] <= ts.last_times[a] for a, b in zip(grp, grp[1:], strict=False))
+        if any(ts.first_times[b] <= ts.last_times[a] for a, b in itertools.pairwise(grp))
     )
     how = f" ({merged} recorded twice at once, merged sample by sample)" if merged else ""
     warnings.append(
