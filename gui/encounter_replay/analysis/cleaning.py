@@ -102,16 +102,18 @@ class Cleaned:
 def class_limits(ts: TrackSet, settings: AnalysisSettings) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical speed limits (m/s) of every track from its class (and
     ``helicopter`` from its type text: rotorcraft fly much slower than aeroplanes)."""
-    cls = ts.meta["cls"].astype(str).to_numpy() if len(ts) else np.zeros(0, dtype=object)
-    kind = cls.astype(object).copy()
-    types = ts.meta["type"].astype(object).fillna("").astype(str).str.lower()
-    rotor = types.str.contains("|".join(_ROTOR_WORDS)).to_numpy() if len(ts) else kind
-    if len(ts):
-        kind[(cls == ObjectClass.AIRCRAFT.value) & rotor] = "helicopter"
+    classes = [str(c) for c in ts.meta["cls"]] if len(ts) else []
+    types = [str(x).lower() if isinstance(x, str) else "" for x in ts.meta["type"]]
+    kinds = [
+        "helicopter"
+        if c == ObjectClass.AIRCRAFT.value and any(w in ty for w in _ROTOR_WORDS)
+        else c
+        for c, ty in zip(classes, types, strict=True)
+    ]
     limits = settings.speed_limits
     inf = (np.inf, np.inf)
-    h = np.array([limits.get(k, inf)[0] for k in kind], dtype=np.float64)
-    v = np.array([limits.get(k, inf)[1] for k in kind], dtype=np.float64)
+    h = np.array([limits.get(k, inf)[0] for k in kinds], dtype=np.float64)
+    v = np.array([limits.get(k, inf)[1] for k in kinds], dtype=np.float64)
     return h, v
 
 
@@ -227,15 +229,22 @@ def _spikes(
     return code, bad
 
 
-def _take(ts: TrackSet, keep: np.ndarray) -> TrackSet:
+#: The sample fields the analysis reads; the view's other fields are left unknown (NaN).
+_ANALYSED = ("t", "lat", "lon", "alt")
+
+
+def _take(ts: TrackSet, keep: np.ndarray, track: np.ndarray) -> TrackSet:
     """The set with only the samples where ``keep``, every track kept (maybe empty)."""
     if keep.all():
         return ts
-    track = ts.track_index_of_samples()
     lengths = np.bincount(track[keep], minlength=len(ts))
     offsets = np.zeros(len(ts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    cols = {name: getattr(ts, name)[keep] for name in ALL_SAMPLE_FIELDS}
+    unknown = np.full(int(lengths.sum()), np.nan)
+    cols = {
+        name: getattr(ts, name)[keep] if name in _ANALYSED else unknown
+        for name in ALL_SAMPLE_FIELDS
+    }
     return TrackSet(**cols, offsets=offsets, meta=ts.meta, title=ts.title)
 
 
@@ -297,7 +306,11 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     wanted = np.isin(cls, list(settings.include)) & (cls != ObjectClass.REFERENCE.value)
     active = wanted[track]
     lim_h, lim_v = class_limits(ts, settings)
-    names = np.array(labels(ts.meta), dtype=object) if n_tr else np.zeros(0, dtype=object)
+
+    def names(tracks: np.ndarray) -> np.ndarray:
+        """Labels of some tracks (of the few a finding names: no pass over every track)."""
+        uniq, inv = np.unique(tracks, return_inverse=True)
+        return np.array(labels(ts.meta.iloc[uniq]), dtype=object)[inv]
     held = _held_until(ts)
     is_held = np.isfinite(held)
     warnings: list[DataWarning] = []
@@ -312,18 +325,19 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     if not settings.keep_outliers and n > 1:
         code, bad = _spikes(cols, track, lim_h, lim_v, active, steps)
         reason[code > 0] = code[code > 0]
-        if (code > 0).any():  # a second look without them, at the tracks that had any
-            redo = np.zeros(n_tr, dtype=bool)
-            redo[np.unique(track[code > 0])] = True
-            split_before[1:] = bad[:-1] & ~redo[track[1:]]
-            rest = np.flatnonzero((code == 0) & redo[track])
-            sub = {k: v[rest] for k, v in cols.items()}
-            code2, bad = _spikes(sub, track[rest], lim_h, lim_v, active[rest])
-            reason[rest[code2 > 0]] = code2[code2 > 0]
-            rest = rest[code2 == 0] if (code2 > 0).any() else rest
-            sub = {k: v[rest] for k, v in cols.items()}
-            _, bad = _spikes(sub, track[rest], lim_h, lim_v, active[rest])
-            split_before[rest[1:][bad[:-1]]] = True  # (bad is False across tracks)
+        if (code > 0).any():
+            # Steps between the samples left: unchanged where consecutive, else a bridge
+            # over excluded samples, judged now (a spike's neighbours agree by definition,
+            # an end piece leaves no bridge).
+            rest = np.flatnonzero(code == 0)
+            r0, r1 = rest[:-1], rest[1:]
+            step_bad = bad[r0].copy()
+            bridge = np.flatnonzero(r1 != r0 + 1)
+            if len(bridge):
+                a, b = r0[bridge], r1[bridge]
+                bh, bv = _too_fast(_pair_steps(cols, a, b), lim_h[track[a]], lim_v[track[a]])
+                step_bad[bridge] = (bh | bv) & (track[a] == track[b]) & active[b]
+            split_before[r1[step_bad]] = True
         else:
             split_before[1:] = bad[:-1]
         reason[_stale(cols, track, active & (reason == 0), is_held)] = 4
@@ -354,7 +368,7 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
             brk[1:] = (c_removed[b - 1] - c_removed[a] > 0) | (c_split[b] - c_split[a] > 0)
     else:
         brk = np.zeros(int(keep.sum()), dtype=bool)
-    cleaned = _take(ts, keep)
+    cleaned = _take(ts, keep, track)
     cleaned, brk = _hold(cleaned, brk, np.where(is_held & wanted, held, np.nan))
 
     ex = np.flatnonzero((reason > 0) & active)
@@ -366,17 +380,17 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
         {
             "track": track[ex].astype(np.int64),
             "id": ts.meta["id"].to_numpy(dtype=object)[track[ex]] if len(ex) else [],
-            "name": names[track[ex]] if len(ex) else [],
+            "name": names(track[ex]) if len(ex) else [],
             "time": ts.t[ex],
             "line": ts.line[ex],
             "reason": texts[reason[ex]],
         }
     )
     if len(excluded):
-        warnings.append(_excluded_warning(excluded))
+        warnings.append(_excluded_warning(excluded, reason[ex], texts, names))
     n_split = int((split_before & keep).sum())
     if n_split:
-        where = names[np.unique(track[split_before & keep])]
+        where = names(np.unique(track[split_before & keep]))
         warnings.append(
             DataWarning(
                 SOURCE,
@@ -386,7 +400,7 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
             )
         )
     if n_ground:
-        where = names[np.unique(track[ground & (reason == 0)])]
+        where = names(np.unique(track[ground & (reason == 0)]))
         warnings.append(
             DataWarning(
                 SOURCE,
@@ -404,18 +418,18 @@ def _examples(names: np.ndarray, k: int = 3) -> str:
     return ", ".join(str(x) for x in names[:k]) + more
 
 
-def _excluded_warning(excluded: pd.DataFrame) -> DataWarning:
-    counts = excluded["reason"].value_counts()
-    kinds = "; ".join(f"{int(c)} {r}" for r, c in counts.items())
-    tracks = excluded["name"].drop_duplicates().to_numpy(dtype=object)
-    first = excluded.iloc[0]
-    line = int(first["line"]) if np.isfinite(first["line"]) else None
+def _excluded_warning(
+    excluded: pd.DataFrame, codes: np.ndarray, texts: np.ndarray, names
+) -> DataWarning:
+    counts = np.bincount(codes, minlength=len(texts))
+    kinds = "; ".join(f"{int(c)} {texts[r]}" for r, c in enumerate(counts) if c)
+    tracks = pd.unique(excluded["track"].to_numpy())
     return DataWarning(
         SOURCE,
         f"{len(excluded)} implausible sample(s) left out of the analysis ({kinds}) in "
-        f"{len(tracks)} track(s) ({_examples(tracks)}); see excluded_samples "
-        "(--keep-outliers keeps them)",
-        line=line,
+        f"{len(tracks)} track(s) ({_examples(names(tracks[:3]))}"
+        f"{f' and {len(tracks) - 3} more' if len(tracks) > 3 else ''}); see "
+        "excluded_samples (--keep-outliers keeps them)",
         count=len(excluded),
     )
 

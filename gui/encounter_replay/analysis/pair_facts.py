@@ -109,11 +109,9 @@ def assessed_time(
 
 def relations(meta: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``cross-side``/``same-side``/``unknown`` of each pair from the tracks' coalitions."""
-    if "coalition" in meta:
-        side = meta["coalition"].astype(object).fillna("").astype(str).str.strip().str.lower()
-    else:
-        side = pd.Series([""] * len(meta))
-    side = side.where(~side.isin(_NO_SIDE), "").to_numpy(dtype=object)
+    raw = meta["coalition"] if "coalition" in meta else [""] * len(meta)
+    side = [str(x).strip().lower() if isinstance(x, str) else "" for x in raw]
+    side = np.array(["" if x in _NO_SIDE else x for x in side] or [""], dtype=object)
     sa, sb = side[a], side[b]
     known = (sa != "") & (sb != "")
     return np.where(known, np.where(sa == sb, "same-side", "cross-side"), "unknown").astype(object)
@@ -254,20 +252,28 @@ def affected_by_excluded(
     return (count(a) + count(b)) > 0
 
 
+def _codes(values: np.ndarray, levels: tuple[str, ...]) -> np.ndarray:
+    """Position of each value in ``levels`` (unknown values after all of them)."""
+    out = np.full(len(values), len(levels), dtype=np.int64)
+    for i, level in enumerate(levels):
+        out[values == level] = i
+    return out
+
+
 def rank_order(pairs: pd.DataFrame) -> np.ndarray:
     """Row order of the ranking: flagged (implausible closure) pairs last, then
     non-formation before formation, cross-side before unknown before same-side, severity
     (NMAC, loss of separation, visual contact, none), CPA slant range (unknown last),
     least horizontal separation."""
-    sev = pd.Series(pairs["severity"]).map({s: i for i, s in enumerate(SEVERITY_LEVELS)})
-    rel = pd.Series(pairs["relation"]).map({r: i for i, r in enumerate(RELATIONS)})
+    sev = _codes(pairs["severity"].to_numpy(dtype=object), SEVERITY_LEVELS)
+    rel = _codes(pairs["relation"].to_numpy(dtype=object), RELATIONS)
     slant = np.nan_to_num(pairs["cpa_slant_m"].to_numpy(np.float64), nan=np.inf)
     return np.lexsort(
         (
             np.nan_to_num(pairs["min_horizontal_m"].to_numpy(np.float64), nan=np.inf),
             slant,
-            sev.to_numpy(np.int64),
-            rel.to_numpy(np.int64),
+            sev,
+            rel,
             pairs["formation"].to_numpy(bool),
             pairs["implausible_closure"].to_numpy(bool),
         )
@@ -289,27 +295,37 @@ def add_pair_facts(
     a = pairs["a"].to_numpy(np.int64)
     b = pairs["b"].to_numpy(np.int64)
     assessed, common = assessed_time(prep, ja, jb)
-    pairs["assessed_s"] = assessed
-    pairs["unassessed_s"] = common - assessed
-    pairs["relation"] = pd.Series(relations(ts.meta, a, b), dtype=object)
-    pairs["formation"] = formations(
-        prep, ja, jb, pairs["min_horizontal_m"].to_numpy(np.float64), settings
-    )
-    pairs["severity"] = pd.Series(severities(pairs), dtype=object)
-    pairs["affected_by_excluded"] = affected_by_excluded(ts, excluded, a, b)
-    cls = ts.meta["cls"].astype(str).to_numpy()
+    cls = np.array([str(c) for c in ts.meta["cls"]], dtype=object)
     both_air = (cls[a] == ObjectClass.AIRCRAFT.value) & (cls[b] == ObjectClass.AIRCRAFT.value)
     with np.errstate(invalid="ignore"):
         flagged = both_air & (pairs["closure_mps"].to_numpy(np.float64) > limits_h[a] + limits_h[b])
-    pairs["implausible_closure"] = flagged
+    facts = pd.DataFrame(
+        {
+            "assessed_s": assessed,
+            "unassessed_s": common - assessed,
+            "relation": pd.Series(relations(ts.meta, a, b), dtype=object),
+            "formation": formations(
+                prep, ja, jb, pairs["min_horizontal_m"].to_numpy(np.float64), settings
+            ),
+            "severity": pd.Series(severities(pairs), dtype=object),
+            "affected_by_excluded": affected_by_excluded(ts, excluded, a, b),
+            "implausible_closure": flagged,
+        }
+    )
+    pairs = pd.concat([pairs, facts], axis=1)
     order = rank_order(pairs)
     pairs = pairs.iloc[order].reset_index(drop=True)
     ranked = ~pairs["implausible_closure"].to_numpy(bool)
     pairs["rank"] = np.where(ranked, np.cumsum(ranked), np.nan)
 
-    names = (pairs["a_name"].astype(str) + "–" + pairs["b_name"].astype(str)).to_numpy()
+    a_names = pairs["a_name"].to_numpy(dtype=object)
+    b_names = pairs["b_name"].to_numpy(dtype=object)
+
+    def pair_name(k: int) -> str:
+        return f"{a_names[k]}–{b_names[k]}"
+
     if flagged.any():
-        hit = names[~ranked]
+        hit = [pair_name(k) for k in np.flatnonzero(~ranked)]
         warnings.append(
             DataWarning(
                 SOURCE,
@@ -327,7 +343,7 @@ def add_pair_facts(
         warnings.append(
             DataWarning(
                 SOURCE,
-                f"{names[k]}: {share[k]:.0%} of the common time "
+                f"{pair_name(k)}: {share[k]:.0%} of the common time "
                 f"({pairs['unassessed_s'].iat[k]:.0f} s) not assessed (gaps, splits or "
                 "unknown altitude)",
             )
