@@ -302,8 +302,10 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     """The analysis's view of ``ts`` (see the module docstring for the rules)."""
     n_tr = len(ts)
     track = ts.track_index_of_samples()
-    cls = ts.meta["cls"].astype(str).to_numpy() if n_tr else np.zeros(0, dtype=object)
-    wanted = np.isin(cls, list(settings.include)) & (cls != ObjectClass.REFERENCE.value)
+    cls = np.array([str(c) for c in ts.meta["cls"]] or [""], dtype=object)[:n_tr]
+    wanted = np.array([c in settings.include for c in cls], dtype=bool) & (
+        cls != ObjectClass.REFERENCE.value
+    )
     active = wanted[track]
     lim_h, lim_v = class_limits(ts, settings)
 
@@ -481,7 +483,7 @@ def _on_ground(
     out = np.zeros(n, dtype=bool)
     known = np.isfinite(flag)
     out[known] = flag[known] > 0.5
-    cls = ts.meta["cls"].astype(str).to_numpy() if len(ts) else np.zeros(0, dtype=object)
+    cls = np.array([str(c) for c in ts.meta["cls"]] or [""], dtype=object)[: len(ts)]
     plane = (cls == ObjectClass.AIRCRAFT.value) & (lim_h > 200.0)
     with np.errstate(invalid="ignore"):
         low = ~(ts.alt >= GROUND_ALT_M)  # (unknown altitude counts as low)
