@@ -84,7 +84,9 @@ def test_csv_has_the_json_fields_and_values(analysed):
     assert list(rows[0]) == list(doc["pairs"][0])  # same columns, same order
     for row, pair in zip(rows, doc["pairs"], strict=True):
         for key, value in pair.items():
-            if isinstance(value, float):
+            if isinstance(value, bool):
+                assert row[key] == str(value).lower(), key  # JSON's spelling
+            elif isinstance(value, float):
                 assert float(row[key]) == value, key  # full precision survives
             elif isinstance(value, list):
                 expect = ";".join(f"{a}/{b}" for a, b in value)

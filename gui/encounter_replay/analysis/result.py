@@ -100,6 +100,8 @@ def _num(x: float) -> float | None:
 
 
 def _spans(spans: list[tuple[float, float]]) -> list[list[str | None]]:
+    if not isinstance(spans, list | tuple):  # a placeholder row (no intervals column)
+        return []
     return [[iso_utc(a), iso_utc(b)] for a, b in spans]
 
 
