@@ -246,6 +246,11 @@ def test_stale_position_ends_the_track():
     # A's real track ended 6 km short of B: no one flies into the ghost.
     assert row.cpa_slant_m > 5000.0 and row.affected_by_excluded
     assert any("stale position" in w.message for w in res.warnings)
+    # Without a reported speed: held for over a minute at 3,000 m (an aeroplane cannot).
+    c = track("C", t, lambda t: 120.0 * t, 0.0, 3000.0)
+    c["lat"][100:], c["lon"][100:] = c["lat"][99], c["lon"][99]
+    view = clean(TrackSet.from_tracks([c]), AnalysisSettings())
+    assert len(view.excluded) == 100 and view.ts.t[-1] == T0 + 99.0
 
 
 def test_ground_from_data_and_rule(tmp_path):

@@ -16,7 +16,9 @@ Rules (the README's "What the figures mean" states them for users):
   too. Any implausible step left is a *sustained step*: the track is split there (no
   motion across it), since it is unknown which side is right.
 * **Stale position.** A position repeated unchanged while the aircraft reports a speed
-  that should have carried it :data:`STALE_DIST_M` further is not a position: the repeats
+  that should have carried it :data:`STALE_DIST_M` further (or, with no speed reported,
+  for :data:`STALE_HOLD_S` by an aeroplane above :data:`GROUND_ALT_M`) is not a
+  position: the repeats
   are excluded, so the track ends at its last fresh position (or, when fresh positions
   resume within the gap limit, moves straight to the next one).
 * **Ground.** On-ground state comes from the data (readsb ``"ground"``, CSV on-ground
@@ -51,6 +53,8 @@ ALT_TOL_M = 30.0
 #: Reported speed × time a repeated position must stand for before it is called stale
 #: (well above the few metres of ADS-B position resolution).
 STALE_DIST_M = 50.0
+#: Time an aeroplane's position may stay unchanged in the air when no speed is reported.
+STALE_HOLD_S = 60.0
 #: Speed and altitude under which an aircraft without on-ground data counts as on the
 #: ground (40 kt: no aeroplane flies that slowly; 2,000 m: above the highest airports'
 #: taxiways only by a few hundred metres).
@@ -277,6 +281,8 @@ def _held_until(ts: TrackSet) -> np.ndarray:
 
 def _hold(ts: TrackSet, brk: np.ndarray, until: np.ndarray) -> tuple[TrackSet, np.ndarray]:
     """Add a copy of each held track's last sample at its ``until`` time."""
+    if ts.n_samples == 0:
+        return ts, brk
     nonempty = np.diff(ts.offsets) > 0
     last = ts.offsets[1:] - 1
     add = np.flatnonzero(nonempty & (until > np.where(nonempty, ts.t[np.maximum(last, 0)], 0)))
@@ -313,6 +319,7 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
         """Labels of some tracks (of the few a finding names: no pass over every track)."""
         uniq, inv = np.unique(tracks, return_inverse=True)
         return np.array(labels(ts.meta.iloc[uniq]), dtype=object)[inv]
+
     held = _held_until(ts)
     is_held = np.isfinite(held)
     warnings: list[DataWarning] = []
@@ -342,7 +349,8 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
             split_before[r1[step_bad]] = True
         else:
             split_before[1:] = bad[:-1]
-        reason[_stale(cols, track, active & (reason == 0), is_held)] = 4
+        fixed_wing = (cls == ObjectClass.AIRCRAFT.value) & (lim_h > 200.0)
+        reason[_stale(cols, track, active & (reason == 0), is_held, fixed_wing)] = 4
 
     # Stale repeats are left out like spikes: at a track's end the track ends at its last
     # fresh position; between fresh positions it moves straight across them (if the gap
@@ -437,10 +445,16 @@ def _excluded_warning(
 
 
 def _stale(
-    cols: dict[str, np.ndarray], track: np.ndarray, active: np.ndarray, is_held: np.ndarray
+    cols: dict[str, np.ndarray],
+    track: np.ndarray,
+    active: np.ndarray,
+    is_held: np.ndarray,
+    fixed_wing: np.ndarray,
 ) -> np.ndarray:
     """Samples repeating the previous position while the reported speed says the
-    aircraft should by then be :data:`STALE_DIST_M` further on (sampled sources only)."""
+    aircraft should by then be :data:`STALE_DIST_M` further on, or, without a speed, an
+    aeroplane's position held unchanged :data:`STALE_HOLD_S` in the air (sampled sources
+    only: ACMI writes only changes)."""
     n = len(track)
     out = np.zeros(n, dtype=bool)
     if n < 2:
@@ -461,6 +475,13 @@ def _stale(
     since = t[idx] - fresh_t[run]
     with np.errstate(invalid="ignore"):
         far = speed[idx] * since >= STALE_DIST_M
+        # Without a reported speed: an aeroplane does not hang in the air for a minute.
+        far |= (
+            ~np.isfinite(speed[idx])
+            & (since >= STALE_HOLD_S)
+            & (cols["alt"][idx] >= GROUND_ALT_M)
+            & fixed_wing[track[idx]]
+        )
     # The whole run is stale once it is far enough (its early repeats included).
     stale_run = np.zeros(int(run[-1]) + 1 if len(run) else 0, dtype=bool)
     stale_run[run[far]] = True
