@@ -2,6 +2,10 @@
 
 Pipeline (design §5):
 
+0. :func:`.cleaning.clean` — the analysis's view of the recording: implausible and stale
+   samples left out (listed in ``AnalysisResult.excluded``), sustained steps split, ground
+   time out unless ``include_ground``, each track's gap limit (adaptive for sampled
+   sources, none for ACMI objects, which hold their last state until removed).
 1. :func:`.prepared.prepare` — paired classes only (``settings.include``; reference points
    never), ECEF positions, altitude dropouts bridged when the known altitudes around them
    are at most ``gap_s`` apart; longer dropouts stay unknown (horizontal only) and are
@@ -15,10 +19,13 @@ Pipeline (design §5):
    of either track, and on each one the closed forms of :mod:`.cpa` and :mod:`.intervals`
    give the minimum, the visual-contact pieces and the loss-of-separation pieces. Per pair
    reductions are segmented numpy reductions; nothing loops over pairs or samples.
+4. :func:`.pair_facts.add_pair_facts` — assessed time, relation, formation, severity,
+   closure plausibility; rows sorted by rank.
 
 Motion model: linear in WGS84 ECEF between consecutive samples of a track; no motion
-across gaps longer than ``gap_s`` (an isolated sample between two gaps is an instant of
-presence, which the CPA search includes). Slant range is the ECEF chord. Horizontal
+across gaps longer than the track's gap limit or across a split (an isolated sample
+between two gaps is an instant of presence, which the CPA search includes and where a
+condition that holds is reported as ``[t, t]``). Slant range is the ECEF chord. Horizontal
 separation is minimised on the chord between ground points and reported as the pyproj
 geodesic at that moment (the two differ by < 1 m below 100 km).
 
