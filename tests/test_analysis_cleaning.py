@@ -322,3 +322,23 @@ def test_nmac_interval_is_exact():
     assert s - T0 == pytest.approx(t_c - half, abs=0.02)
     assert e - T0 == pytest.approx(t_c + half, abs=0.02)
     assert row.severity == "nmac"
+
+
+def test_acmi_agl_near_zero_is_on_the_ground(tmp_path):
+    """ACMI AGL (height above ground) near zero says on the ground: not paired by default."""
+    lines = [
+        "FileType=text/acmi/tacview",
+        "FileVersion=2.2",
+        "0,ReferenceTime=2020-01-01T00:00:00Z",
+    ]
+    for k in range(0, 120, 10):
+        lines.append(f"#{k}")
+        lines.append(f"a1,T=8.0|{47.0 + k * 1e-5:.5f}|510,AGL=0.5,Type=Air+FixedWing,CallSign=TAXI")
+        lines.append(f"b1,T={8.0 + k * 1e-3:.4f}|47.0|900,AGL=400,Type=Air+FixedWing,CallSign=LOW")
+    path = tmp_path / "agl.txt.acmi"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ts = read_file(path)
+    assert np.nansum(ts.ground[ts.track_slice(ts.index_of("a1"))]) == 12
+    assert np.nansum(ts.ground[ts.track_slice(ts.index_of("b1"))]) == 0
+    assert analyze(ts).pairs.empty
+    assert len(analyze(ts, AnalysisSettings(include_ground=True)).pairs) == 1

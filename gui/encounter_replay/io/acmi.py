@@ -243,6 +243,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     alt, roll, pitch, yaw, flat_heading = (rows[order, c] for c in (4, 5, 6, 7, 8))
     sample_line = rows[order, 9]
     heading = np.mod(np.where(np.isnan(yaw), flat_heading, yaw), 360.0)
+    ground = _ground_from_agl(parsed, track, t)  # (file times, as the AGL records)
     t = t + epoch
 
     counts = np.bincount(track, minlength=len(parsed.tracks))
@@ -276,6 +277,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
                 "roll": roll[idx],
                 "pitch": pitch[idx],
                 "line": sample_line[idx],
+                "ground": ground[idx],
                 "id": props["id"],
                 "name": props.get("Name", ""),
                 "callsign": props.get("CallSign") or props.get("Pilot", ""),
@@ -298,6 +300,28 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     )
     ts.meta[HELD_UNTIL] = pd.Series(ends, dtype=object)
     return ts
+
+
+#: Height above ground (m) under which an ACMI object with an AGL property is on the ground.
+AGL_GROUND_M = 3.0
+
+
+def _ground_from_agl(parsed: ParsedAcmi, track: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """On-ground state per sample (1/0) from the latest AGL written for the object at or
+    before the sample's time; NaN where no AGL was written (the analysis then applies its
+    speed-and-height rule)."""
+    out = np.full(len(t), np.nan)
+    rec = np.frombuffer(parsed.agl, dtype=np.float64).reshape(-1, 3)
+    if not len(rec) or not len(t):
+        return out
+    span = float(max(np.abs(t).max(), np.abs(rec[:, 1]).max())) * 2.0 + 1.0
+    key = rec[:, 0] * span + rec[:, 1]
+    order = np.argsort(key, kind="stable")
+    key, height, owner = key[order], rec[order, 2], rec[order, 0]
+    at = np.searchsorted(key, track * span + t, side="right") - 1
+    ok = (at >= 0) & (owner[np.maximum(at, 0)] == track)
+    out[ok] = (height[at[ok]] < AGL_GROUND_M).astype(np.float64)
+    return out
 
 
 def _events(parsed: ParsedAcmi, source: str) -> pd.DataFrame:

@@ -118,6 +118,8 @@ class ParsedAcmi:
     #: track index -> time (s, file time) the object stops existing: its removal (``-id``),
     #: the end of its run, or the end of the recording. Until then it holds its last state.
     ends: dict[int, float] = field(default_factory=dict)
+    #: (track index, time, height above ground m) of every AGL property written.
+    agl: array = field(default_factory=lambda: array("d"))
 
 
 def shorten(text: str, n: int = _SHOWN) -> str:
@@ -330,6 +332,7 @@ class AcmiParser:
                 obj = live.get(key)
                 vals = None
                 meta = None
+                agl = None
                 for prop in props:
                     k, eq, v = prop.partition("=")
                     if k == "T":
@@ -348,6 +351,8 @@ class AcmiParser:
                                 if x - x != 0.0:
                                     raise _Bad("transform value is not a finite number")
                                 vals[si] = x
+                    elif k == "AGL":
+                        agl = float(v) if v else None
                     elif k in meta_keys:
                         if v:
                             if meta is None:
@@ -378,6 +383,8 @@ class AcmiParser:
                     ext((obj[1], now))
                     ext(vals)
                     app(ln)
+                if agl is not None:
+                    out.agl.extend((obj[1], now, agl))
             except (_Bad, ValueError) as exc:
                 ok = False
                 if bad.count == 0:
