@@ -150,19 +150,20 @@ def test_spike_excluded_step_splits_and_dense_reference_after_cleaning():
     t = np.arange(0.0, 600.0, 12.0)
     a = track("A", t, lambda t: 150.0 * t, 0.0, 3000.0)
     b = track("B", t + 5.0, lambda t: 90_000.0 - 150.0 * t, 900.0, 3100.0)
-    a["alt"][20] = 9000.0  # spike at 240 s
+    a["alt"][25] = 9000.0  # spike at 300 s, where A meets B
+    a["alt"][5] = 9000.0  # and at 60 s, 60 km from B: no figure of A–B could change
     c = track("C", t, lambda t: 150.0 * t, 3000.0, 3500.0)
     c["alt"][30:] = 9000.0  # sustained step at 360 s: no motion across it
     ts = TrackSet.from_tracks([a, b, c])
     cfg = AnalysisSettings(within_m=1e5, visual_range_m=5000.0)
     res = analyze(ts, cfg)
-    assert list(res.excluded.reason) == ["altitude spike"]
-    assert res.excluded.time.iloc[0] == T0 + 240.0
+    assert list(res.excluded.reason) == ["altitude spike"] * 2
+    assert list(res.excluded.time) == [T0 + 60.0, T0 + 300.0]
     view = clean(ts, cfg)
     assert view.gap_s.tolist() == [36.0, 36.0, 36.0]
     assert view.brk.sum() == 1  # the step of C
     ref = TrackSet.from_tracks(
-        [{**a, **{k: np.delete(a[k], 20) for k in ["t", "lat", "lon", "alt"]}}, b]
+        [{**a, **{k: np.delete(a[k], [5, 25]) for k in ["t", "lat", "lon", "alt"]}}, b]
     )
     for x, y in (("A", "B"),):
         row = pair_of(res, x, y)
@@ -171,6 +172,10 @@ def test_spike_excluded_step_splits_and_dense_reference_after_cleaning():
         d = dense_pair(ref, 0, 1, grid, gap_s=36.0)
         assert row.cpa_slant_m == pytest.approx(np.nanmin(d.slant), abs=0.5)
         assert row.affected_by_excluded
+    # The far spike alone: left out, but no figure of A–B could have changed with it.
+    far = {**a, "alt": np.where(np.arange(len(t)) == 25, 3000.0, a["alt"])}
+    alone = analyze(TrackSet.from_tracks([far, b]), cfg)
+    assert len(alone.excluded) == 1 and not pair_of(alone, "A", "B").affected_by_excluded
     # C: the step at 360 s is not flown through; B–C is assessed only away from it.
     row = pair_of(res, "B", "C")
     assert row.unassessed_s == pytest.approx(12.0, abs=1e-6)

@@ -72,13 +72,15 @@ _ROTOR_WORDS = ("rotorcraft", "helicopter")
 
 
 def excluded_frame() -> pd.DataFrame:
-    """The excluded-samples table: track index, id, name, time, file line, reason."""
+    """The excluded-samples table: track index, id, name, time, position, file line, reason."""
     return pd.DataFrame(
         {
             "track": pd.Series([], dtype="int64"),
             "id": pd.Series([], dtype="object"),
             "name": pd.Series([], dtype="object"),
             "time": pd.Series([], dtype="float64"),
+            "lat": pd.Series([], dtype="float64"),
+            "lon": pd.Series([], dtype="float64"),
             "line": pd.Series([], dtype="float64"),
             "reason": pd.Series([], dtype="object"),
         }
@@ -392,6 +394,8 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
             "id": ts.meta["id"].to_numpy(dtype=object)[track[ex]] if len(ex) else [],
             "name": names(track[ex]) if len(ex) else [],
             "time": ts.t[ex],
+            "lat": ts.lat[ex],
+            "lon": ts.lon[ex],
             "line": ts.line[ex],
             "reason": texts[reason[ex]],
         }

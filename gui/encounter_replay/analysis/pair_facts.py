@@ -13,7 +13,9 @@ Computed after the exact stage, over the reported pairs only, all vectorised:
   ``formation_share`` of the time both were present (at least :data:`FORMATION_MIN_S`).
 * ``severity``: the highest of :data:`SEVERITY_LEVELS` reached.
 * ``affected_by_excluded``: a sample excluded by the cleaning stage lies in the pair's
-  common time (of the tracks as recorded), so keeping it could change the figures.
+  common time (of the tracks as recorded) within the pair's visual range, separation
+  minimum or CPA distance of the other aircraft (or the other was absent then), so
+  keeping it could change the figures.
 * ``implausible_closure``: an aircraft pair whose closure exceeds the sum of the two
   classes' speed limits: flagged and not ranked.
 * ``rank``: 1 = the encounter to brief first (see :func:`rank_order`).
@@ -24,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..geo import ecef_ground_and_normal
 from ..model import DataWarning, ObjectClass, TrackSet
 from .prepared import SOURCE, PreparedTracks
 from .settings import AnalysisSettings
@@ -232,24 +235,48 @@ def severities(pairs: pd.DataFrame) -> np.ndarray:
 
 
 def affected_by_excluded(
-    ts: TrackSet, excluded: pd.DataFrame, a: np.ndarray, b: np.ndarray
+    ts: TrackSet,
+    excluded: pd.DataFrame,
+    prep: PreparedTracks,
+    ja: np.ndarray,
+    jb: np.ndarray,
+    radius: np.ndarray,
 ) -> np.ndarray:
-    """Whether an excluded sample of either track lies in the pair's common time (spans
-    of the tracks as recorded, so stale repeats after a track's end count too)."""
-    if len(excluded) == 0 or len(a) == 0:
-        return np.zeros(len(a), dtype=bool)
+    """Whether an excluded sample of either aircraft could have changed the pair: it lies
+    in their common time (of the tracks as recorded, so stale repeats after a track's end
+    count) at a place within ``radius`` (per pair: the largest of its visual range, the
+    horizontal separation minimum and its CPA distance) of where the other aircraft was
+    then, or the other was not present to compare with."""
+    out = np.zeros(len(ja), dtype=bool)
+    if len(excluded) == 0 or len(ja) == 0:
+        return out
+    a, b = prep.track[ja], prep.track[jb]
     first, last = ts.first_times, ts.last_times
     c0 = np.maximum(first[a], first[b])
     c1 = np.minimum(last[a], last[b])
+    ex_track = excluded["track"].to_numpy(np.int64)
+    ex_time = excluded["time"].to_numpy(np.float64)
     span = float(np.nanmax(np.abs(ts.t))) * 4.0 + 1.0 if ts.n_samples else 1.0
-    keys = np.sort(excluded["track"].to_numpy(np.int64) * span + excluded["time"].to_numpy())
-
-    def count(j: np.ndarray) -> np.ndarray:
-        lo = np.searchsorted(keys, j * span + c0, side="left")
-        hi = np.searchsorted(keys, j * span + c1, side="right")
-        return hi - lo
-
-    return (count(a) + count(b)) > 0
+    order = np.argsort(ex_track * span + ex_time, kind="stable")
+    keys = (ex_track * span + ex_time)[order]
+    g_ex, _ = ecef_ground_and_normal(
+        excluded["lat"].to_numpy(np.float64)[order], excluded["lon"].to_numpy(np.float64)[order]
+    )
+    ex_time = ex_time[order]
+    for own, other in ((a, jb), (b, ja)):
+        lo = np.searchsorted(keys, own * span + c0, side="left")
+        hi = np.searchsorted(keys, own * span + c1, side="right")
+        cnt = hi - lo
+        if not cnt.any():
+            continue
+        pair = np.repeat(np.arange(len(ja)), cnt)
+        k = np.repeat(lo, cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        present, g_other, _, _ = _state(prep, other[pair], ex_time[k])
+        d = g_ex[:, k] - g_other
+        with np.errstate(invalid="ignore"):
+            near = ~present | (np.sum(d * d, axis=0) <= radius[pair] ** 2)
+        out[pair[near]] = True
+    return out
 
 
 def _codes(values: np.ndarray, levels: tuple[str, ...]) -> np.ndarray:
@@ -308,7 +335,21 @@ def add_pair_facts(
                 prep, ja, jb, pairs["min_horizontal_m"].to_numpy(np.float64), settings
             ),
             "severity": pd.Series(severities(pairs), dtype=object),
-            "affected_by_excluded": affected_by_excluded(ts, excluded, a, b),
+            "affected_by_excluded": affected_by_excluded(
+                ts,
+                excluded,
+                prep,
+                ja,
+                jb,
+                np.fmax.reduce(
+                    [
+                        np.maximum(prep.visual_range[ja], prep.visual_range[jb]),
+                        np.full(len(ja), settings.hsep_m),
+                        pairs["cpa_slant_m"].to_numpy(np.float64),
+                        pairs["min_horizontal_m"].to_numpy(np.float64),
+                    ]
+                ),
+            ),
             "implausible_closure": flagged,
         }
     )
