@@ -48,6 +48,10 @@ FORMATION_MIN_S = 60.0
 FORMATION_LAGS_S = (-30.0, -15.0, 15.0, 30.0)
 #: Most probe times per pair in the formation test.
 FORMATION_PROBES = 240
+#: Excluded samples of a track are compared with a pair once per this many seconds, and
+#: the other aircraft is taken to move at most this fast meanwhile.
+THIN_S = 5.0
+MAX_SPEED_MPS = 800.0
 _NO_SIDE = frozenset({"", "neutral", "neutrals", "unknown", "none", "nan"})
 _MAX_NAMED = 20
 
@@ -120,6 +124,21 @@ def relations(meta: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(known, np.where(sa == sb, "same-side", "cross-side"), "unknown").astype(object)
 
 
+def _ground_at(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Presence and ground point (3, n) of tracks at times (the cheap part of _state)."""
+    i = prep.last_at_or_before(j, t)
+    lo, hi = prep.offsets[j], prep.offsets[j + 1] - 1
+    inside = (i >= lo) & (i <= hi)
+    i = np.clip(i, lo, hi)
+    nx = np.minimum(i + 1, hi)
+    moving = inside & prep.seg_ok[i] & (nx > i)
+    present = moving | (inside & (prep.t[i] == t))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(moving, (t - prep.t[i]) / (prep.t[nx] - prep.t[i]), 0.0)
+    g0 = prep.g[:, i]
+    return present, g0 + f * (prep.g[:, nx] - g0)
+
+
 def _state(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
     """Presence, ground point (3, n), altitude and ECEF velocity (3, n) of tracks at times."""
     i = prep.last_at_or_before(j, t)
@@ -159,8 +178,8 @@ def _horizontal_share(
     """Share of the probes with both present at which the two are within ``limit``
     horizontally (a cheap first look: formation needs most of the time so close)."""
     pair, t, _ = _probes(prep, a, b, most)
-    pa, ga, _, _ = _state(prep, a[pair], t)
-    pb, gb, _, _ = _state(prep, b[pair], t)
+    pa, ga = _ground_at(prep, a[pair], t)
+    pb, gb = _ground_at(prep, b[pair], t)
     both = pa & pb
     dg = gb - ga
     close = both & (np.sum(dg * dg, axis=0) <= limit * limit)
@@ -258,6 +277,13 @@ def affected_by_excluded(
     ex_time = excluded["time"].to_numpy(np.float64)
     span = float(np.nanmax(np.abs(ts.t))) * 4.0 + 1.0 if ts.n_samples else 1.0
     order = np.argsort(ex_track * span + ex_time, kind="stable")
+    # One excluded sample per track and THIN_S (stale runs hold hundreds): the other
+    # aircraft moves at most THIN_S × its top speed meanwhile, added to the radius.
+    bucket = np.floor(ex_time[order] / THIN_S)
+    tr = ex_track[order]
+    first = np.r_[True, (tr[1:] != tr[:-1]) | (bucket[1:] != bucket[:-1])]
+    order = order[first]
+    radius = radius + THIN_S * MAX_SPEED_MPS
     keys = (ex_track * span + ex_time)[order]
     g_ex, _ = ecef_ground_and_normal(
         excluded["lat"].to_numpy(np.float64)[order], excluded["lon"].to_numpy(np.float64)[order]
@@ -271,7 +297,7 @@ def affected_by_excluded(
             continue
         pair = np.repeat(np.arange(len(ja)), cnt)
         k = np.repeat(lo, cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
-        present, g_other, _, _ = _state(prep, other[pair], ex_time[k])
+        present, g_other = _ground_at(prep, other[pair], ex_time[k])
         d = g_ex[:, k] - g_other
         with np.errstate(invalid="ignore"):
             near = ~present | (np.sum(d * d, axis=0) <= radius[pair] ** 2)
