@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..model import DataWarning, ObjectClass, TrackSet
 from ..model.trackset import ALL_SAMPLE_FIELDS, HELD_UNTIL
-from .prepared import ALT_ABS_MAX, SOURCE, labels
+from .prepared import ALT_ABS_MAX, SOURCE
 from .settings import AnalysisSettings
 
 #: Longest run of samples treated as a spike (longer runs split the track instead).
@@ -318,9 +318,17 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     lim_h, lim_v = class_limits(ts, settings)
 
     def names(tracks: np.ndarray) -> np.ndarray:
-        """Labels of some tracks (of the few a finding names: no pass over every track)."""
+        """Labels of some tracks (callsign, else name, else id, as :func:`labels`)."""
         uniq, inv = np.unique(tracks, return_inverse=True)
-        return np.array(labels(ts.meta.iloc[uniq]), dtype=object)[inv]
+        cols = [
+            ts.meta[c].to_numpy(dtype=object)[uniq] if c in ts.meta else [""] * len(uniq)
+            for c in ("callsign", "name", "id")
+        ]
+        text = [
+            next((str(v) for v in vals if isinstance(v, str) and v), str(vals[-1]))
+            for vals in zip(*cols, strict=True)
+        ]
+        return np.array(text or [""], dtype=object)[inv] if len(uniq) else np.zeros(0, object)
 
     held = _held_until(ts)
     is_held = np.isfinite(held)
@@ -391,13 +399,13 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     excluded = pd.DataFrame(
         {
             "track": track[ex].astype(np.int64),
-            "id": ts.meta["id"].to_numpy(dtype=object)[track[ex]] if len(ex) else [],
-            "name": names(track[ex]) if len(ex) else [],
+            "id": pd.Series(ts.meta["id"].to_numpy(dtype=object)[track[ex]], dtype=object),
+            "name": pd.Series(names(track[ex]) if len(ex) else [], dtype=object),
             "time": ts.t[ex],
             "lat": ts.lat[ex],
             "lon": ts.lon[ex],
             "line": ts.line[ex],
-            "reason": texts[reason[ex]],
+            "reason": pd.Series(texts[reason[ex]], dtype=object),
         }
     )
     if len(excluded):
