@@ -50,7 +50,7 @@ FORMATION_LAGS_S = (-30.0, -15.0, 15.0, 30.0)
 FORMATION_PROBES = 240
 #: Excluded samples of a track are compared with a pair once per this many seconds, and
 #: the other aircraft is taken to move at most this fast meanwhile.
-THIN_S = 5.0
+THIN_S = 10.0
 MAX_SPEED_MPS = 800.0
 _NO_SIDE = frozenset({"", "neutral", "neutrals", "unknown", "none", "nan"})
 _MAX_NAMED = 20
