@@ -94,14 +94,18 @@ def trackset() -> TrackSet:
     return TrackSet.from_tracks(tracks(), events=events(), title="Test scene")
 
 
-def write_csv(path: Path, id_prefix: str = "") -> Path:
-    """The aircraft and the missile as an OpenSky-like CSV (ISO time, altitude in metres)."""
+def write_csv(path: Path, id_prefix: str = "", callsign_prefix: str = "") -> Path:
+    """The aircraft and the missile as an OpenSky-like CSV (ISO time, altitude in metres).
+
+    Loaded beside the first, a copy with the same callsigns is the same aircraft recorded
+    twice (joined on load); ``callsign_prefix`` makes it other aircraft."""
     rows = []
     for tr in tracks():
         for i in range(len(tr["t"])):
             iso = datetime.fromtimestamp(tr["t"][i], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             rows.append(
-                f"{iso},{id_prefix}{tr['id']},{tr.get('callsign', '')},{tr['lat'][i]:.6f},"
+                f"{iso},{id_prefix}{tr['id']},{callsign_prefix}{tr.get('callsign', '')},"
+                f"{tr['lat'][i]:.6f},"
                 f"{tr['lon'][i]:.6f},{tr['alt'][i]:.1f},{tr['cls']}"
             )
     path.write_text("time,id,callsign,lat,lon,altitude_m,class\n" + "\n".join(rows) + "\n")

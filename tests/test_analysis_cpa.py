@@ -474,7 +474,7 @@ def test_visual_contact_at_or_below_sea_level(alt):
     a = enu_track("A", t, lambda t: 7.0 * t, 0.0, 0.0)
     b = enu_track("B", t, lambda t: 7.0 * t, 500.0, 0.0)
     a["alt"] = b["alt"] = np.full(len(t), alt)
-    row = only_pair(run([a, b])[1])
+    row = only_pair(run([a, b], include_ground=True)[1])  # taxiing: paired only on request
     assert row.visual_contact == [(pytest.approx(T0), pytest.approx(T0 + 10.0))]
 
 
@@ -486,7 +486,7 @@ def test_line_of_sight_from_below_the_minimum_eye_height():
     a["alt"] = -10.0 + t  # MSL heights as given (ENU "up" would follow the tangent plane)
     b = enu_track("B", t + 0.3, 12_000.0, 0.0, 0.0)
     b["alt"] = 0.0 * t
-    ts, res = run([a, b], visual_range_m=20_000.0)
+    ts, res = run([a, b], visual_range_m=20_000.0, include_ground=True)
     (vis,) = only_pair(res).visual_contact
     grid = T0 + np.arange(0.3, 109.99, 0.005)
     d = dense_pair(ts, 0, 1, grid)
@@ -517,7 +517,7 @@ def test_json_document(tmp_path):
     assert p["visual_contact"][0][0].startswith("2020-09-13T12:27:")
     assert p["visual_contact"][0][0].endswith("Z") and "." in p["visual_contact"][0][0]
     assert doc["settings"]["within_m"] == pytest.approx(25 * NM)
-    assert set(doc) == {"settings", "pairs", "warnings"}
+    assert set(doc) == {"settings", "pairs", "excluded_samples", "warnings"}
 
 
 def test_progress_and_cancel():
@@ -536,8 +536,8 @@ def test_progress_and_cancel():
 def test_empty_and_single_sample_sets():
     res = analyze(TrackSet.empty())
     assert len(res.pairs) == 0 and res.to_json_dict(TrackSet.empty())["pairs"] == []
-    # One report each, at the same instant: both were there then, so the pair counts, but
-    # nothing is known about how they moved.
+    # One report each, at the same instant: both were there then, so the pair counts (and
+    # so does their contact at that instant, [t, t]), but nothing is known of how they moved.
     one = TrackSet.from_tracks(
         [
             dict(t=[T0], lat=[47.0], lon=[8.0], alt=[1000.0], id="a", cls="aircraft"),
@@ -552,7 +552,7 @@ def test_empty_and_single_sample_sets():
     assert row.cpa_time == T0
     d = dense_pair(one, 0, 1, np.array([T0]))
     assert row.cpa_slant_m == pytest.approx(d.slant[0], abs=1e-6)
-    assert np.isnan(row.closure_mps) and row.visual_contact == []
+    assert np.isnan(row.closure_mps) and row.visual_contact == [(T0, T0)]
     assert res.to_json_dict(one)["pairs"][0]["closure_mps"] is None
 
 

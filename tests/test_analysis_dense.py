@@ -103,7 +103,10 @@ def near_edges(times: np.ndarray, spans, tol: float) -> np.ndarray:
     return out
 
 
-def check_pair(ts: TrackSet, row, cfg: AnalysisSettings) -> None:
+def check_pair(ts: TrackSet, row, cfg: AnalysisSettings, gap_s: float | None = None) -> None:
+    """``row`` against the dense reference on ``ts`` with gap limit ``gap_s`` (default
+    ``cfg.gap_s``)."""
+    gap = cfg.gap_s if gap_s is None else gap_s
     a, b = int(row.a), int(row.b)
     t0, t1 = overlap(ts, a, b)
     # The 0.01 s grid plus every sample time: presence starts and ends on samples.
@@ -111,14 +114,14 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings) -> None:
     grid = np.union1d(
         np.append(np.arange(t0, t1, STEP), t1), samples[(samples >= t0) & (samples <= t1)]
     )
-    d = dense_pair(ts, a, b, grid, cfg.gap_s)
+    d = dense_pair(ts, a, b, grid, gap)
     assert np.isfinite(d.slant).any()
     v = max_closing(ts, a, b)
     dense_min = np.nanmin(d.slant)
     assert row.cpa_slant_m <= dense_min + MODEL_TOL
     assert row.cpa_slant_m >= dense_min - v * STEP / 2 - MODEL_TOL
     # The reported time really is that close (reference evaluated there).
-    at = dense_pair(ts, a, b, np.array([row.cpa_time]), cfg.gap_s)
+    at = dense_pair(ts, a, b, np.array([row.cpa_time]), gap)
     assert at.slant[0] == pytest.approx(row.cpa_slant_m, abs=MODEL_TOL)
     assert at.horizontal[0] == pytest.approx(row.cpa_horizontal_m, abs=1e-4)
     assert at.vertical[0] == pytest.approx(row.cpa_vertical_m, abs=1e-4)
@@ -126,7 +129,7 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings) -> None:
     assert row.min_horizontal_m <= hmin + MODEL_TOL
     assert row.min_horizontal_m >= hmin - v * STEP / 2 - MODEL_TOL
     # Intervals: agree at every dense instant but within a hair of a boundary. An instant
-    # of common presence between gaps has no duration, so it is no interval.
+    # of common presence between gaps is reported as [t, t] (checked on its own below).
     both = np.isfinite(d.slant)
     lone = both & ~np.r_[False, both[:-1]] & ~np.r_[both[1:], False]
     rho = cfg.earth_k * 6_371_008.8
@@ -136,9 +139,11 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings) -> None:
     )
     vis_pair = cfg.visual_range_m
     want_vis = (d.slant <= vis_pair) & (d.horizontal <= hz)
-    unsure = (np.abs(d.slant - vis_pair) <= MODEL_TOL) | (np.abs(d.horizontal - hz) <= 1.0)
+    unsure_vis = (np.abs(d.slant - vis_pair) <= MODEL_TOL) | (np.abs(d.horizontal - hz) <= 1.0)
     got = in_spans(grid, row.visual_contact)
-    bad = (got != want_vis) & both & ~lone & ~unsure & ~near_edges(grid, row.visual_contact, 0.02)
+    bad = (
+        (got != want_vis) & both & ~lone & ~unsure_vis & ~near_edges(grid, row.visual_contact, 0.02)
+    )
     assert not bad.any(), f"visual contact differs at {grid[bad][:5] - T0}"
     want_los = (d.horizontal < cfg.hsep_m) & (d.vertical < cfg.vsep_m)
     unsure = (np.abs(d.horizontal - cfg.hsep_m) <= MODEL_TOL) | (
@@ -149,14 +154,33 @@ def check_pair(ts: TrackSet, row, cfg: AnalysisSettings) -> None:
         (got != want_los) & both & ~lone & ~unsure & ~near_edges(grid, row.loss_of_separation, 0.02)
     )
     assert not bad.any(), f"loss of separation differs at {grid[bad][:5] - T0}"
-    # Intervals are disjoint, ordered, and not touching (merged).
-    for spans in (row.visual_contact, row.loss_of_separation):
+    for spans, want, doubt in (
+        (row.visual_contact, want_vis, unsure_vis),
+        (row.loss_of_separation, want_los, unsure),
+    ):
+        # Instants between gaps count: [t, t] exactly where the condition holds there.
+        instants = {s for s, e in spans if e == s}
+        for t_lone in grid[lone & want & ~doubt]:
+            assert any(s <= t_lone <= e for s, e in spans), f"instant {t_lone - T0} missing"
+        assert all(t in set(grid[lone]) for t in instants)
+        # Intervals are disjoint, ordered, and not touching (merged).
         for (_, e0), (s1, _) in itertools.pairwise(spans):
             assert e0 < s1
-        assert all(e > s for s, e in spans)
+        assert all(e >= s for s, e in spans)
 
 
-CFG = AnalysisSettings(visual_range_m=2000.0, hsep_m=1000.0, vsep_m=200.0, within_m=1e5)
+#: The engine on the tracks as given: a fixed gap limit (``max_gap_s``) as the reference
+#: uses, and no cleaning (random tracks hold still across their holes, which the cleaning
+#: would call stale). The adaptive limit and the cleaning stage have their own dense
+#: reference (test_analysis_cleaning).
+CFG = AnalysisSettings(
+    visual_range_m=2000.0,
+    hsep_m=1000.0,
+    vsep_m=200.0,
+    within_m=1e5,
+    max_gap_s=30.0,
+    keep_outliers=True,
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -186,7 +210,9 @@ def test_low_level_line_of_sight_against_dense(seed):
     """Helicopters skimming the sea 25 km apart: the horizon, not the range, decides."""
     tracks = random_tracks(seed, 3, spread=15_000.0, max_dt=2.0, alt_range=(0.0, 40.0))
     ts = TrackSet.from_tracks(tracks)
-    cfg = AnalysisSettings(visual_range_m=40_000.0, hsep_m=1000.0, vsep_m=200.0, within_m=1e5)
+    cfg = AnalysisSettings(
+        visual_range_m=40_000.0, hsep_m=1000.0, vsep_m=200.0, within_m=1e5, max_gap_s=30.0
+    )
     res = analyze(ts, cfg)
     for row in res.pairs.itertuples():
         check_pair(ts, row, cfg)

@@ -43,8 +43,15 @@ def test_info_json_on_every_shared_file(shared_data, capsys):
         code, out, err = run_cli(["info", str(path), "--json"], capsys)
         assert code == 0, err
         doc = json.loads(out)
-        assert set(doc) == {"start", "end", "tracks", "events", "warnings"}
+        assert set(doc) == {"start", "end", "tracks", "events", "excluded_samples", "warnings"}
         assert doc["tracks"], path
+        ids = {tr["id"] for tr in doc["tracks"]}
+        for ex in doc["excluded_samples"]:
+            assert set(ex) == {"track", "name", "time", "line", "reason"}
+            assert ex["track"] in ids and ex["time"].endswith("Z")
+        if path.name.startswith("quickstart"):  # EJU875P's 23,175 ft spike, line 1408 there
+            spike = [e for e in doc["excluded_samples"] if e["name"] == "EJU875P"]
+            assert any(e["reason"] == "altitude spike" for e in spike)
         assert iso(doc["start"]) <= iso(doc["end"])
         for tr in doc["tracks"]:
             assert set(tr) == {
@@ -67,7 +74,9 @@ def test_info_quickstart_counts(shared_data, capsys):
     )
     doc = json.loads(out)
     assert code == 0
-    assert len(doc["tracks"]) == 238
+    # 238 flight ids, of which PEA501 and FMY8055 are each split in two pieces: joined.
+    assert len(doc["tracks"]) == 236
+    assert any("PEA501_121 + PEA501_122" in w for w in doc["warnings"])
     assert sum(t["samples"] for t in doc["tracks"]) <= 228_564
     assert doc["start"].startswith("2021-10-07T")
 
@@ -129,9 +138,11 @@ def test_analyze_json_shape(capsys):
     code, out, err = run_cli(["analyze", str(SAMPLE), "--json", "--within", "30nm"], capsys)
     assert code == 0, err
     doc = json.loads(out)
-    assert {"settings", "pairs", "warnings"} <= set(doc)
+    assert {"settings", "pairs", "excluded_samples", "warnings"} <= set(doc)
+    ranks = [p["rank"] for p in doc["pairs"]]
+    assert ranks == list(range(1, len(ranks) + 1))  # rank order by default
+    assert (doc["pairs"][0]["a_name"], doc["pairs"][0]["b_name"]) == ("REAPER 31", "SOKOL 02")
     slants = [p["cpa_slant_m"] for p in doc["pairs"] if p["cpa_slant_m"] is not None]
-    assert slants and slants == sorted(slants)
     assert all(s <= 30 * 1852 for s in slants)
     keys = {
         "a",
@@ -147,9 +158,38 @@ def test_analyze_json_shape(capsys):
         "min_horizontal_time",
         "visual_contact",
         "loss_of_separation",
+        "relation",
+        "formation",
+        "severity",
+        "nmac",
+        "assessed_s",
+        "unassessed_s",
+        "affected_by_excluded",
+        "rank",
     }
     for p in doc["pairs"]:
         assert keys <= set(p)
+        assert p["assessed_s"] + p["unassessed_s"] > 0
+
+
+def test_analyze_sort_and_pair_filters(capsys):
+    def pairs(*extra: str) -> list[dict]:
+        code, out, err = run_cli(["analyze", str(SAMPLE), "--json", *extra], capsys)
+        assert code == 0, err
+        return json.loads(out)["pairs"]
+
+    by_slant = pairs("--sort", "slant")
+    slants = [p["cpa_slant_m"] for p in by_slant]
+    assert slants == sorted(slants)
+    assert (by_slant[0]["a_name"], by_slant[0]["b_name"]) == ("SOKOL 01", "SOKOL 02")
+    no_formation = pairs("--pairs", "no-formation")
+    assert no_formation and not any(p["formation"] for p in no_formation)
+    assert len(no_formation) == len(by_slant) - 2  # the SOKOL and VIPER two-ships
+    cross = pairs("--pairs", "cross-side")
+    assert cross and all(p["relation"] == "cross-side" for p in cross)
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(SAMPLE), "--sort", "closest"])
+    assert exc.value.code == 2
 
 
 def test_analyze_within_filters(capsys):
@@ -158,7 +198,11 @@ def test_analyze_within_filters(capsys):
     all_pairs = json.loads(out_all)["pairs"]
     near = json.loads(out_near)["pairs"]
     assert len(near) < len(all_pairs)
-    assert [p for p in all_pairs if p["cpa_slant_m"] <= 5 * 1852] == near
+
+    def same(p: dict) -> dict:  # ranks count the pairs listed
+        return {k: v for k, v in p.items() if k != "rank"}
+
+    assert [same(p) for p in all_pairs if p["cpa_slant_m"] <= 5 * 1852] == [same(p) for p in near]
 
 
 def test_analyze_bad_arguments(capsys):
@@ -198,7 +242,7 @@ def test_analyze_table_shows_dashes_for_unknown_figures(tmp_path, capsys):
     path.write_text("\n".join(rows) + "\n")
     code, out, err = run_cli(["analyze", str(path)], capsys)
     assert code == 0, err
-    line = next(row for row in out.splitlines() if row.startswith("A / B"))
+    line = next(row for row in out.splitlines() if " A / B " in row)
     assert "nan" not in line and " - " in line
 
 

@@ -85,7 +85,7 @@ def test_csv_has_the_json_fields_and_values(analysed):
     for row, pair in zip(rows, doc["pairs"], strict=True):
         for key, value in pair.items():
             if isinstance(value, bool):
-                assert row[key] == str(value).lower(), key
+                assert row[key] == str(value).lower(), key  # JSON's spelling
             elif isinstance(value, float):
                 assert float(row[key]) == value, key  # full precision survives
             elif isinstance(value, list):

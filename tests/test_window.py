@@ -94,7 +94,7 @@ def test_open_reads_in_worker_and_fills_every_view(qtbot, loaded, csv_file):
 
 def test_add_files_merges_and_open_replaces(qtbot, loaded, tmp_path):
     w = loaded
-    other = gui_scene.write_csv(tmp_path / "other.csv", id_prefix="X")
+    other = gui_scene.write_csv(tmp_path / "other.csv", id_prefix="X", callsign_prefix="X")
     load(qtbot, w, [other], add=True)
     assert len(w.ts) == 8 and len(w.files) == 2
     load(qtbot, w, [other])
@@ -306,7 +306,7 @@ def test_drop_files_opens_them_and_ctrl_drop_adds(qtbot, window, csv_file, tmp_p
 
     drop([csv_file])
     assert len(w.ts) == 4
-    other = gui_scene.write_csv(tmp_path / "b.csv", id_prefix="B")
+    other = gui_scene.write_csv(tmp_path / "b.csv", id_prefix="B", callsign_prefix="B")
     drop([other], QtCore.Qt.KeyboardModifier.ControlModifier)
     assert len(w.ts) == 8
     # something that is not a file is refused

@@ -71,12 +71,14 @@ def dense_well_clear(
     dthr: float = DTHR,
     zthr: float = ZTHR,
     tthr: float = TTHR,
-    gap_s: float = 30.0,
+    gap_s: float | tuple[float, float] = 30.0,
 ) -> DenseWellClear:
-    """The well-clear verdict of tracks ``a`` (ownship) and ``b`` of a TrackSet at ``times``."""
+    """The well-clear verdict of tracks ``a`` (ownship) and ``b`` of a TrackSet at ``times``
+    (``gap_s`` one limit for both tracks, or one each)."""
+    gap_a, gap_b = gap_s if isinstance(gap_s, tuple) else (gap_s, gap_s)
     sa, sb = ts.track_slice(a), ts.track_slice(b)
-    pa, va, ha, ok_a = _state(ts.t[sa], ts.lat[sa], ts.lon[sa], ts.alt[sa], times, gap_s)
-    pb, vb, hb, ok_b = _state(ts.t[sb], ts.lat[sb], ts.lon[sb], ts.alt[sb], times, gap_s)
+    pa, va, ha, ok_a = _state(ts.t[sa], ts.lat[sa], ts.lon[sa], ts.alt[sa], times, gap_a)
+    pb, vb, hb, ok_b = _state(ts.t[sb], ts.lat[sb], ts.lon[sb], ts.alt[sb], times, gap_b)
     present = ok_a & ok_b
     lon0, lat0, _ = TO_GEODETIC.transform(pa[:, 0], pa[:, 1], pa[:, 2])
     phi, lam = np.radians(lat0), np.radians(lon0)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult
+from .result import PAIR_COLUMNS, PAIR_FILTERS, SORT_KEYS, AnalysisCancelled, AnalysisResult
 from .settings import AnalysisSettings
 
 if TYPE_CHECKING:
     from .engine import analyze
     from .geometry import Geometry, pair_geometry
+    from .pair_facts import RELATIONS, SEVERITY_LEVELS
     from .series import separation_series
     from .well_clear_series import well_clear_series
 
@@ -25,11 +26,17 @@ _LAZY = {
     "Geometry": ".geometry",
     "pair_geometry": ".geometry",
     "separation_series": ".series",
+    "RELATIONS": ".pair_facts",
+    "SEVERITY_LEVELS": ".pair_facts",
     "well_clear_series": ".well_clear_series",
 }
 
 __all__ = [
     "PAIR_COLUMNS",
+    "PAIR_FILTERS",
+    "RELATIONS",
+    "SEVERITY_LEVELS",
+    "SORT_KEYS",
     "AnalysisCancelled",
     "AnalysisResult",
     "AnalysisSettings",

@@ -2,6 +2,10 @@
 
 Pipeline (docs/algorithms.md):
 
+0. :func:`.cleaning.clean` — the analysis's view of the recording: implausible and stale
+   samples left out (listed in ``AnalysisResult.excluded``), sustained steps split, ground
+   time out unless ``include_ground``, each track's gap limit (adaptive for sampled
+   sources, none for ACMI objects, which hold their last state until removed).
 1. :func:`.prepared.prepare` — paired classes only (``settings.include``; reference points
    never), ECEF positions, altitude dropouts bridged when the known altitudes around them
    are at most ``gap_s`` apart; longer dropouts stay unknown (horizontal only) and are
@@ -13,13 +17,16 @@ Pipeline (docs/algorithms.md):
 3. In chunks of windows (bounded memory; progress and cancel between chunks):
    :func:`.union.union_intervals` builds every interval between consecutive sample times
    of either track, and on each one the closed forms of :mod:`.cpa`, :mod:`.intervals`
-   and :mod:`.well_clear` give the minimum, the visual-contact, loss-of-separation and
-   well-clear pieces. Per pair reductions are segmented numpy reductions; nothing loops
-   over pairs or samples.
+   and :mod:`.well_clear` give the minimum, the visual-contact, loss-of-separation, NMAC
+   and well-clear pieces. Per pair reductions are segmented numpy reductions; nothing
+   loops over pairs or samples.
+4. :func:`.pair_facts.add_pair_facts` — assessed time, relation, formation, severity,
+   closure plausibility; rows sorted by rank.
 
 Motion model: linear in WGS84 ECEF between consecutive samples of a track; no motion
-across gaps longer than ``gap_s`` (an isolated sample between two gaps is an instant of
-presence, which the CPA search includes). Slant range is the ECEF chord. Horizontal
+across gaps longer than the track's gap limit or across a split (an isolated sample
+between two gaps is an instant of presence, which the CPA search includes and where a
+condition that holds is reported as ``[t, t]``). Slant range is the ECEF chord. Horizontal
 separation is minimised on the chord between ground points and reported as the pyproj
 geodesic at that moment (the two differ by < 1 m below 100 km).
 
@@ -40,8 +47,10 @@ import pandas as pd
 
 from ..io.limits import check_analysis_budget
 from ..model import DataWarning, TrackSet
+from .cleaning import class_limits, clean
 from .exact import ExactChunk
 from .intervals import merge_touching
+from .pair_facts import add_pair_facts
 from .prepared import SOURCE, prepare
 from .pruning import all_overlapping_windows, candidate_windows
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult, empty_pairs
@@ -98,8 +107,16 @@ def analyze(
 
     report(0.0)
     vis = settings.visual_ranges(ts.meta)
-    prep = prepare(ts, settings.include, settings.gap_s, vis)
-    warnings: list[DataWarning] = list(prep.warnings)
+    cleaned = clean(ts, settings)
+    prep = prepare(
+        cleaned.ts,
+        settings.include,
+        settings.gap_s,
+        vis,
+        brk=cleaned.brk,
+        track_gap=cleaned.gap_s,
+    )
+    warnings: list[DataWarning] = [*cleaned.warnings, *prep.warnings]
     report(0.05)
     windows, margin = candidate_windows(
         prep,
@@ -109,6 +126,8 @@ def analyze(
         vsep_m=settings.vsep_m,
         earth_k=settings.earth_k,
         well_clear=well_clear_thresholds(settings),
+        nmac_h_m=settings.nmac_h_m,
+        nmac_v_m=settings.nmac_v_m,
     )
     if not prune:
         windows = all_overlapping_windows(prep)
@@ -125,7 +144,7 @@ def analyze(
     }
     report(0.15)
     if len(windows) == 0:
-        return AnalysisResult(settings, empty_pairs(), warnings, stats)
+        return AnalysisResult(settings, empty_pairs(), warnings, stats, cleaned.excluded)
 
     ja, jb, w0, w1 = windows.ja, windows.jb, windows.w0, windows.w1
     new_pair = np.r_[True, (ja[1:] != ja[:-1]) | (jb[1:] != jb[:-1])]
@@ -162,6 +181,7 @@ def analyze(
     vis_parts: list[tuple[np.ndarray, ...]] = []
     los_parts: list[tuple[np.ndarray, ...]] = []
     wc = WellClearColumns(n_pairs)
+    nmac_parts: list[tuple[np.ndarray, ...]] = []
     done = 0.0
     for c0, c1 in itertools.pairwise(bounds):
         sl = slice(int(c0), int(c1))
@@ -184,6 +204,7 @@ def analyze(
         vis_parts.append((chunk.visual[0] + p0, chunk.visual[1], chunk.visual[2]))
         los_parts.append((chunk.los[0] + p0, chunk.los[1], chunk.los[2]))
         wc.add(chunk.well_clear, p0)
+        nmac_parts.append((chunk.nmac[0] + p0, chunk.nmac[1], chunk.nmac[2]))
         done += float(npts[sl].sum())
         report(0.15 + 0.8 * done / total_pts)
 
@@ -230,6 +251,7 @@ def analyze(
     visual = gather(vis_parts)
     los = gather(los_parts)
     well_clear = gather(wc.parts)
+    nmac = gather(nmac_parts)
     ta = prep.track[pair_a[idx]]
     tb = prep.track[pair_b[idx]]
     names = np.array(prep.names, dtype=object)
@@ -250,8 +272,14 @@ def analyze(
             else np.zeros(0),
             "los": np.array([len(x) > 0 for x in los], dtype=bool),
             **wc.columns(idx, well_clear),
+            "nmac": pd.Series(nmac, dtype="object"),
         }
     )
+    limits_h, _ = class_limits(ts, settings)
+    pairs, facts = add_pair_facts(
+        pairs, ts, prep, pair_a[idx], pair_b[idx], cleaned.excluded, limits_h, settings
+    )
+    warnings += facts
     pairs = pairs[list(PAIR_COLUMNS)].reset_index(drop=True)
     partial = int((pairs["alt_unknown_s"] > 0).sum())
     if partial:
@@ -265,7 +293,7 @@ def analyze(
         )
     stats["pairs"] = len(pairs)
     report(1.0)
-    return AnalysisResult(settings, pairs, warnings, stats)
+    return AnalysisResult(settings, pairs, warnings, stats, cleaned.excluded)
 
 
 __all__ = ["AnalysisCancelled", "analyze"]

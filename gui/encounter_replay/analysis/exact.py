@@ -157,24 +157,23 @@ class ExactChunk:
             ],
         }
 
-        # --- visual contact (intervals of positive length only)
+        # --- visual contact (an instant of presence between gaps counts as [t, t])
         vis_pair = np.maximum(prep.visual_range[ja], prep.visual_range[jb])[iv.win]
         ha = (along(prep.alt, iv.ia, iv.na, iv.fa0), along(prep.alt, iv.ia, iv.na, iv.fa1))
         hb = (along(prep.alt, iv.ib, iv.nb, iv.fb0), along(prep.alt, iv.ib, iv.nb, iv.fb1))
         vi, vlo, vhi = visual_pieces(quad_p, vis_pair, dg0, dg1, ha, hb, settings.earth_k)
-        pos = dt[vi] > 0
-        vi, vlo, vhi = vi[pos], vlo[pos], vhi[pos]
         self.visual = merge_touching(
             pair[vi], iv.tau0[vi] + vlo * dt[vi], iv.tau0[vi] + vhi * dt[vi]
         )
         # --- loss of separation
         dh0, dh1 = hb[0] - ha[0], hb[1] - ha[1]
-        li, llo, lhi = separation_loss(
-            quad_g, chord_of_arc(settings.hsep_m), dh0, dh1, settings.vsep_m
+        self.los = self._separation(
+            pair, iv, quad_g, dh0, dh1, settings.hsep_m, settings.vsep_m, dt
         )
-        pos = dt[li] > 0
-        li, llo, lhi = li[pos], llo[pos], lhi[pos]
-        self.los = merge_touching(pair[li], iv.tau0[li] + llo * dt[li], iv.tau0[li] + lhi * dt[li])
+        # --- near mid-air collision: the same test with the NMAC limits
+        self.nmac = self._separation(
+            pair, iv, quad_g, dh0, dh1, settings.nmac_h_m, settings.nmac_v_m, dt
+        )
         # --- DAA well clear (see :mod:`.well_clear`)
         self.well_clear: PairWellClear | None = None
         if settings.well_clear != "off":
@@ -184,3 +183,19 @@ class ExactChunk:
             self.well_clear = pair_well_clear(
                 pair[c], iv.tau0[c], dt[c], dg0[:, c], dg1[:, c], dh0[c], dh1[c], up, thr, n_pairs
             )
+
+    @staticmethod
+    def _separation(
+        pair: np.ndarray,
+        iv: Intervals,
+        quad_g: tuple[np.ndarray, ...],
+        dh0: np.ndarray,
+        dh1: np.ndarray,
+        h_m: float,
+        v_m: float,
+        dt: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Intervals with horizontal < ``h_m`` and vertical < ``v_m``, merged per pair
+        (zero-length entries, instants between gaps, come out as ``[t, t]``)."""
+        li, llo, lhi = separation_loss(quad_g, chord_of_arc(h_m), dh0, dh1, v_m)
+        return merge_touching(pair[li], iv.tau0[li] + llo * dt[li], iv.tau0[li] + lhi * dt[li])

@@ -102,10 +102,10 @@ def _examples(labels: list[str]) -> str:
 
 
 def fill_short_altitude_gaps(
-    t: np.ndarray, alt: np.ndarray, offsets: np.ndarray, gap_s: float
+    t: np.ndarray, alt: np.ndarray, offsets: np.ndarray, gap_s: float | np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Altitude with NaN runs bridged linearly where the known samples around the run are
-    at most ``gap_s`` apart; returns ``(alt, filled_mask)``.
+    at most ``gap_s`` apart (a number, or one per sample); returns ``(alt, filled_mask)``.
 
     Why this rule: had the recorder simply skipped those samples, the motion model would
     interpolate straight across exactly such a stretch, so bridging adds no assumption the
@@ -128,7 +128,7 @@ def fill_short_altitude_gaps(
     cand = ~valid & has_prev & has_next
     p, q = prev[cand], nxt[cand]
     span = t[q] - t[p]
-    ok = span <= gap_s
+    ok = span <= (gap_s[cand] if np.ndim(gap_s) else gap_s)
     where = np.flatnonzero(cand)[ok]
     p, q, span = p[ok], q[ok], span[ok]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -140,13 +140,20 @@ def fill_short_altitude_gaps(
 
 
 def prepare(
-    ts: TrackSet, include: frozenset[str], gap_s: float, visual: np.ndarray
+    ts: TrackSet,
+    include: frozenset[str],
+    gap_s: float,
+    visual: np.ndarray,
+    *,
+    brk: np.ndarray | None = None,
+    track_gap: np.ndarray | None = None,
 ) -> PreparedTracks:
     """Select the paired tracks and build the analysis arrays (see :class:`PreparedTracks`).
 
     ``visual`` is the visual range of every track of ``ts``. Samples without a position
     are dropped with a warning; reference points are never paired whatever ``include``
-    says.
+    says. ``track_gap`` (per track of ``ts``) replaces ``gap_s`` as each track's gap limit;
+    ``brk`` (per sample) marks samples with no motion from the one before (split tracks).
     """
     warnings: list[DataWarning] = []
     cls = ts.meta["cls"].to_numpy(dtype=object) if len(ts) else np.zeros(0, dtype=object)
@@ -161,6 +168,12 @@ def prepare(
     lon = ts.lon[sample_mask]
     alt = ts.alt[sample_mask]
     track_of = np.repeat(np.arange(len(chosen)), lengths)
+    cut = brk[sample_mask] if brk is not None else np.zeros(len(t), dtype=bool)
+    gaps = (
+        np.asarray(track_gap, dtype=np.float64)[chosen]
+        if track_gap is not None
+        else np.full(len(chosen), float(gap_s))
+    )
 
     good = (np.abs(t) < T_ABS_MAX) & np.isfinite(lat) & np.isfinite(lon)  # NaN: False
     if not good.all():
@@ -175,9 +188,11 @@ def prepare(
             )
         )
         t, lat, lon, alt, track_of = t[good], lat[good], lon[good], alt[good], track_of[good]
+        cut = cut[good]
         lengths = np.bincount(track_of, minlength=len(chosen))
     keep_tracks = lengths > 0
     chosen = chosen[keep_tracks]
+    gaps = gaps[keep_tracks]
     lengths = lengths[keep_tracks]
     offsets = np.zeros(len(chosen) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
@@ -186,7 +201,7 @@ def prepare(
     # Samples of a track may share a time stamp; order is already by time within tracks.
     with np.errstate(invalid="ignore"):
         alt = np.where(np.abs(alt) <= ALT_ABS_MAX, alt, np.nan)  # counted as missing below
-    alt, filled = fill_short_altitude_gaps(t, alt, offsets, gap_s)
+    alt, filled = fill_short_altitude_gaps(t, alt, offsets, gaps[track_of])
     missing = ~np.isfinite(alt)
     if filled.any() or missing.any():
         touched = np.unique(track_of[filled | missing])
@@ -194,7 +209,8 @@ def prepare(
         parts = []
         if filled.any():
             parts.append(
-                f"{int(filled.sum())} bridged by interpolation (known altitudes ≤ {gap_s:g} s apart)"
+                f"{int(filled.sum())} bridged by interpolation (known altitudes no further "
+                "apart than the track's gap limit)"
             )
         if missing.any():
             parts.append(
@@ -216,7 +232,7 @@ def prepare(
     if n > 1:
         same = track_of[1:] == track_of[:-1]
         dt = t[1:] - t[:-1]
-        seg_ok[:-1] = same & (dt <= gap_s) & (dt > 0)
+        seg_ok[:-1] = same & (dt <= gaps[track_of[:-1]]) & (dt > 0) & ~cut[1:]
     t_ref = float(t.min()) if n else 0.0
     span = float(t.max() - t_ref) if n else 0.0
     span_key = float(2.0 ** np.ceil(np.log2(span + 2.0)))

@@ -167,6 +167,8 @@ def candidate_windows(
     bucket_s: float | None = None,
     use_bounds: bool = True,
     well_clear: tuple[float, float, float] | None = None,
+    nmac_h_m: float = 0.0,
+    nmac_v_m: float = 0.0,
 ) -> tuple[Windows, Margin]:
     """Candidate (pair, time window)s for the exact stage (see module docstring).
 
@@ -321,7 +323,9 @@ def candidate_windows(
             hmin = lb_g <= np.fmin(ub_g, margin.chord_bound(within_m))
             vis_edge = (lb_s <= pair_vis) & ~vis_sure
             sep_edge = (lb_g < hsep_m) & ~(dh_min >= vsep_m) & ~sep_sure
-        exact = cpa | hmin | vis_edge | sep_edge
+            # NMAC (inside loss of separation) is only ever found exactly.
+            nmac_edge = (lb_g < nmac_h_m) & ~(dh_min >= nmac_v_m)
+        exact = cpa | hmin | vis_edge | sep_edge | nmac_edge
         if well_clear is not None:
             v_rel = relative_speed_bound(
                 fb.vlo[:, fa], fb.vhi[:, fa], fb.vlo[:, fbi], fb.vhi[:, fbi]

@@ -39,7 +39,20 @@ PAIR_COLUMNS = (
     "min_tau_mod_s",
     "hmd_m",
     "well_clear_nmac",
+    "nmac",
+    "assessed_s",
+    "unassessed_s",
+    "relation",
+    "formation",
+    "severity",
+    "affected_by_excluded",
+    "implausible_closure",
+    "rank",
 )
+#: ``--pairs`` choices: which pairs a listing shows.
+PAIR_FILTERS = ("all", "cross-side", "no-formation")
+#: ``--sort`` choices.
+SORT_KEYS = ("rank", "slant")
 
 
 class AnalysisCancelled(Exception):
@@ -53,14 +66,50 @@ def empty_pairs() -> pd.DataFrame:
             cols[c] = pd.Series([], dtype="int64")
         elif c in (
             *("a_id", "b_id", "a_name", "b_name", "visual_contact", "loss_of_separation"),
-            "well_clear_violation",
+            *("well_clear_violation", "nmac", "relation", "severity"),
         ):
             cols[c] = pd.Series([], dtype="object")
-        elif c in ("los", "well_clear_nmac"):
+        elif c in (
+            "los",
+            "well_clear_nmac",
+            "formation",
+            "affected_by_excluded",
+            *("implausible_closure",),
+        ):
             cols[c] = pd.Series([], dtype="bool")
         else:
             cols[c] = pd.Series([], dtype="float64")
     return pd.DataFrame(cols)
+
+
+def excluded_frame() -> pd.DataFrame:
+    """The excluded-samples table: track index, id, name, time, position, file line, reason."""
+    return pd.DataFrame(
+        {
+            "track": pd.Series([], dtype="int64"),
+            "id": pd.Series([], dtype="object"),
+            "name": pd.Series([], dtype="object"),
+            "time": pd.Series([], dtype="float64"),
+            "lat": pd.Series([], dtype="float64"),
+            "lon": pd.Series([], dtype="float64"),
+            "line": pd.Series([], dtype="float64"),
+            "reason": pd.Series([], dtype="object"),
+        }
+    )
+
+
+def excluded_json(excluded: pd.DataFrame) -> list[dict]:
+    """The ``excluded_samples`` list: track id and name, ISO time, file line, reason."""
+    return [
+        {
+            "track": r.id,
+            "name": r.name,
+            "time": iso_utc(r.time),
+            "line": int(r.line) if math.isfinite(r.line) else None,
+            "reason": r.reason,
+        }
+        for r in excluded.itertuples(index=False)
+    ]
 
 
 def _num(x: float) -> float | None:
@@ -69,15 +118,14 @@ def _num(x: float) -> float | None:
 
 
 def _spans(spans: list[tuple[float, float]]) -> list[list[str | None]]:
-    # A placeholder row (export's header probe fills unknown cells with 0) has no spans.
-    if not isinstance(spans, list | tuple):
+    if not isinstance(spans, list | tuple):  # a placeholder row (no intervals column)
         return []
     return [[iso_utc(a), iso_utc(b)] for a, b in spans]
 
 
 @dataclass
 class AnalysisResult:
-    """Pairs sorted by CPA slant range (unknown last), with the run's settings.
+    """Reported pairs in rank order, with the run's settings.
 
     Columns of ``pairs`` (SI units, times POSIX seconds UTC):
 
@@ -112,17 +160,46 @@ class AnalysisResult:
       ``[0, TTHR]`` while closing within ZTHR vertically (NaN when it never fell to TTHR);
       ``hmd_m``: the projected horizontal miss distance at that instant;
       ``well_clear_nmac``: the violation reached an NMAC (< 500 ft, < 100 ft).
+    * ``nmac``: intervals of near mid-air collision (horizontal < ``nmac_h_m`` and
+      vertical < ``nmac_v_m``), exact like loss of separation. An instant of presence
+      between gaps meeting a condition is reported as ``(t, t)`` in any interval column.
+    * ``assessed_s``/``unassessed_s``, ``relation``, ``formation``, ``severity``,
+      ``affected_by_excluded``, ``implausible_closure``, ``rank``: see
+      :mod:`.pair_facts`.
+
+    Rows are in rank order (``rank`` 1 first; pairs flagged for an implausible closure,
+    ``rank`` NaN, last), so whoever takes the first row takes the top-ranked pair.
+    ``excluded`` lists the samples the analysis left out (:mod:`.cleaning`).
     """
 
     settings: AnalysisSettings
     pairs: pd.DataFrame = field(default_factory=empty_pairs)
     warnings: list[DataWarning] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    excluded: pd.DataFrame = field(default_factory=excluded_frame)
+
+    def select(self, sort: str = "rank", pairs: str = "all") -> AnalysisResult:
+        """The same result with only the pairs of filter ``pairs`` (:data:`PAIR_FILTERS`),
+        in ``sort`` order (:data:`SORT_KEYS`: rank, or CPA slant range with unknown last)."""
+        if sort not in SORT_KEYS or pairs not in PAIR_FILTERS:
+            raise ValueError(f"sort must be one of {SORT_KEYS}, pairs one of {PAIR_FILTERS}")
+        df = self.pairs
+        if pairs == "cross-side":
+            df = df[df["relation"] == "cross-side"]
+        elif pairs == "no-formation":
+            df = df[~df["formation"].astype(bool)]
+        if sort == "slant":
+            slant = np.nan_to_num(df["cpa_slant_m"].to_numpy(np.float64), nan=np.inf)
+            order = np.lexsort((df["min_horizontal_m"].to_numpy(np.float64), slant))
+            df = df.iloc[order]
+        return AnalysisResult(
+            self.settings, df.reset_index(drop=True), self.warnings, self.stats, self.excluded
+        )
 
     def to_json_dict(self, ts: TrackSet | None = None) -> dict:
         """The ``analyze --json`` document: ids as ``a``/``b``, ISO-8601 UTC times (fractional
         seconds only where the time has them), SI numbers, ``null`` for unknown values;
-        pairs in the order of :attr:`pairs` (CPA slant range ascending, unknown last)."""
+        pairs in the order of :attr:`pairs` (rank, unless :meth:`select` chose another)."""
         out_pairs = []
         for row in self.pairs.itertuples(index=False):
             out_pairs.append(
@@ -149,6 +226,15 @@ class AnalysisResult:
                     "min_tau_mod_s": _num(row.min_tau_mod_s),
                     "hmd_m": _num(row.hmd_m),
                     "well_clear_nmac": bool(row.well_clear_nmac),
+                    "nmac": _spans(row.nmac),
+                    "severity": row.severity,
+                    "relation": row.relation,
+                    "formation": bool(row.formation),
+                    "assessed_s": _num(row.assessed_s),
+                    "unassessed_s": _num(row.unassessed_s),
+                    "affected_by_excluded": bool(row.affected_by_excluded),
+                    "implausible_closure": bool(row.implausible_closure),
+                    "rank": int(row.rank) if math.isfinite(row.rank) else None,
                 }
             )
         # The recording's own data-quality warnings first (when the set is given), then
@@ -157,6 +243,7 @@ class AnalysisResult:
         return {
             "settings": self.settings.to_dict(),
             "pairs": out_pairs,
+            "excluded_samples": excluded_json(self.excluded),
             "warnings": data + [str(w) for w in self.warnings],
         }
 

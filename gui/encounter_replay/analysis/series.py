@@ -3,11 +3,14 @@ analysis, so the plotted curve touches the reported CPA when that time is on the
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from ..geo import geodesic_distance
 from ..model import TrackSet
+from .cleaning import clean
 from .prepared import PreparedTracks, prepare
 from .settings import AnalysisSettings
 
@@ -69,7 +72,12 @@ def separation_series(
     keep[[a, b]] = True
     sub = ts.subset(keep)
     include = frozenset(str(c) for c in sub.meta["cls"])
-    prep = prepare(sub, include, settings.gap_s, np.zeros(len(sub)))
+    # The tracks as the analysis sees them (excluded samples out, gap limits, held ACMI
+    # objects), so that the curve shows what the figures were computed on.
+    view = clean(sub, dataclasses.replace(settings, include=include))
+    prep = prepare(
+        view.ts, include, settings.gap_s, np.zeros(len(sub)), brk=view.brk, track_gap=view.gap_s
+    )
     # In the two-track subset, a and b are tracks 0 and 1 in index order.
     where = {int(k): j for j, k in enumerate(prep.track)}
     ka, kb = where.get(0 if a < b else 1, -1), where.get(1 if a < b else 0, -1)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..model.units import FT, NM
-from .thresholds import DTHR_M, TTHR_S, ZTHR_M
+from ..model.units import FT, KT, NM
+from .thresholds import DTHR_M, NMAC_H_M, NMAC_V_M, TTHR_S, ZTHR_M
 
 #: Largest distance setting (m): 20,000 km, about half the Earth's circumference. More is
 #: a typing or unit error (and squares of it overflow), not a wider net.
@@ -19,6 +19,18 @@ DISTANCE_MAX_M = 20_000_000.0
 GAP_MAX_S = 86_400.0
 #: DAA well-clear modes: RTCA DO-365 (DAIDALUS's WCV_TAUMOD, TCOA 0), or not assessed.
 WELL_CLEAR_MODES = ("do365", "off")
+#: Fastest plausible motion per object class, (horizontal, vertical) m/s: a step between
+#: samples needing more is an implausible sample (see :mod:`.cleaning`). Aircraft: about
+#: Mach 2.4 and 50,000 ft/min; helicopters (aircraft whose type says rotorcraft or
+#: helicopter): 250 kt and 10,000 ft/min; weapons and decoys: Mach 7.
+SPEED_LIMITS: dict[str, tuple[float, float]] = {
+    "aircraft": (800.0, 250.0),
+    "helicopter": (130.0, 50.0),
+    "weapon": (2_500.0, 2_500.0),
+    "decoy": (2_500.0, 2_500.0),
+    "ground": (120.0, 60.0),
+    "sea": (40.0, 20.0),
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,23 @@ class AnalysisSettings:
     dthr_m: float = DTHR_M
     zthr_m: float = ZTHR_M
     tthr_s: float = TTHR_S
+    #: Fixed gap limit (s) for sampled sources instead of the adaptive one.
+    max_gap_s: float | None = None
+    keep_outliers: bool = False
+    include_ground: bool = False
+    speed_limits: Mapping[str, tuple[float, float]] = field(
+        default_factory=lambda: dict(SPEED_LIMITS)
+    )
+    #: Formation: within these for at least ``formation_share`` of the common time.
+    formation_h_m: float = 2 * NM
+    formation_v_m: float = 1000 * FT
+    formation_dv_mps: float = 50 * KT
+    formation_share: float = 0.8
+    #: Near mid-air collision: horizontal below ``nmac_h_m`` and vertical below ``nmac_v_m``.
+    nmac_h_m: float = NMAC_H_M
+    nmac_v_m: float = NMAC_V_M
+    #: Pairs with a larger unassessed share of their common time get a warning.
+    unassessed_share: float = 0.1
 
     def __post_init__(self) -> None:
         if self.well_clear not in WELL_CLEAR_MODES:
@@ -53,6 +82,8 @@ class AnalysisSettings:
         for name in (
             *("visual_range_m", "hsep_m", "vsep_m", "within_m", "gap_s", "earth_k"),
             *("dthr_m", "zthr_m", "tthr_s"),
+            *("formation_h_m", "formation_v_m", "formation_dv_mps", "formation_share"),
+            *("nmac_h_m", "nmac_v_m", "unassessed_share"),
         ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
@@ -69,6 +100,18 @@ class AnalysisSettings:
             )
         if self.gap_s > GAP_MAX_S:
             raise ValueError(f"gap_s must be at most {GAP_MAX_S:g} s (one day), not {self.gap_s:g}")
+        if self.max_gap_s is not None and not (
+            isinstance(self.max_gap_s, int | float) and 0 < self.max_gap_s <= GAP_MAX_S
+        ):
+            raise ValueError(
+                f"max_gap_s must be a positive number of seconds up to {GAP_MAX_S:g}, "
+                f"not {self.max_gap_s!r}"
+            )
+        object.__setattr__(
+            self,
+            "speed_limits",
+            {str(k).lower(): (float(v[0]), float(v[1])) for k, v in self.speed_limits.items()},
+        )
         for key, value in self.visual_range_by_type.items():
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"visual range for {key!r} must be a positive number")
@@ -96,6 +139,17 @@ class AnalysisSettings:
                 self.gap_s,
                 self.earth_k,
                 (self.well_clear, self.dthr_m, self.zthr_m, self.tthr_s),
+                self.max_gap_s,
+                self.keep_outliers,
+                self.include_ground,
+                tuple(sorted(self.speed_limits.items())),
+                self.formation_h_m,
+                self.formation_v_m,
+                self.formation_dv_mps,
+                self.formation_share,
+                self.nmac_h_m,
+                self.nmac_v_m,
+                self.unassessed_share,
             )
         )
 
@@ -137,6 +191,17 @@ class AnalysisSettings:
             "include": sorted(self.include),
             "gap_s": self.gap_s,
             "earth_k": self.earth_k,
+            "max_gap_s": self.max_gap_s,
+            "keep_outliers": self.keep_outliers,
+            "include_ground": self.include_ground,
+            "speed_limits": {k: list(v) for k, v in sorted(self.speed_limits.items())},
+            "formation_h_m": self.formation_h_m,
+            "formation_v_m": self.formation_v_m,
+            "formation_dv_mps": self.formation_dv_mps,
+            "formation_share": self.formation_share,
+            "nmac_h_m": self.nmac_h_m,
+            "nmac_v_m": self.nmac_v_m,
+            "unassessed_share": self.unassessed_share,
             **self.well_clear_dict(),
         }
 

@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Sequence
 
+from ..analysis.result import PAIR_FILTERS, SORT_KEYS
 from ..io import read_files
 from ..io.registry import FORMAT_NAMES
 from ..model import TrackSet
@@ -25,6 +26,19 @@ def setup(p: argparse.ArgumentParser) -> None:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON (metres, ISO-8601 UTC)")
     fmt.add_argument("--csv", action="store_true", help="CSV of the pair table")
+    p.add_argument(
+        "--sort",
+        choices=SORT_KEYS,
+        default="rank",
+        help="rank (default: non-formation, cross-side, most severe, closest first) "
+        "or slant (CPA slant range)",
+    )
+    p.add_argument(
+        "--pairs",
+        choices=PAIR_FILTERS,
+        default="all",
+        help="which pairs to list (default all)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = analysis_settings(args)
     ts = read_files(args.files, read_options(args))
-    result = analyze(ts, settings)
+    result = analyze(ts, settings).select(sort=args.sort, pairs=args.pairs)
     if args.json:
         print(json.dumps(result.to_json_dict(ts), indent=2))
         return 0
@@ -59,6 +73,21 @@ def _intervals_text(intervals: Sequence[Sequence[float]]) -> str:
     return f"{fmt_duration(total)} from {clock_utc(first)}"
 
 
+_SEVERITY_TEXT = {"nmac": "NMAC", "loss_of_separation": "LOSS"}
+
+
+def _kind_text(p) -> str:
+    """Relation and the caveats of a row: formation, excluded samples nearby, flagged."""
+    parts = [] if p.relation == "unknown" else [p.relation]
+    if p.formation:
+        parts.append("formation")
+    if p.affected_by_excluded:
+        parts.append("excl*")
+    if p.implausible_closure:
+        parts.append("IMPLAUSIBLE closure, unranked")
+    return ", ".join(parts) or "-"
+
+
 def _well_clear_text(p) -> str:
     """``LOST 42s`` (with ``NMAC``) when well clear was violated, else the least τmod."""
     spans = p.well_clear_violation
@@ -80,6 +109,7 @@ def analysistable(result, ts: TrackSet) -> str:
     for p in result.pairs.itertuples(index=False):
         rows.append(
             [
+                "-" if not math.isfinite(p.rank) else str(int(p.rank)),
                 f"{p.a_name or p.a_id} / {p.b_name or p.b_id}",
                 clock_utc(p.cpa_time, 1),
                 _num(p.cpa_slant_m / NM, 2),
@@ -88,8 +118,9 @@ def analysistable(result, ts: TrackSet) -> str:
                 _num(p.closure_mps / KT, 0),
                 _num(p.min_horizontal_m / NM, 2),
                 _intervals_text(p.visual_contact),
-                "LOSS" if len(p.loss_of_separation) else "",
+                _SEVERITY_TEXT.get(p.severity, ""),
                 _well_clear_text(p),
+                _kind_text(p),
             ]
         )
     return (
@@ -97,6 +128,7 @@ def analysistable(result, ts: TrackSet) -> str:
         + "\n\n"
         + table(
             [
+                "rank",
                 "pair",
                 "CPA (UTC)",
                 "slant NM",
@@ -107,8 +139,9 @@ def analysistable(result, ts: TrackSet) -> str:
                 "visual contact",
                 "sep",
                 "well clear",
+                "kind",
             ],
             rows,
-            right={2, 3, 4, 5, 6},
+            right={0, 3, 4, 5, 6, 7},
         )
     )

@@ -39,11 +39,18 @@ def info_dict(ts: TrackSet) -> dict:
             ts.meta.itertuples(index=False), lengths, ts.first_times, ts.last_times, strict=True
         )
     ]
+    from ..analysis import AnalysisSettings
+    from ..analysis.cleaning import clean
+    from ..analysis.result import excluded_json
+
+    # The samples the analysis would leave out with default settings, so that a script
+    # checking a file sees them without running the analysis.
     return {
         "start": iso_utc(ts.start),
         "end": iso_utc(ts.end),
         "tracks": tracks,
         "events": len(ts.events),
+        "excluded_samples": excluded_json(clean(ts, AnalysisSettings()).excluded),
         "warnings": [str(w) for w in ts.warnings],
     }
 

@@ -131,6 +131,24 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         help="object classes to pair besides aircraft (weapon decoy ground sea other); "
         "put FILEs before this option",
     )
+    p.add_argument(
+        "--keep-outliers",
+        action="store_true",
+        help="analyse every sample as recorded: no implausible-sample or stale-position filter",
+    )
+    p.add_argument(
+        "--include-ground",
+        action="store_true",
+        help="pair aircraft also while they are on the ground",
+    )
+    p.add_argument(
+        "--max-gap",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="longest interval still interpolated in sampled tracks (default: the larger of "
+        "30 s and 3 x the track's median interval; ACMI objects are never gapped)",
+    )
 
 
 def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
@@ -160,6 +178,12 @@ def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
         if bad:
             raise UsageError(f"unknown class {bad[0]!r}: choose from {', '.join(sorted(valid))}")
         kw["include"] = frozenset({"aircraft", *(c.lower() for c in args.include)})
+    if getattr(args, "keep_outliers", False):
+        kw["keep_outliers"] = True
+    if getattr(args, "include_ground", False):
+        kw["include_ground"] = True
+    if getattr(args, "max_gap", None) is not None:
+        kw["max_gap_s"] = args.max_gap
     try:
         return AnalysisSettings(**kw)
     except ValueError as exc:  # out-of-range settings: the user's to fix, in one line

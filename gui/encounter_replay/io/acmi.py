@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import DataWarning, ObjectClass, TrackSet, empty_events
+from ..model.trackset import HELD_UNTIL
 from .acmi_container import AcmiText, open_acmi
 from .acmi_parser import NCOL, RUN_GAP_S, AcmiParser, HeaderError, ParsedAcmi
 from .acmi_types import classify_type, coalition_from_color
@@ -245,7 +246,9 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     lat = lat[order]
     alt, roll, pitch, yaw, flat_heading = (rows[order, c] for c in (4, 5, 6, 7, 8))
     air = {name: rows[order, c] for name, c in (("ias", 10), ("tas", 11), ("mach", 12))}
+    sample_line = rows[order, 9]
     heading = np.mod(np.where(np.isnan(yaw), flat_heading, yaw), 360.0)
+    ground = _ground_from_agl(parsed, track, t)  # (file times, as the AGL records)
     t = t + epoch
 
     counts = np.bincount(track, minlength=len(parsed.tracks))
@@ -253,6 +256,7 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
     np.cumsum(counts, out=offsets[1:])
     tracks = []
     removed = []
+    ends: list[float] = []  # when each object stops existing (it holds its state until then)
     untyped = 0
     for ti, props in enumerate(parsed.tracks):
         a, b = int(offsets[ti]), int(offsets[ti + 1])
@@ -265,16 +269,22 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
             cls = ObjectClass.AIRCRAFT
             untyped += 1
         color = props.get("Color", "")
+        # A missing update means unchanged: the object holds its last state until it is
+        # removed or the recording ends (meta ``held_until``; the analysis extends it).
+        ends.append(max(parsed.ends.get(ti, -np.inf) + epoch, t[b - 1]))
+        idx = slice(a, b)
         tracks.append(
             {
-                "t": t[a:b],
-                "lat": lat[a:b],
-                "lon": lon[a:b],
-                "alt": alt[a:b],
-                "heading": heading[a:b],
-                "roll": roll[a:b],
-                "pitch": pitch[a:b],
-                **{name: col[a:b] for name, col in air.items() if not np.isnan(col[a:b]).all()},
+                "t": t[idx],
+                "lat": lat[idx],
+                "lon": lon[idx],
+                "alt": alt[idx],
+                "heading": heading[idx],
+                "roll": roll[idx],
+                "pitch": pitch[idx],
+                "line": sample_line[idx],
+                "ground": ground[idx],
+                **{name: col[idx] for name, col in air.items() if not np.isnan(col[idx]).all()},
                 "id": props["id"],
                 "name": props.get("Name", ""),
                 "callsign": props.get("CallSign") or props.get("Pilot", ""),
@@ -297,7 +307,30 @@ def _assemble(parsed: ParsedAcmi, source: str, warnings: list[DataWarning]) -> T
         title=parsed.title,
     )
     ts.meta["removed"] = np.asarray(removed, dtype=np.float64)
+    ts.meta[HELD_UNTIL] = pd.Series(ends, dtype=object)
     return ts
+
+
+#: Height above ground (m) under which an ACMI object with an AGL property is on the ground.
+AGL_GROUND_M = 3.0
+
+
+def _ground_from_agl(parsed: ParsedAcmi, track: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """On-ground state per sample (1/0) from the latest AGL written for the object at or
+    before the sample's time; NaN where no AGL was written (the analysis then applies its
+    speed-and-height rule)."""
+    out = np.full(len(t), np.nan)
+    rec = np.frombuffer(parsed.agl, dtype=np.float64).reshape(-1, 3)
+    if not len(rec) or not len(t):
+        return out
+    span = float(max(np.abs(t).max(), np.abs(rec[:, 1]).max())) * 2.0 + 1.0
+    key = rec[:, 0] * span + rec[:, 1]
+    order = np.argsort(key, kind="stable")
+    key, height, owner = key[order], rec[order, 2], rec[order, 0]
+    at = np.searchsorted(key, track * span + t, side="right") - 1
+    ok = (at >= 0) & (owner[np.maximum(at, 0)] == track)
+    out[ok] = (height[at[ok]] < AGL_GROUND_M).astype(np.float64)
+    return out
 
 
 def _events(parsed: ParsedAcmi, source: str) -> pd.DataFrame:

@@ -142,6 +142,11 @@ class ParsedAcmi:
     lines: int = 0
     last_line_ok: bool = True
     open_continuation: int | None = None  # first line of a continuation cut by EOF
+    #: track index -> time (s, file time) the object stops existing: its removal (``-id``),
+    #: the end of its run, or the end of the recording. Until then it holds its last state.
+    ends: dict[int, float] = field(default_factory=dict)
+    #: (track index, time, height above ground m) of every AGL property written.
+    agl: array = field(default_factory=lambda: array("d"))
 
 
 def shorten(text: str, n: int = _SHOWN) -> str:
@@ -309,6 +314,8 @@ class AcmiParser:
                     elif t < run_max - RESTART_BACK_S:
                         if t <= run_first + RESTART_BACK_S < run_max:
                             # A new run appended to the file: lay it after the previous one.
+                            for held in live.values():
+                                out.ends[held[1]] = run_max + shift
                             shift = run_max + shift + self.gap_s - t
                             out.restarts.append((ln, shift))
                             run += 1
@@ -338,6 +345,7 @@ class AcmiParser:
                     gone = live.pop(key, None)
                     if gone is not None:
                         tracks[gone[1]]["removed"] = now
+                        out.ends[gone[1]] = now
                     continue
 
                 if c == "/" and line.startswith("//"):
@@ -358,6 +366,7 @@ class AcmiParser:
                 vals = None
                 meta = None
                 air = None
+                agl = None
                 for prop in props:
                     k, eq, v = prop.partition("=")
                     if k == "T":
@@ -376,6 +385,8 @@ class AcmiParser:
                                 if x - x != 0.0:
                                     raise _Bad("transform value is not a finite number")
                                 vals[si] = x
+                    elif k == "AGL":
+                        agl = float(v) if v else None
                     elif k in meta_keys:
                         if v:
                             if meta is None:
@@ -419,6 +430,8 @@ class AcmiParser:
                     ext(vals)
                     app(ln)
                     ext(obj[2])
+                if agl is not None:
+                    out.agl.extend((obj[1], now, agl))
             except (_Bad, ValueError) as exc:
                 ok = False
                 if bad.count == 0:
@@ -427,6 +440,8 @@ class AcmiParser:
                 else:
                     bad.count += 1
         out.last_line_ok = ok
+        for held in live.values():
+            out.ends[held[1]] = run_max + shift
 
     # ------------------------------------------------------------------ helpers
     def _check_budget(self, line: int) -> None:

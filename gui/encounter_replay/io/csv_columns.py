@@ -131,6 +131,8 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "cls": ("class", "cls", "objectclass"),
     "color": ("color", "colour"),
     "icao24": ("icao24", "icao", "hex"),
+    # On-ground state (OpenSky "onground", traffic "on_ground"): true/false or 1/0.
+    "ground": ("onground", "isonground", "ground"),
 }
 
 #: Roles a reader cannot do without.

@@ -391,6 +391,25 @@ def _point(col: pa.ChunkedArray | None, decimal: str) -> pa.ChunkedArray | None:
     return pc.replace_substring(col, ",", ".")
 
 
+_TRUE = frozenset({"true", "t", "1", "yes", "y", "1.0"})
+_FALSE = frozenset({"false", "f", "0", "no", "n", "0.0"})
+
+
+def _flags(col: pa.ChunkedArray | None, n: int) -> np.ndarray:
+    """1.0 / 0.0 of a yes-no column (true/false, 1/0, yes/no); NaN where blank or other."""
+    if col is None:
+        return np.full(n, np.nan)
+    if pa.types.is_boolean(col.type):
+        return pc.fill_null(pc.cast(col, pa.float64()), np.nan).to_numpy()
+    if pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
+        v = _floats(col, n)
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isfinite(v), (v != 0).astype(np.float64), np.nan)
+    cells = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object).fillna("")
+    low = cells.astype(str).str.strip().str.lower()
+    return np.where(low.isin(_TRUE), 1.0, np.where(low.isin(_FALSE), 0.0, np.nan))
+
+
 def _timestamp_seconds(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     per_s = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[col.type.unit]
     ints = pc.cast(col, pa.int64())
@@ -604,6 +623,8 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
     for role in ("alt", "speed", "heading", "roll", "pitch"):
         if role in cols:
             cols[role][np.isinf(cols[role])] = np.nan  # "inf" is no measurement either
+    if "ground" in layout.roles:
+        cols["ground"] = _flags(column("ground"), n)
 
     if "id" in layout.roles:
         id_codes, id_texts = _codes(column("id"))
@@ -641,8 +662,17 @@ def _read(path: Path, options: ReadOptions) -> TrackSet:
     meta = _meta(path, layout, column, s, starts, id_texts, notes)
     _locate(src, parsed, findings)
     notes += [f.warning(source) for f in findings]
+    # Line of each sample: parsed rows follow the header one per line unless the parser
+    # skipped ragged lines (then unknown rather than wrong).
+    lines = (
+        (src.header_line + 1 + s.rows).astype(np.float64)
+        if not parsed.ragged and not src.quoted
+        else np.full(len(s.track), np.nan)
+    )
     return TrackSet(
         **{k: s.cols.get(k, np.full(len(s.track), np.nan)) for k in _FLOAT_FIELDS},
+        line=lines,
+        ground=s.cols.get("ground"),
         offsets=offsets,
         meta=meta,
         warnings=notes,

@@ -264,6 +264,7 @@ def _tracks(path, h, use, feature, lines, t, lat, lon, ele, speed, course, issue
             "cls": ObjectClass.REFERENCE if f.kind == "wpt" else ObjectClass.AIRCRAFT,
             "source": source,
         }
+        track["line"] = np.asarray(lines[sel], dtype=np.float64)
         out.append(tidy_track(track, lines[sel], issues, ids[k]))
     return out
 

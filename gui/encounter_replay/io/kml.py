@@ -307,6 +307,7 @@ def _assemble(path: Path, h: _KmlHandler) -> TrackSet:
                     f"{f.pm.name or ids[k]}: {mode}",
                 )
         track = _meta(path, f, ids[k], {key: v[sel] for key, v in samples.items()})
+        track["line"] = np.asarray(lines[sel], dtype=np.float64)
         tracks.append(tidy_track(track, lines[sel], issues, ids[k]))
     if not tracks:
         raise issues.nothing_left(path, "nothing to replay", "no Placemark holds any point")

@@ -227,6 +227,7 @@ def _trace(obj: dict, where: str, issues: Issues) -> dict:
         "heading": col(5)[sel],
         "roll": col(13)[sel],
         "ias": col(12)[sel] * KT,
+        "ground": np.where(ground, 1.0, np.where(np.isfinite(alt), 0.0, np.nan))[sel],
         "id": icao,
         "callsign": callsign,
         "name": _text(obj.get("r")),

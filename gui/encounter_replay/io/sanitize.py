@@ -85,14 +85,4 @@ def _without_samples(ts: TrackSet, drop: np.ndarray) -> TrackSet:
     nonempty = counts > 0
     offsets = np.zeros(int(nonempty.sum()) + 1, dtype=np.int64)
     np.cumsum(counts[nonempty], out=offsets[1:])
-    columns = {name: getattr(ts, name)[keep] for name in ("t", "lat", "lon", "alt")}
-    extras = {name: getattr(ts, name)[keep] for name in ("speed", "heading", "roll", "pitch")}
-    return TrackSet(
-        **columns,
-        **extras,
-        offsets=offsets,
-        meta=ts.meta[nonempty].reset_index(drop=True),
-        events=ts.events,
-        warnings=ts.warnings,
-        title=ts.title,
-    )
+    return ts.take_samples(keep, offsets, ts.meta[nonempty].reset_index(drop=True))

@@ -17,7 +17,7 @@ from ..model.trackset import AIR_FIELDS
 from .record_issues import Issues
 
 #: Per-sample arrays a track dict may carry besides ``t`` (air data where a source has it).
-FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch", *AIR_FIELDS)
+FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch", "line", "ground", *AIR_FIELDS)
 
 
 def iso_seconds(texts: Sequence[str | None]) -> np.ndarray:

@@ -28,6 +28,13 @@ SAMPLE_FIELDS = ("lat", "lon", "alt", "speed", "heading", "roll", "pitch")
 #: Optional per-sample air data (IAS and TAS in m/s, Mach number) that only some sources
 #: carry: held in :attr:`TrackSet.air`, a column only when some track of the set has it.
 AIR_FIELDS = ("ias", "tas", "mach")
+#: Optional per-sample facts about the record rather than the motion, NaN where unknown:
+#: ``line`` the 1-based line of the file the sample came from (so an excluded sample can
+#: be found in the file), ``ground`` 1.0 where the source says the aircraft was on the
+#: ground, 0.0 where it says airborne.
+AUX_FIELDS = ("line", "ground")
+#: Every per-sample array, in the order the set keeps them.
+ALL_SAMPLE_FIELDS = ("t", *SAMPLE_FIELDS, *AUX_FIELDS)
 
 #: Metadata columns, in order. ``id`` is the id as the source gives it (unique in a set).
 META_COLUMNS = (
@@ -40,6 +47,12 @@ META_COLUMNS = (
     "color",
     "source",
 )
+
+#: Optional metadata column of formats that write only changes (ACMI): the time (POSIX s)
+#: until which the track exists, holding its last state (its removal or the end of the
+#: recording). A missing update there means unchanged, so such a track moves straight
+#: between updates however far apart and is never gapped. Blank/NaN for sampled sources.
+HELD_UNTIL = "held_until"
 
 
 class ObjectClass(StrEnum):
@@ -100,6 +113,13 @@ class TrackSet:
     warnings: list[DataWarning] = field(default_factory=list)
     title: str = ""
     air: dict[str, np.ndarray] = field(default_factory=dict)
+    line: np.ndarray | None = None
+    ground: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name in AUX_FIELDS:
+            if getattr(self, name) is None:
+                setattr(self, name, np.full(len(self.t), np.nan))
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -123,7 +143,7 @@ class TrackSet:
         """Assemble from per-track dicts of arrays plus metadata keys.
 
         Each dict needs ``t``, ``lat``, ``lon`` and may carry ``alt``, ``speed``, ``heading``,
-        ``roll``, ``pitch`` (arrays of the same length) and any :data:`META_COLUMNS`. Samples
+        ``roll``, ``pitch``, ``line``, ``ground`` (arrays of the same length) and any :data:`META_COLUMNS`. Samples
         are sorted by time here (stably) so readers need not care; empty tracks are dropped.
         """
         tracks = [tr for tr in tracks if len(tr["t"]) > 0]
@@ -131,7 +151,7 @@ class TrackSet:
         offsets = np.zeros(len(tracks) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         cols: dict[str, np.ndarray] = {}
-        for name in ("t", *SAMPLE_FIELDS):
+        for name in ALL_SAMPLE_FIELDS:
             parts = [
                 np.asarray(tr[name], dtype=np.float64)
                 if tr.get(name) is not None
@@ -167,7 +187,7 @@ class TrackSet:
         if not np.any((dt < 0) & same):
             return
         order = np.lexsort((self.t, track_idx))
-        for name in ("t", *SAMPLE_FIELDS):
+        for name in ALL_SAMPLE_FIELDS:
             setattr(self, name, getattr(self, name)[order])
         self.air = {name: col[order] for name, col in self.air.items()}
 
@@ -225,32 +245,44 @@ class TrackSet:
         sample_mask = np.repeat(keep, np.diff(self.offsets))
         offsets = np.zeros(len(idx) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        cols = {name: getattr(self, name)[sample_mask] for name in ("t", *SAMPLE_FIELDS)}
+        return self.take_samples(sample_mask, offsets, self.meta.iloc[idx].reset_index(drop=True))
+
+    def take_samples(
+        self,
+        index: np.ndarray,
+        offsets: np.ndarray,
+        meta: pd.DataFrame,
+        warnings: list[DataWarning] | None = None,
+    ) -> TrackSet:
+        """A set of the samples picked by ``index`` (indices or a mask) grouped by
+        ``offsets``, with every per-sample array carried along (air data too), so no
+        reshaping step can lose a column it does not know about."""
         return TrackSet(
-            **cols,
+            **{name: getattr(self, name)[index] for name in ALL_SAMPLE_FIELDS},
             offsets=offsets,
-            meta=self.meta.iloc[idx].reset_index(drop=True),
+            meta=meta,
             events=self.events,
-            warnings=list(self.warnings),
+            warnings=list(self.warnings if warnings is None else warnings),
             title=self.title,
-            air={name: col[sample_mask] for name, col in self.air.items()},
+            air={name: col[index] for name, col in self.air.items()},
         )
 
 
 def concat(sets: list[TrackSet]) -> TrackSet:
-    """Merge several sets (several files) into one scene, keeping ids unique.
+    """Merge several sets (several files) into one scene, keeping ids unique, and join
+    the pieces of one aircraft into one track (:mod:`.joining`).
 
     A clashing id gets the suffix ``~2``, ``~3``… and a warning, so nothing is merged into
     another file's track by accident.
     """
+    from .joining import join_pieces  # (joining builds on this module)
+
     sets = [s for s in sets if s is not None]
     if not sets:
         return TrackSet.empty()
     if len(sets) == 1:
-        return sets[0]
-    cols = {
-        name: np.concatenate([getattr(s, name) for s in sets]) for name in ("t", *SAMPLE_FIELDS)
-    }
+        return join_pieces(sets[0])
+    cols = {name: np.concatenate([getattr(s, name) for s in sets]) for name in ALL_SAMPLE_FIELDS}
     lengths = np.concatenate([np.diff(s.offsets) for s in sets])
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
@@ -284,7 +316,7 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         n: np.concatenate([s.air.get(n, np.full(len(s.t), np.nan)) for s in sets])
         for n in air_names
     }
-    return TrackSet(
+    merged = TrackSet(
         **cols,
         offsets=offsets,
         meta=meta,
@@ -293,3 +325,4 @@ def concat(sets: list[TrackSet]) -> TrackSet:
         title=" + ".join(titles),
         air=air,
     )
+    return join_pieces(merged)
