@@ -3,6 +3,7 @@
     encounter-replay [FILE...]              the replay window
     encounter-replay info FILE... [--json]  what a recording holds
     encounter-replay analyze FILE...        separation minima and intervals for all pairs
+    encounter-replay screen SOURCE... --out encounters.parquet   screen an archive
     encounter-replay snapshot|video|report  briefing material, no display needed
 
 Every failure the user can cause ends in one line on stderr and a non-zero exit; a
@@ -74,6 +75,12 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from .screen.output import is_encounter_list
+
+    if all(is_encounter_list(f) for f in args.files):  # encounter lists written by `screen`
+        from .screen.command import info as encounters_info
+
+        return max(encounters_info(f) for f in args.files)
     ts = read_files(args.files, read_options(args))
     doc = info_dict(ts)
     if args.json:
@@ -198,13 +205,22 @@ def analysis_table(result, ts: TrackSet) -> str:
 def cmd_window(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(
         prog="encounter-replay",
-        description="Replay recorded air tracks. Subcommands: info, analyze, snapshot, video, "
-        "report (see `encounter-replay SUBCOMMAND --help`).",
+        description="Replay recorded air tracks. Subcommands: info, analyze, screen, snapshot, "
+        "video, report (see `encounter-replay SUBCOMMAND --help`).",
     )
     p.add_argument("files", nargs="*", help="recordings to open (ACMI, CSV)")
     add_read_options(p)
     p.add_argument("--session", help="a saved session (.json) to restore")
+    p.add_argument(
+        "--encounter",
+        metavar="LIST:ROW",
+        help="replay one pair of an encounter list (from `screen`) out of the FILEs (an archive)",
+    )
     args = p.parse_args(argv)
+    if args.encounter:
+        from .screen.replay_window import run_encounter
+
+        return run_encounter(list(args.files), args.encounter, read_options(args))
     from .view.app import run_app
 
     return run_app(list(args.files), read_options(args), session=args.session)
@@ -226,6 +242,9 @@ def _subcommands() -> dict[str, tuple[Callable[[argparse.ArgumentParser], None],
         fmt.add_argument("--csv", action="store_true", help="CSV of the pair table")
 
     commands = {"info": (info, cmd_info), "analyze": (analyze_, cmd_analyze)}
+    from .screen import command as screen_command
+
+    commands["screen"] = (screen_command.add_arguments, screen_command.run)
     try:
         from .export import commands as export_commands
     except ImportError:  # the export layer is optional only while it is being built

@@ -266,7 +266,10 @@ def candidate_windows(
         # Upper bounds of each pair's minima: any separation that certainly occurred.
         pstart = np.flatnonzero(np.r_[True, ekey[1:] != ekey[:-1]])
         pcount = np.diff(np.append(pstart, n_fine))
-        ub_sep = [np.fmin(np.fmin(d0p, d1p), min_rp + devp), np.fmin(np.fmin(d0g, d1g), min_rg + devg)]
+        ub_sep = [
+            np.fmin(np.fmin(d0p, d1p), min_rp + devp),
+            np.fmin(np.fmin(d0g, d1g), min_rg + devg),
+        ]
         if span is not None:  # only separations that occurred inside the span bound its minima
             t_start = prep.t_ref + q * width
             at0, at1 = _in_span(t_start, span), _in_span(t_start + width, span)

@@ -117,7 +117,9 @@ def merge_windows(frames: list[pd.DataFrame]) -> pd.DataFrame:
         pick = np.lexsort((frame[WINDOW_COLUMN].to_numpy(), key, group))
         rows = pick[np.flatnonzero(np.r_[True, group[pick][1:] != group[pick][:-1]])]
         stem = _stem(m)
-        family = [c for c in frame.columns if c == m or (c.startswith(stem + "_") and c not in mins)]
+        family = [
+            c for c in frame.columns if c == m or (c.startswith(stem + "_") and c not in mins)
+        ]
         companions.update(family)
         for c in family:
             out[c] = frame[c].to_numpy()[rows]

@@ -61,9 +61,7 @@ def trackset_from_rows(
     track_ids = np.asarray(uniques, dtype=object)[codes[starts]] if len(codes) else np.zeros(0)
     frame = _meta(track_ids, meta, sources, file_idx[starts] if len(codes) else file_idx)
     nan = np.full(len(codes), np.nan)
-    ts = TrackSet(
-        **cols, roll=nan, pitch=nan.copy(), offsets=offsets, meta=frame, title=title
-    )
+    ts = TrackSet(**cols, roll=nan, pitch=nan.copy(), offsets=offsets, meta=frame, title=title)
     files = _files_per_track(codes, file_idx, len(track_ids))
     before = len(ts)
     ts = sanitize(ts, title or "archive")

@@ -92,4 +92,8 @@ def run_window(task: WindowTask) -> WindowResult:
     ids = rows.column("id").to_numpy(zero_copy_only=False) if rows.num_rows else None
     meta = read_track_meta(task.tracks_path, ids) if ids is not None else None
     pairs = analyse_rows(rows, meta, list(task.sources), task.settings, task.span, task.index)
-    return WindowResult(task.index, pairs, rows.num_rows, time.perf_counter() - t0)
+    n = 0
+    if rows.num_rows:  # samples the window answers for (its overlap is its neighbours')
+        t = rows.column("t").to_numpy(zero_copy_only=False)
+        n = int(np.count_nonzero((t >= task.span[0]) & (t < task.span[1])))
+    return WindowResult(task.index, pairs, n, time.perf_counter() - t0)

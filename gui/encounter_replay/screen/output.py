@@ -1,0 +1,177 @@
+"""The encounter list: one row per pair with every analysis figure, the source files and
+the time window to replay; written as Parquet (and CSV), summarised by ``info``.
+
+Times are POSIX seconds UTC like the analysis' own columns; interval lists are lists of
+``[start, end]``. The file's metadata (key ``encounter_replay``) records the settings
+and sources, so a replay of a row can load its neighbourhood with the same visual range
+and gap limit the screen used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..model.timefmt import clock_utc, iso_utc
+from ..model.units import fmt_duration
+
+META_KEY = b"encounter_replay"
+KIND = "encounter list"
+#: Seconds of replay before the first contact and after the last (issue 15: one minute).
+REPLAY_MARGIN_S = 60.0
+
+
+def replay_window(
+    pairs: pd.DataFrame, margin_s: float = REPLAY_MARGIN_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, from a minute before its first contact (visual contact, loss of
+    separation or the CPA, whichever is first) to a minute after the last."""
+    start = pairs["cpa_time"].to_numpy(dtype=np.float64).copy()
+    end = start.copy()
+    for col in ("visual_contact", "loss_of_separation"):
+        if col not in pairs:
+            continue
+        first = np.array([c[0][0] if len(c) else np.inf for c in pairs[col]], dtype=np.float64)
+        last = np.array([c[-1][1] if len(c) else -np.inf for c in pairs[col]], dtype=np.float64)
+        start = np.fmin(start, first)
+        end = np.fmax(end, last)
+    return start - margin_s, end + margin_s
+
+
+def finish(merged: pd.DataFrame, sources: list[str]) -> pd.DataFrame:
+    """Merged pairs → the encounter list (file paths instead of indices, replay window)."""
+    out = merged.copy()
+    out["source_files"] = pd.Series(
+        [[sources[int(i)] for i in files] for files in out.get("files", [])],
+        dtype=object,
+        index=out.index,
+    )
+    out = out.drop(columns=["files"], errors="ignore")
+    if len(out):
+        out["replay_start"], out["replay_end"] = replay_window(out)
+    else:
+        out["replay_start"] = pd.Series([], dtype="float64")
+        out["replay_end"] = pd.Series([], dtype="float64")
+    return out.reset_index(drop=True)
+
+
+def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object and len(out) and isinstance(out[col].iloc[0], list | tuple):
+            out[col] = [[list(x) if isinstance(x, tuple) else x for x in cell] for cell in out[col]]
+    return out
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, info: dict) -> None:
+    table = pa.Table.from_pandas(_arrow_ready(frame), preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta[META_KEY] = json.dumps({"kind": KIND, **info}).encode()
+    table = table.replace_schema_metadata(meta)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def _spans_text(spans) -> str:
+    return " ".join(f"{iso_utc(a)}/{iso_utc(b)}" for a, b in spans)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The same table as CSV: times ISO-8601 UTC, intervals ``start/end`` separated by
+    spaces, source files by ``;``."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == "source_files":
+            out[col] = [";".join(files) for files in out[col]]
+        elif (
+            out[col].dtype == object
+            and len(out)
+            and isinstance(out[col].iloc[0], list | tuple | np.ndarray)
+        ):
+            out[col] = [_spans_text(cell) for cell in out[col]]
+        elif col.endswith("_time") or col in ("replay_start", "replay_end"):
+            out[col] = [iso_utc(x) for x in out[col]]
+    out.to_csv(path, index=False)
+
+
+def read_encounters(path: str | Path) -> tuple[pd.DataFrame, dict]:
+    """An encounter list and its metadata; ValueError when the file is not one."""
+    path = Path(path)
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise ValueError(f"{path}: not a readable Parquet file ({exc})") from None
+    raw = (table.schema.metadata or {}).get(META_KEY)
+    info = json.loads(raw) if raw else {}
+    if info.get("kind") != KIND:
+        raise ValueError(f"{path}: not an encounter list written by `encounter-replay screen`")
+    frame = table.to_pandas()
+    for col in frame.columns:
+        if frame[col].dtype == object and len(frame) and isinstance(frame[col].iloc[0], np.ndarray):
+            first = frame[col].iloc[0]
+            if col == "source_files" or (len(first) and not isinstance(first[0], np.ndarray)):
+                frame[col] = [list(c) for c in frame[col]]
+            else:
+                frame[col] = [[(float(a), float(b)) for a, b in c] for c in frame[col]]
+    return frame, info
+
+
+def is_encounter_list(path: str | Path) -> bool:
+    path = Path(path)
+    if not path.name.lower().endswith((".parquet", ".pq")) or not path.is_file():
+        return False
+    try:
+        return (pq.read_schema(path).metadata or {}).get(META_KEY) is not None
+    except (OSError, pa.ArrowException):
+        return False
+
+
+def _num(x: float, scale: float, decimals: int) -> str:
+    return f"{x / scale:.{decimals}f}" if math.isfinite(x) else "-"
+
+
+def summary(frame: pd.DataFrame, info: dict, top: int = 10) -> str:
+    """What ``info encounters.parquet`` prints: scope, counts, the closest pairs."""
+    s = info.get("settings", {})
+    lines = [
+        f"encounter list: {len(frame)} pair(s) from {len(info.get('sources', []))} source file(s)",
+    ]
+    if info.get("start") is not None:
+        lines.append(
+            f"screened {iso_utc(info['start'])} to {iso_utc(info['end'])} "
+            f"({fmt_duration(info['end'] - info['start'])}), {info.get('samples', 0):,} samples, "
+            f"{info.get('windows', 0)} windows"
+        )
+    if s:
+        lines.append(
+            f"within {s['within_m'] / 1852:.1f} NM; visual range {s['visual_range_m'] / 1852:.1f} NM; "
+            f"separation minima {s['hsep_m'] / 1852:.1f} NM / {s['vsep_m'] / 0.3048:.0f} ft"
+        )
+    if "los" in frame:
+        lines.append(f"loss of separation: {int(frame['los'].sum())} pair(s)")
+    if "visual_s" in frame:
+        lines.append(f"visual contact: {int((frame['visual_s'] > 0).sum())} pair(s)")
+    if info.get("failed"):
+        lines.append(f"unreadable source files: {len(info['failed'])}")
+        lines += [f"  - {f}" for f in info["failed"][:10]]
+    if len(frame):
+        lines.append("")
+        lines.append(f"closest {min(top, len(frame))}:")
+        lines.append(
+            f"{'row':>5}  {'pair':<28} {'CPA (UTC)':<12} {'slant NM':>8} {'vert ft':>8}  sep"
+        )
+        for i, row in frame.head(top).iterrows():
+            pair = f"{row['a_name'] or row['a_id']} / {row['b_name'] or row['b_id']}"
+            lines.append(
+                f"{i:>5}  {pair[:28]:<28} {clock_utc(row['cpa_time']):<12} "
+                f"{_num(row['cpa_slant_m'], 1852, 2):>8} {_num(row['cpa_vertical_m'], 0.3048, 0):>8}"
+                f"  {'LOSS' if row.get('los') else ''}"
+            )
+    return "\n".join(lines)
