@@ -160,12 +160,14 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     wsettings = window_settings(opts.settings)
     ov = overlap_s(opts.settings)
     failed: list[str] = []
+    fresh = False  # some file was read in this run: the track table is out of date
     notes: dict[str, None] = {}
     bar = ProgressBar("reading", len(files), err) if opts.progress else None
     try:
         for i, path in enumerate(files):
             state = work.ingest_state(i)
             if state is None:
+                fresh = True
                 work.drop_partial(i)
                 try:
                     layout = ingest.layout_of(
@@ -191,9 +193,8 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     for note in notes:
         print(f"note: {note}", file=err)
     indices = work.window_indices()
-    if not work.tracks.exists() or not resumed:
-        if indices:
-            ingest.build_track_table(con, work)
+    if indices and (fresh or not work.tracks.exists()):
+        ingest.build_track_table(con, work)
     con.close()
     tasks = [_task(work, k, opts, wsettings, sources) for k in indices]
     tasks = [t for t in tasks if t.span[1] > t.span[0]]

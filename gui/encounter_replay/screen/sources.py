@@ -116,7 +116,7 @@ def detect_layout(
         labels = " and ".join(cc.ROLE_LABELS.get(r, "track id") for r in missing)
         raise ReadError(path, f"no {labels} column recognised; {cc.describe_found(layout)}")
     if altitude in ("baro", "geo"):
-        wanted = BARO + ("altitude", "alt") if altitude == "baro" else GEO
+        wanted = (*BARO, "altitude", "alt") if altitude == "baro" else GEO
         hit = next((c for base in wanted for c in _columns(names) if c.base == base), None)
         if hit is None:
             kind = "barometric" if altitude == "baro" else "geometric"
