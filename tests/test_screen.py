@@ -312,3 +312,64 @@ def test_encounter_replays_in_the_window(qtbot, duck, archive, tmp_path) -> None
     ids = {frame.iloc[0]["a_id"], frame.iloc[0]["b_id"]}
     assert any({a, b} == ids for a, b in zip(pairs["a_id"], pairs["b_id"], strict=True))
     assert len(window.ts) == len(ts)
+
+
+def _opensky_file(folder: Path) -> tuple[Path, object]:
+    """quickstart in the OpenSky state-vector layout: epoch seconds, metres, m/s, the
+    geometric altitude 50 m above the barometric one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    t = pcsv.read_csv(CONF / DAYS[0])
+    secs = pc.cast(pc.cast(t["timestamp"], pa.timestamp("s", tz="UTC")), pa.int64())
+    baro = pc.multiply(pc.cast(t["altitude"], pa.float64()), 0.3048)
+    table = pa.table(
+        {
+            "time": secs,
+            "icao24": t["flight_id"],  # one track per flight, as the CSV reader makes them
+            "lat": t["latitude"],
+            "lon": t["longitude"],
+            "velocity": pc.multiply(t["groundspeed"], 1852.0 / 3600.0),
+            "heading": t["track"],
+            "vertrate": t["vertical_rate"],
+            "callsign": t["callsign"],
+            "onground": pa.array(np.zeros(t.num_rows, dtype=bool)),
+            "baroaltitude": baro,
+            "geoaltitude": pc.add(baro, 50.0),
+        }
+    )
+    path = folder / "states_2021-10-07.parquet"
+    pq.write_table(table, path)
+    return path, read_file(CONF / DAYS[0])
+
+
+def test_opensky_state_vectors_and_the_altitude_source(tmp_path) -> None:
+    if not CONF.is_dir():
+        pytest.skip("../shared/data is not present")
+    path, ts = _opensky_file(tmp_path)
+    out = tmp_path / "baro.parquet"
+    screen(ScreenOptions(sources=[str(path)], out=out, progress=False))
+    assert_same_pairs(
+        _normalised(analyze(ts).pairs.drop(columns=["a", "b"])), read_encounters(out)[0]
+    )
+    geo = tmp_path / "geo.parquet"
+    screen(ScreenOptions(sources=[str(path)], out=geo, altitude="geo", progress=False))
+    ts.alt = ts.alt + 50.0
+    want = _normalised(analyze(ts).pairs.drop(columns=["a", "b"]))
+    assert_same_pairs(want, read_encounters(geo)[0])
+
+
+def test_region_keeps_only_samples_inside(small_archive, duck, tmp_path) -> None:
+    out = tmp_path / "region.parquet"
+    region = (48.5, 1.5, 49.5, 3.0)  # north of Paris
+    screen(
+        ScreenOptions(
+            sources=[str(small_archive)], out=out, filters=Filters(region=region), progress=False
+        )
+    )
+    got = read_encounters(out)[0]
+    assert 0 < len(got) < (duck["source_files"].map(lambda f: "quickstart" in f[0])).sum()
+    ts = load_neighbourhood([str(small_archive)], f"{out}:0")
+    assert len(ts) >= 2

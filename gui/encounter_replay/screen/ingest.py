@@ -51,6 +51,8 @@ def layout_of(
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {scan_sql(path)}").fetchall()
     except Exception as exc:  # duckdb.Error and its kin: the file is unreadable
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
         raise ReadError(path, f"cannot read: {_first_line(exc)}") from None
     return detect_layout(path, [(r[0], r[1]) for r in described], altitude, *units)
 
@@ -117,6 +119,8 @@ def ingest_file(
     try:
         rows = con.execute(sql).fetchone()
     except Exception as exc:
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None
         raise ReadError(layout.path, f"cannot read: {_first_line(exc)}") from None
     return int(rows[0]) if rows else 0
 
@@ -138,6 +142,11 @@ def build_track_table(con, work: WorkDir) -> int:
 
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), work.tracks)
     return len(frame)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """DuckDB turns Ctrl+C into its own exception: that is the user stopping, not a bad file."""
+    return type(exc).__name__ == "InterruptException"
 
 
 def _first_line(exc: BaseException) -> str:
