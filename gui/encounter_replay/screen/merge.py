@@ -95,6 +95,19 @@ def _join_intervals(cells: pd.Series, group: np.ndarray, n_groups: int) -> list[
     return out
 
 
+def _united(cells: pd.Series, group: np.ndarray, n_groups: int) -> list[list[int]]:
+    """Per group, the sorted union of integer lists."""
+    lengths = cells.map(len).to_numpy()
+    flat = np.fromiter(
+        (x for cell in cells for x in cell), dtype=np.int64, count=int(lengths.sum())
+    )
+    top = int(flat.max()) + 1 if len(flat) else 1
+    key = np.unique(np.repeat(group, lengths) * top + flat)
+    owner, values = key // top, (key % top).tolist()
+    bounds = np.searchsorted(owner, np.arange(n_groups + 1))
+    return [values[bounds[i] : bounds[i + 1]] for i in range(n_groups)]
+
+
 def merge_windows(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """One row per pair from the window tables (see module docstring), sorted like the
     analysis sorts: CPA slant range ascending (unknown last), then horizontal minimum."""
@@ -128,7 +141,7 @@ def merge_windows(frames: list[pd.DataFrame]) -> pd.DataFrame:
             continue
         series = frame[col]
         if col == FILES_COLUMN:
-            out[col] = by_pair[col].agg(lambda s: sorted(set().union(*s))).to_numpy()
+            out[col] = _united(series, group, n)
         elif is_interval_column(series):
             out[col] = pd.Series(_join_intervals(series, group, n), dtype=object)
         elif pd.api.types.is_bool_dtype(series):

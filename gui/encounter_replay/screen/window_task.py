@@ -10,6 +10,8 @@ embedded engine runs.
 
 from __future__ import annotations
 
+import functools
+import os
 import time
 from dataclasses import dataclass
 
@@ -52,14 +54,37 @@ def read_rows(parts: tuple[str, ...] | list[str]) -> pa.Table:
     return pa.concat_tables(tables, promote_options="default")
 
 
-def read_track_meta(path: str, ids: np.ndarray | None = None) -> pd.DataFrame:
-    """The archive-wide track table indexed by id (only ``ids`` when given)."""
-    table = pq.read_table(path)
-    frame = table.to_pandas()
-    frame = frame.set_index("id", drop=False)
-    if ids is not None:
-        frame = frame.reindex(pd.Index(np.unique(ids))).dropna(subset=["id"])
-    return frame
+def read_track_meta(path: str) -> pd.DataFrame:
+    """The archive-wide track table indexed by id, read once per process and file version
+    (a worker runs many windows of one screen)."""
+    stat = os.stat(path)
+    return _track_meta(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _track_meta(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return pq.read_table(path).to_pandas().set_index("id", drop=False)
+
+
+def pair_files(files: np.ndarray, a: np.ndarray, b: np.ndarray) -> list[list[int]]:
+    """Per pair, the sorted union of the two tracks' file indices (``files``: per track)."""
+    if len(a) == 0:
+        return []
+    counts = np.array([len(f) for f in files], dtype=np.int64)
+    flat = np.concatenate(list(files)).astype(np.int64) if len(files) else np.zeros(0, np.int64)
+    first = np.cumsum(counts) - counts
+    top = int(flat.max()) + 1 if len(flat) else 1
+    pair = np.arange(len(a))
+    keys = []
+    for side in (a, b):
+        n = counts[side]
+        idx = np.repeat(first[side] - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+        keys.append(np.repeat(pair, n) * top + flat[idx])
+    key = np.unique(np.concatenate(keys))
+    owner, file_idx = key // top, key % top
+    bounds = np.searchsorted(owner, np.arange(len(a) + 1))
+    values = file_idx.tolist()
+    return [values[bounds[i] : bounds[i + 1]] for i in range(len(a))]
 
 
 def analyse_rows(
@@ -77,11 +102,7 @@ def analyse_rows(
     pairs = result.pairs.drop(columns=["a", "b"])
     a, b = result.pairs["a"].to_numpy(), result.pairs["b"].to_numpy()
     pairs[WINDOW_COLUMN] = np.full(len(pairs), index, dtype=np.int64)
-    pairs[FILES_COLUMN] = pd.Series(
-        [np.union1d(files[i], files[j]).tolist() for i, j in zip(a, b, strict=True)],
-        dtype=object,
-        index=pairs.index,
-    )
+    pairs[FILES_COLUMN] = pd.Series(pair_files(files, a, b), dtype=object, index=pairs.index)
     return pairs
 
 
@@ -89,8 +110,7 @@ def run_window(task: WindowTask) -> WindowResult:
     """Read, analyse and reduce one window (runs in-process or on a Dask worker)."""
     t0 = time.perf_counter()
     rows = read_rows(task.parts)
-    ids = rows.column("id").to_numpy(zero_copy_only=False) if rows.num_rows else None
-    meta = read_track_meta(task.tracks_path, ids) if ids is not None else None
+    meta = read_track_meta(task.tracks_path) if rows.num_rows else None
     pairs = analyse_rows(rows, meta, list(task.sources), task.settings, task.span, task.index)
     n = 0
     if rows.num_rows:  # samples the window answers for (its overlap is its neighbours')
