@@ -373,3 +373,62 @@ def test_region_keeps_only_samples_inside(small_archive, duck, tmp_path) -> None
     assert 0 < len(got) < (duck["source_files"].map(lambda f: "quickstart" in f[0])).sum()
     ts = load_neighbourhood([str(small_archive)], f"{out}:0")
     assert len(ts) >= 2
+
+
+def test_merge_rules_follow_the_kind_of_column_not_its_name() -> None:
+    """Columns the analysis may gain (well clear, severity…) merge by their kind: interval
+    lists joined, flags any, min_* with companions from the least window, *_s summed,
+    the rest from the CPA window."""
+    from encounter_replay.screen.merge import merge_windows
+
+    def window(k, slant, wcv, tau, tau_t, nmac, assessed, rel):
+        return pd.DataFrame(
+            {
+                "a_id": ["A"],
+                "b_id": ["B"],
+                "a_name": ["A"],
+                "b_name": ["B"],
+                "cpa_time": [k * 100.0 + 50],
+                "cpa_slant_m": [slant],
+                "min_horizontal_m": [slant],
+                "min_horizontal_time": [k * 100.0 + 50],
+                "well_clear_violation": [wcv],
+                "min_tau_mod_s": [tau],
+                "min_tau_mod_time": [tau_t],
+                "nmac": [nmac],
+                "assessed_s": [assessed],
+                "relation": [rel],
+                "window": [k],
+                "files": [[k]],
+            }
+        )
+
+    merged = merge_windows(
+        [
+            window(0, 900.0, [(90.0, 100.0)], 12.0, 95.0, False, 100.0, "first"),
+            window(1, 300.0, [(100.0, 120.0), (150.0, 160.0)], 20.0, 101.0, True, 100.0, "cpa"),
+            window(2, 700.0, [], 5.0, 230.0, False, 40.0, "last"),
+        ]
+    )
+    row = merged.iloc[0]
+    assert len(merged) == 1 and row["windows"] == 3
+    assert row["cpa_slant_m"] == 300.0 and row["cpa_time"] == 150.0 and row["relation"] == "cpa"
+    assert row["well_clear_violation"] == [(90.0, 120.0), (150.0, 160.0)]
+    assert row["min_tau_mod_s"] == 5.0 and row["min_tau_mod_time"] == 230.0
+    assert bool(row["nmac"]) and row["assessed_s"] == 240.0 and row["files"] == [0, 1, 2]
+
+
+def test_progress_line_counts_windows_rate_and_time_left() -> None:
+    import io
+
+    from encounter_replay.screen.progress import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar("windows", 10, stream, every_s=0.0)
+    bar.skip(2)
+    bar.start -= 4.0  # four seconds into the run
+    bar.update(2, 400_000)
+    line = stream.getvalue().splitlines()[-1]
+    assert "4/10" in line and "samples/s" in line and "ETA" in line
+    bar.update(6, 0)
+    assert "10/10" in stream.getvalue().splitlines()[-1]

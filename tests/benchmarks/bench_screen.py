@@ -120,6 +120,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/screen-bench"))
     ap.add_argument("--no-ratio", action="store_true")
+    ap.add_argument(
+        "--window-sizes",
+        nargs="*",
+        default=["1h", "4h", "12h"],
+        help="on one day: peak memory against the window length (the stated bound)",
+    )
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit("../shared/data/adsb is not present")
@@ -170,6 +176,35 @@ def main() -> None:
         )
         print(
             f"  screen  day.parquet   {wall_p:6.1f} s  {tree_p:6.0f} MB  ratio {wall_p / wall_a:.2f}"
+        )
+
+
+def window_memory(exe: list[str], day: Path, sizes: list[str], folder: Path) -> None:
+    """Peak memory of the embedded engine against the busiest window's sample count: the
+    slope is the per-sample cost of the bound, the intercept the fixed part."""
+    import pyarrow.compute as pc
+
+    from encounter_replay.screen.command import parse_duration
+
+    t = pq.read_table(day, columns=["timestamp"])
+    secs = pc.cast(pc.cast(t["timestamp"], pa.timestamp("s", tz="UTC")), pa.int64()).to_numpy()
+    print(f"\n{'window':>7} {'busiest window samples':>23} {'peak MB':>8}")
+    points = []
+    for size in sizes:
+        w = parse_duration(size)
+        busiest = int(np.bincount((secs // w - (secs // w).min()).astype(np.int64)).max())
+        out = folder / f"mem_{size}.parquet"
+        subprocess.run(["rm", "-rf", str(out), str(out) + ".screen"], check=True)
+        _, tree, _, _ = monitored(
+            [*exe, "screen", str(day), "--out", str(out), "--no-progress", "--window", size]
+        )
+        points.append((busiest, tree))
+        print(f"{size:>7} {busiest:>23,} {tree:>8.0f}")
+    if len(points) > 1:
+        x, y = np.array(points, dtype=float).T
+        slope, icpt = np.polyfit(x, y, 1)
+        print(
+            f"peak ≈ {icpt:.0f} MB + {slope * 2**20 / 1e3:.2f} kB × samples of the busiest window"
         )
 
 

@@ -108,7 +108,7 @@ def _reported(pairs: pd.DataFrame, within: float) -> np.ndarray:
 def select_pairs(pairs: pd.DataFrame, which: str) -> pd.DataFrame:
     """``--pairs``: all, los (loss of separation), visual (visual contact), and, when the
     analysis gives the columns, cross-side / no-formation."""
-    if which == "all":
+    if which == "all" or pairs.empty:
         return pairs
     if which == "los":
         keep = pairs["los"].to_numpy(dtype=bool)
