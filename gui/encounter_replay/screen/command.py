@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     except ScreenInterrupted as exc:
         print(f"\nencounter-replay screen: {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    n = len(outcome.pairs)
+    n = outcome.pairs
     print(
         f"{n} pair(s) in {outcome.windows} window(s), {outcome.samples:,} samples → {outcome.out}"
     )

@@ -69,8 +69,29 @@ def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_parquet(frame: pd.DataFrame, path: Path, info: dict) -> None:
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """The list as Arrow, list columns typed even when every cell is empty (so parts of
+    one list always share a schema)."""
     table = pa.Table.from_pandas(_arrow_ready(frame), preserve_index=False)
+    for i, f in enumerate(table.schema):
+        if pa.types.is_list(f.type) and (
+            pa.types.is_null(f.type.value_type)
+            or (
+                pa.types.is_list(f.type.value_type)
+                and pa.types.is_null(f.type.value_type.value_type)
+            )
+        ):
+            want = (
+                pa.list_(pa.string())
+                if f.name == "source_files"
+                else pa.list_(pa.list_(pa.float64()))
+            )
+            table = table.set_column(i, f.name, table.column(i).cast(want))
+    return table
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, info: dict) -> None:
+    table = arrow_table(frame)
     meta = dict(table.schema.metadata or {})
     meta[META_KEY] = json.dumps({"kind": KIND, **info}).encode()
     table = table.replace_schema_metadata(meta)
@@ -83,9 +104,22 @@ def _spans_text(spans) -> str:
     return " ".join(f"{iso_utc(a)}/{iso_utc(b)}" for a, b in spans)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """The same table as CSV: times ISO-8601 UTC, intervals ``start/end`` separated by
-    spaces, source files by ``;``."""
+def write_csv(parquet: Path, path: Path, batch_rows: int = 50_000) -> None:
+    """The list as CSV (read back from its Parquet in batches): times ISO-8601 UTC,
+    intervals ``start/end`` separated by spaces, source files by ``;``."""
+    tmp = path.with_name(path.name + ".tmp")
+    source = pq.ParquetFile(parquet)
+    with open(tmp, "w", newline="") as fh:
+        header = True
+        for batch in source.iter_batches(batch_rows):
+            _csv_frame(_lists(batch.to_pandas())).to_csv(fh, index=False, header=header)
+            header = False
+        if header:  # no rows: the header alone
+            fh.write(",".join(source.schema_arrow.names) + "\n")
+    tmp.replace(path)
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if col == "source_files":
@@ -98,7 +132,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             out[col] = [_spans_text(cell) for cell in out[col]]
         elif col.endswith("_time") or col in ("replay_start", "replay_end"):
             out[col] = [iso_utc(x) for x in out[col]]
-    out.to_csv(path, index=False)
+    return out
 
 
 def read_encounters(path: str | Path) -> tuple[pd.DataFrame, dict]:
@@ -112,15 +146,18 @@ def read_encounters(path: str | Path) -> tuple[pd.DataFrame, dict]:
     info = json.loads(raw) if raw else {}
     if info.get("kind") != KIND:
         raise ValueError(f"{path}: not an encounter list written by `encounter-replay screen`")
-    frame = table.to_pandas()
+    return _lists(table.to_pandas()), info
+
+
+def _lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow's list cells (numpy arrays) back as the analysis' lists of ``(start, end)``."""
     for col in frame.columns:
         if frame[col].dtype == object and len(frame) and isinstance(frame[col].iloc[0], np.ndarray):
-            first = frame[col].iloc[0]
-            if col == "source_files" or (len(first) and not isinstance(first[0], np.ndarray)):
+            if col == "source_files":
                 frame[col] = [list(c) for c in frame[col]]
             else:
                 frame[col] = [[(float(a), float(b)) for a, b in c] for c in frame[col]]
-    return frame, info
+    return frame
 
 
 def is_encounter_list(path: str | Path) -> bool:

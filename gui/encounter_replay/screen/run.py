@@ -6,7 +6,8 @@ beyond it). A window task holds its rows, its TrackSet and the analysis: about 1
 sample of the window (rows spanning the window plus twice the overlap) plus the exact
 stage's fixed chunk (``CHUNK_POINTS`` union points, ~125 MB at most). So peak memory is
 set by the busiest window, never by the number of days; with Dask, each worker holds one
-window at a time. The merge holds the per-window pair tables (small: pairs, not samples).
+window at a time. Window results go to checkpoints on disk as they come; the merge reads
+them back in passes of a bounded number of pairs (:mod:`.assemble`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pandas as pd
 from ..analysis import AnalysisSettings
 from ..io.errors import ReadError
 from . import engines, ingest, output
-from .merge import merge_windows
+from .assemble import assemble
 from .progress import ProgressBar
 from .sources import expand_sources
 from .window_task import WindowTask
@@ -57,7 +58,7 @@ class ScreenOptions:
 
 @dataclass
 class ScreenOutcome:
-    pairs: pd.DataFrame
+    pairs: int
     out: Path
     windows: int
     samples: int
@@ -198,25 +199,25 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     con.close()
     tasks = [_task(work, k, opts, wsettings, sources) for k in indices]
     tasks = [t for t in tasks if t.span[1] > t.span[0]]
-    frames: list[pd.DataFrame] = []
-    samples = 0
+    samples = rows = 0
     todo = []
     for t in tasks:
         saved = work.load_window(t.index)
         if saved is None:
             todo.append(t)
         else:
-            frames.append(saved[0])
+            rows += len(saved[0])
             samples += saved[1]
+        del saved
     failed_windows: list[int] = []
     bar = ProgressBar("windows", len(tasks), err) if opts.progress else None
     if bar:
         bar.skip(len(tasks) - len(todo))
 
     def on_done(result) -> None:
-        nonlocal samples
+        nonlocal samples, rows
         work.save_window(result.index, result.pairs, result.samples)
-        frames.append(result.pairs)
+        rows += len(result.pairs)
         samples += result.samples
         if bar:
             bar.update(1, result.samples)
@@ -243,11 +244,12 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
             bar.close()
         done = len(tasks) - len(todo) + sum(1 for t in todo if work.checkpoint(t.index).exists())
         raise ScreenInterrupted(done, len(tasks), work.root) from None
-    merged = merge_windows(frames)
-    if len(merged):
-        merged = merged[_reported(merged, opts.settings.within_m)].reset_index(drop=True)
-    merged = select_pairs(merged, opts.pairs)
-    encounters = output.finish(merged, sources)
+
+    def finish(merged: pd.DataFrame) -> pd.DataFrame:
+        if len(merged):
+            merged = merged[_reported(merged, opts.settings.within_m)].reset_index(drop=True)
+        return output.finish(select_pairs(merged, opts.pairs), sources)
+
     spans = [t.span for t in tasks]
     info = {
         "settings": opts.settings.to_dict(),
@@ -265,12 +267,13 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
         "incomplete_windows": failed_windows,
     }
     opts.out.parent.mkdir(parents=True, exist_ok=True)
-    output.write_parquet(encounters, opts.out, info)
+    done = [t.index for t in tasks if t.index not in set(failed_windows)]
+    n_pairs = assemble(work, done, rows, finish, opts.out, info, opts.memory_limit)
     if opts.csv:
-        output.write_csv(encounters, opts.out.with_suffix(".csv"))
+        output.write_csv(opts.out, opts.out.with_suffix(".csv"))
     if not opts.keep_work and not failed_windows:
         work.remove()
-    return ScreenOutcome(encounters, opts.out, len(tasks), samples, failed, failed_windows, resumed)
+    return ScreenOutcome(n_pairs, opts.out, len(tasks), samples, failed, failed_windows, resumed)
 
 
 def _task(
