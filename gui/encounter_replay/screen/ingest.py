@@ -146,7 +146,7 @@ def build_track_table(con, work: WorkDir) -> int:
 
 def _interrupted(exc: BaseException) -> bool:
     """DuckDB turns Ctrl+C into its own exception: that is the user stopping, not a bad file."""
-    return type(exc).__name__ == "InterruptException"
+    return type(exc).__name__ == "InterruptException" or "interrupted" in str(exc).lower()
 
 
 def _first_line(exc: BaseException) -> str:

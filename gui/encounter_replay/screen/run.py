@@ -167,7 +167,8 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     try:
         for i, path in enumerate(files):
             state = work.ingest_state(i)
-            if state is None:
+            if state != "ok":  # not read yet, or failed before: (re)try it
+                retry = state is not None
                 fresh = True
                 work.drop_partial(i)
                 try:
@@ -177,13 +178,16 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
                     for note in layout.notes:
                         notes.setdefault(note)
                     ingest.ingest_file(con, layout, i, work, opts.window_s, ov, opts.filters)
+                    if retry:
+                        work.forget_windows_of(i)
                     work.mark_ingested(i)
+                    state = "ok"
                 except ReadError as exc:
                     work.drop_partial(i)
                     work.mark_ingested(i, str(exc))
                     print(f"\nencounter-replay: {exc} (skipped; the other files go on)", file=err)
                     state = str(exc)
-            if state not in (None, "ok"):
+            if state != "ok":
                 failed.append(state)
             if bar:
                 bar.update(1)

@@ -66,6 +66,13 @@ class WorkDir:
         for p in self.parts.glob(f"win=*/f{index}_*.parquet"):
             p.unlink()
 
+    def forget_windows_of(self, index: int) -> None:
+        """Drop the checkpoints of the windows holding rows of source ``index`` (read now
+        after failing before: those windows must be analysed again with its rows)."""
+        for p in self.parts.glob(f"win=*/f{index}_*.parquet"):
+            self.checkpoint(int(p.parent.name.split("=", 1)[1])).unlink(missing_ok=True)
+        (self.ingested / f"{index}.failed").unlink(missing_ok=True)
+
     def window_indices(self) -> list[int]:
         out = []
         for d in self.parts.glob("win=*"):
