@@ -112,6 +112,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .engines import EngineError
     from .run import ScreenInterrupted, ScreenOptions, screen
 
     settings = analysis_settings(args)
@@ -144,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     except (SourceError, ValueError) as exc:
         print(f"encounter-replay screen: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except MissingExtra as exc:
+    except (MissingExtra, EngineError) as exc:
         print(f"encounter-replay screen: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except ScreenInterrupted as exc:

@@ -13,6 +13,10 @@ from collections.abc import Callable, Iterable
 from . import extra
 from .window_task import WindowResult, WindowTask, run_window
 
+class EngineError(Exception):
+    """The cluster cannot be reached or started (one line, exit 1)."""
+
+
 OnDone = Callable[[WindowResult], None]
 OnError = Callable[[WindowTask, BaseException], None]
 
@@ -43,16 +47,20 @@ def run_dask(
     on a cluster it must sit on storage they share."""
     distributed = extra.distributed()
     cluster = None
-    if scheduler:
-        client = distributed.Client(scheduler)
-    else:
-        cluster = distributed.LocalCluster(
-            n_workers=max(int(workers or 1), 1),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-        )
-        client = distributed.Client(cluster)
+    try:
+        if scheduler:
+            client = distributed.Client(scheduler, timeout="30s")
+        else:
+            cluster = distributed.LocalCluster(
+                n_workers=max(int(workers or 1), 1),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = distributed.Client(cluster)
+    except (OSError, TimeoutError, ValueError) as exc:
+        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
+        raise EngineError(f"cannot reach {where}: {exc}") from None
     futures = []
     try:
         by_key = {}

@@ -10,7 +10,6 @@ another manifest starts afresh; one with the same picks up where the last stoppe
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pickle
@@ -107,5 +106,3 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    with contextlib.suppress(OSError):
-        pass
