@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from . import extra
 from .window_task import WindowResult, WindowTask, run_window
 
+
 class EngineError(Exception):
     """The cluster cannot be reached or started (one line, exit 1)."""
 
