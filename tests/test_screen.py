@@ -451,3 +451,13 @@ def test_merge_in_passes_gives_the_same_list(small_archive, tmp_path, monkeypatc
     slant = got["cpa_slant_m"].to_numpy()
     assert (np.diff(slant[np.isfinite(slant)]) >= 0).all()
     assert len(pd.read_csv(many.with_suffix(".csv"))) == len(got)
+
+
+def test_unreachable_scheduler_is_one_line(small_archive, tmp_path, capsys, monkeypatch) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(engines, "CONNECT_TIMEOUT", "2s")
+    out = tmp_path / "x.parquet"
+    code = main(
+        ["screen", str(small_archive), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert code == 1 and "cannot reach the Dask scheduler" in capsys.readouterr().err

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable
 from . import extra
 from .window_task import WindowResult, WindowTask, run_window
 
+#: How long to try reaching a scheduler before giving up.
+CONNECT_TIMEOUT = "30s"
+
 
 class EngineError(Exception):
     """The cluster cannot be reached or started (one line, exit 1)."""
@@ -50,7 +53,7 @@ def run_dask(
     cluster = None
     try:
         if scheduler:
-            client = distributed.Client(scheduler, timeout="30s")
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
         else:
             cluster = distributed.LocalCluster(
                 n_workers=max(int(workers or 1), 1),
