@@ -73,7 +73,7 @@ EOF
 GLIBC=$(find "$APP" -type f \( -name '*.so*' -o -name encounter-replay \) -print0 |
   xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' |
   sort -t. -k1,1n -k2,2n -k3,3n -u | tail -1)
-# What Qt loads from the system (design §9): GL/EGL, fonts, D-Bus, GLib, keyboard maps,
+# What Qt loads from the system (docs/targets.md): GL/EGL, fonts, D-Bus, GLib, keyboard maps,
 # the xcb libraries of the X11 platform plugin and the Wayland client libraries.
 DEPENDS="libc6 (>= $GLIBC), libegl1, libgl1, libfontconfig1, libfreetype6, libxkbcommon0,
  libxkbcommon-x11-0, libdbus-1-3, libglib2.0-0t64 | libglib2.0-0, libx11-6, libx11-xcb1, libxcb1,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from encounter_replay.cli import main
-from encounter_replay.cli_options import parse_distance
+from encounter_replay.cli.options import parse_distance
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_tracks"
 SAMPLE = SAMPLE_DIR / "syria_oct2015_illustrative.txt.acmi"

@@ -10,10 +10,10 @@ from PySide6 import QtCore, QtGui
 from encounter_replay.export.caption import (
     CaptionText,
     caption_text,
-    paint_caption,
     source_note,
     strip_height,
 )
+from encounter_replay.export.image import paint_caption
 from encounter_replay.export.video import rgb_array
 from encounter_replay.model import TrackSet
 

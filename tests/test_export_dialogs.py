@@ -34,10 +34,10 @@ def scene():
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from encounter_replay.view.main_window import MainWindow
+    from encounter_replay.desktop import build_window
 
     settings = QtCore.QSettings(str(tmp_path / "s.ini"), QtCore.QSettings.Format.IniFormat)
-    win = MainWindow(settings=settings)
+    win = build_window(settings=settings)
     qtbot.addWidget(win)
     win.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     win.resize(1300, 850)
@@ -128,7 +128,7 @@ def test_window_video_progress_cancel_and_restore(loaded, tmp_path):
     assert result.frames == 25
     with Image.open(result.path) as im:
         assert im.size == (320, 208) and im.n_frames == 25
-    assert not loaded.state.playing
+    assert not loaded.controller.playing
 
 
 def test_picture_export_from_the_window(loaded, tmp_path, monkeypatch):

@@ -20,9 +20,9 @@ from encounter_replay.export.image import (
     scaled_size,
 )
 from encounter_replay.export.offscreen import dispose, scene_canvas
-from encounter_replay.export.state import MapState
 from encounter_replay.export.video import rgb_array
 from encounter_replay.io import read_files
+from encounter_replay.model.view_state import ViewState
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_tracks" / "syria_oct2015_illustrative.txt.acmi"
@@ -44,7 +44,7 @@ def canvas(qapp, scene):
     ts, result = scene
     pair = (ts.index_of("201"), ts.index_of("202"))
     t = float(result.pair_row(*pair).cpa_time)
-    c = scene_canvas(ts, result, MapState(time=t, pair=pair), (800, 450))
+    c = scene_canvas(ts, result, ViewState(time=t, pair=pair), (800, 450))
     yield c
     dispose(c)
 
@@ -89,7 +89,7 @@ def test_caption_strip_carries_text_and_can_be_turned_off(scene):
 
     ts, result = scene
     pair = (ts.index_of("201"), ts.index_of("202"))
-    state = MapState(time=float(result.pair_row(*pair).cpa_time), pair=pair)
+    state = ViewState(time=float(result.pair_row(*pair).cpa_time), pair=pair)
     w, h = 1200, 675
     strip = strip_height(w, h)
     with_cap = rgb_array(snapshot_image(ts, result, state, w, h, title="Known title"))
@@ -209,10 +209,9 @@ def test_window_export_and_cli_give_the_same_picture(qtbot, scene, tmp_path, cap
     win.select_pair(a, b)
     win.controller.seek(win.state.time - 20)
     win.zoom_to_selected_pair()
-    win.set_trail(300.0)
-    win.set_class_visible("reference", False)
-    win.state.colors[ts.index_of("101")] = "#22c55e"
-    win.canvas.set_track_color(ts.index_of("101"), "#22c55e")
+    win.controller.set_trail(300.0)
+    win.controller.set_class_visible("reference", False)
+    win.controller.set_track_color(ts.index_of("101"), "#22c55e")
     qtbot.wait(20)
     window_img = rgb_array(window_snapshot_image(context_of(win), 960, 600))
 
@@ -235,3 +234,86 @@ def test_window_export_and_cli_give_the_same_picture(qtbot, scene, tmp_path, cap
     with Image.open(tmp_path / "plain.png") as im:
         plain = np.asarray(im.convert("RGB"))
     assert (np.abs(plain.astype(int) - window_img).max(axis=-1) > 0).mean() > 0.05
+
+
+def _held(canvas) -> dict:
+    """What a map canvas holds after drawing: its state and the arrays drawn from it."""
+    return {
+        "state": canvas.state.replace(speed=1.0, loop=None),
+        "time": canvas.time,
+        "shown": canvas._shown.tolist(),
+        "colors": list(canvas._colors_list),
+        "visible": canvas.frame.visible.tolist(),
+        "visual_range_m": canvas.visual_range_m,
+    }
+
+
+def test_snapshot_and_window_snapshot_hold_the_same_state(scene, tmp_path, monkeypatch):
+    """One session through ``snapshot`` and ``snapshot --window``: the two maps hold the
+    same ViewState (hidden tracks, colour overrides, selected track included: the window
+    path used to drop them) and draw the same tracks in the same colours."""
+    from encounter_replay.cli import main
+    from encounter_replay.export import offscreen, window_capture
+    from encounter_replay.model.session import Session, save_session
+
+    ts, _result = scene
+    ids = list(ts.ids)
+    a, b, c = ts.index_of("301"), ts.index_of("202"), ts.index_of("101")
+    state = ViewState(
+        time=ts.start + 400.0,
+        pair=(a, b),
+        selected_track=c,
+        trail_s=300.0,
+        units="km",
+        hidden_classes={"reference"},
+        hidden_tracks={ts.index_of("201")},
+        colors={c: "#22c55e"},
+    )
+    session = Session(files=[str(SAMPLE)], **state.session_fields(ids))
+    path = tmp_path / "s.json"
+    save_session(path, session)
+
+    held: dict[str, dict] = {}
+    dispose = offscreen.dispose
+    render_window = window_capture.render_window
+
+    def record_offscreen(canvas):
+        held["snapshot"] = _held(canvas)
+        dispose(canvas)
+
+    def record_window(win, scale):
+        held["window"] = _held(win.canvas)
+        return render_window(win, scale)
+
+    monkeypatch.setattr(offscreen, "dispose", record_offscreen)
+    monkeypatch.setattr("encounter_replay.export.snapshot.dispose", record_offscreen)
+    monkeypatch.setattr(window_capture, "render_window", record_window)
+    size = ["--width", "1400", "--height", "900"]
+    assert main(["snapshot", "--session", str(path), "--out", str(tmp_path / "m.png"), *size]) == 0
+    window_args = ["snapshot", "--window", "--session", str(path), *size]
+    assert main([*window_args, "--out", str(tmp_path / "w.png")]) == 0
+    snap, win = held["snapshot"], held["window"]
+    assert snap["state"].hidden_tracks == {ts.index_of("201")}
+    assert snap["state"].colors == {c: "#22c55e"} and snap["state"].selected_track == c
+    assert win["state"] == snap["state"]
+    for key in ("time", "shown", "colors", "visible", "visual_range_m"):
+        assert win[key] == snap[key], key
+
+
+def test_one_state_is_drawn_once(scene, monkeypatch):
+    """Putting a scene and a whole state on an export canvas draws one frame (it drew 13)."""
+    from encounter_replay.view.map_canvas import MapCanvas
+
+    ts, result = scene
+    draws = []
+    set_time = MapCanvas.set_time
+    monkeypatch.setattr(MapCanvas, "set_time", lambda self, t: (draws.append(t), set_time(self, t)))
+    state = ViewState(
+        time=ts.start + 60, pair=(0, 1), selected_track=2, units="km", trail_s=None,
+        hidden_classes={"reference"}, hidden_tracks={3}, colors={0: "#22c55e"}, view="pair",
+    )  # fmt: skip
+    c = scene_canvas(ts, result, state, (640, 400))
+    try:
+        assert draws == [ts.start + 60]
+    finally:
+        dispose(c)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from encounter_replay.model.replay import SPEEDS, ReplayState
+from encounter_replay.model.session import Session
 from encounter_replay.model.units import (
     fmt_altitude,
     fmt_distance,
@@ -18,6 +20,7 @@ from encounter_replay.model.units import (
     fmt_speed,
     fmt_time_utc,
 )
+from encounter_replay.model.view_state import ViewState
 
 T0 = 1_444_000_000.0  # 2015-10-04T23:06:40Z
 
@@ -135,35 +138,68 @@ def test_jump_start_end_respect_loop():
 
 
 def test_pair_selection_is_normalised():
-    s = state()
-    assert s.select_pair((5, 2)) == (2, 5)
+    assert ViewState(pair=(5, 2)).pair == (2, 5)
     with pytest.raises(ValueError):
-        s.select_pair((3, 3))
-    assert s.select_pair(None) is None
+        ViewState(pair=(3, 3))
+    assert ViewState(pair=(1, 2)).replace(pair=None).pair is None
 
 
-def test_reset_scene_keeps_track_settings_only_when_adding():
+def test_reset_scene_keeps_the_loop_out_and_time_at_start():
     s = state()
-    s.hidden_tracks = {1, 4}
-    s.colors = {2: "#ff0000"}
-    s.select_pair((1, 2))
-    s.reset_scene(T0 + 10, T0 + 20, keep_tracks=True)
-    assert s.hidden_tracks == {1, 4} and s.colors == {2: "#ff0000"}
-    assert s.selected_pair is None and s.time == T0 + 10
-    s.reset_scene(T0, T0 + 5)
-    assert s.hidden_tracks == set() and s.colors == {}
+    s.set_loop(T0 + 20, T0 + 60)
+    s.play()
+    s.reset_scene(T0 + 10, T0 + 20)
+    assert s.time == T0 + 10 and s.loop is None and not s.playing
 
 
 def test_units_and_trail_validation():
-    s = state()
-    s.set_units("km")
-    assert s.units == "km"
+    v = ViewState()
+    assert v.replace(units="km").units == "km"
     with pytest.raises(ValueError):
-        s.set_units("furlong")
-    s.set_trail(None)
-    assert s.trail_s is None
+        v.replace(units="furlong")
+    assert v.replace(trail_s=None).trail_s is None
     with pytest.raises(ValueError):
-        s.set_trail(-1)
+        v.replace(trail_s=-1)
+
+
+def test_view_state_is_frozen_and_compares_by_value():
+    a = ViewState(time=T0, hidden_tracks={1, 4}, colors={2: "#ff0000"})
+    b = ViewState(time=T0, hidden_tracks=[4, 1], colors={2: "#ff0000"})
+    assert a == b and a.hidden_tracks == {1, 4} and a.colors == {2: "#ff0000"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.time = 0.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        a.colors[3] = "#000000"  # type: ignore[index]
+    assert a.replace(colors={}) != a
+
+
+def test_view_state_session_round_trip_by_track_id():
+    ids = ["101", "202", "303", "404"]
+    state = ViewState(
+        time=T0 + 5,
+        pair=(2, 0),
+        selected_track=1,
+        follow_track=3,
+        trail_s=None,
+        units="km",
+        view=(-1.0, 1.0, -2.0, 2.0),
+        hidden_classes={"weapon"},
+        hidden_tracks={3},
+        colors={1: "#00ff00"},
+        speed=4.0,
+        loop=(T0, T0 + 10),
+    )
+    session = Session(**state.session_fields(ids))
+    assert session.selected_pair == ("101", "303") and session.hidden_tracks == ["404"]
+    assert session.colors == {"202": "#00ff00"} and session.follow_track == "404"
+    assert ViewState.from_session(session, ids, T0) == state
+    # the same session on a scene in another order, lacking one track
+    other = ["404", "303", "202"]
+    moved = ViewState.from_session(session, other, T0)
+    assert moved.pair is None and moved.selected_track == 2 and moved.hidden_tracks == {0}
+    assert moved.colors == {2: "#00ff00"}
+    # no time in the session: the scene's start
+    assert ViewState.from_session(Session(), ids, T0).time == T0
 
 
 # ---------------------------------------------------------------------------- units

@@ -81,8 +81,32 @@ def test_colours_and_labels() -> None:
     assert coalition_color("", "") == NEUTRAL and coalition_color("Blue", "Red") == RED
     assert coalition_color("Neutrals", "#123456") == "#123456"
     assert track_label("", "Su-24M", "2") == "Su-24M"
-    assert track_label("", "", "40000001", "Navaid+Static+Bullseye") == "Bullseye"
+    assert track_label("", "", "40000001", "Navaid+Static+Bullseye", "reference") == "Bullseye"
     assert track_label("VIPER11", "F-16C", "1") == "VIPER11"
+    # an unnamed aircraft is its id, not "A320" like every other airliner
+    assert track_label("", "", "4ca7b2", "A320", "aircraft") == "4ca7b2"
+
+
+def test_one_label_rule_in_every_view() -> None:
+    """The map, the track list and the exports name a track alike (a bullseye was
+    "Bullseye" on the map and its id in the track list); shared labels get the id."""
+    from encounter_replay.export.caption import track_label as caption_label
+    from encounter_replay.model.labels import track_labels
+    from encounter_replay.view.panels.track_list import unique_labels
+
+    ts = TrackSet.from_tracks(
+        [
+            dict(t=[T0, T0 + 1], lat=[0, 0.01], lon=[0, 0], id="1", name="f16"),
+            dict(t=[T0, T0 + 1], lat=[0, 0.01], lon=[0.1, 0.1], id="2", name="f16"),
+            dict(t=[T0], lat=[0.2], lon=[0.2], id="40000001", type="Navaid+Static+Bullseye",
+                 cls="reference"),
+        ]
+    )  # fmt: skip
+    expected = ["f16 [1]", "f16 [2]", "Bullseye"]
+    assert track_labels(ts.meta) == expected
+    assert prepare_scene(ts).labels == expected
+    assert unique_labels(ts.meta) == expected
+    assert [caption_label(ts, k) for k in range(3)] == expected
 
 
 def test_scene_without_positions_is_an_error() -> None:

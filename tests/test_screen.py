@@ -17,6 +17,7 @@ pytest.importorskip("duckdb", reason="the optional 'screen' extra is not install
 from encounter_replay.analysis import analyze
 from encounter_replay.cli import main
 from encounter_replay.io import read_file, read_files
+from encounter_replay.model.units import FT, KT, NM
 from encounter_replay.screen import engines, extra
 from encounter_replay.screen.ingest import Filters
 from encounter_replay.screen.neighbourhood import load_neighbourhood
@@ -289,22 +290,22 @@ def test_neighbourhood_holds_the_pair_and_what_came_within_visual_range(
             _, _, d = geod.inv(lon, lat, ts.lon[sl][ok], ts.lat[sl][ok])
             if len(d):
                 best = min(best, float(np.min(np.hypot(d, ts.alt[sl][ok] - alt))))
-        assert best <= 18520 * 1.01, (ids[k], best)
+        assert best <= 10 * NM * 1.01, (ids[k], best)
     assert len(ts) < 238
 
 
 @pytest.mark.gui
 def test_encounter_replays_in_the_window(qtbot, duck, archive, tmp_path) -> None:
+    from encounter_replay.desktop import build_window
     from encounter_replay.io import ReadOptions
     from encounter_replay.screen.replay_window import show_encounter
-    from encounter_replay.view.main_window import MainWindow
 
     out = tmp_path / "one.parquet"
     first_hour = sorted(archive.glob("quickstart*.parquet"))[0]
     screen(ScreenOptions(sources=[str(first_hour)], out=out, progress=False))
     frame, _ = read_encounters(out)
     ts = load_neighbourhood([str(archive)], f"{out}:0")
-    window = MainWindow(ReadOptions())
+    window = build_window(ReadOptions())
     qtbot.addWidget(window)
     show_encounter(window, ts, frame.iloc[0]["cpa_time"])
     qtbot.waitUntil(lambda: window.analysis is not None, timeout=20000)
@@ -324,14 +325,14 @@ def _opensky_file(folder: Path) -> tuple[Path, object]:
 
     t = pcsv.read_csv(CONF / DAYS[0])
     secs = pc.cast(pc.cast(t["timestamp"], pa.timestamp("s", tz="UTC")), pa.int64())
-    baro = pc.multiply(pc.cast(t["altitude"], pa.float64()), 0.3048)
+    baro = pc.multiply(pc.cast(t["altitude"], pa.float64()), FT)
     table = pa.table(
         {
             "time": secs,
             "icao24": t["flight_id"],  # one track per flight, as the CSV reader makes them
             "lat": t["latitude"],
             "lon": t["longitude"],
-            "velocity": pc.multiply(t["groundspeed"], 1852.0 / 3600.0),
+            "velocity": pc.multiply(t["groundspeed"], KT),
             "heading": t["track"],
             "vertrate": t["vertical_rate"],
             "callsign": t["callsign"],

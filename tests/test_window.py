@@ -82,7 +82,10 @@ def test_open_reads_in_worker_and_fills_every_view(qtbot, loaded, csv_file):
     a, b, t = w.encounters.pair_at_view_row(0)
     assert {w.ts.ids[a], w.ts.ids[b]} == {"101", "202"}
     assert t == pytest.approx(gui_scene.T0 + gui_scene.MEET_S, abs=0.01)
-    assert w.state.start == gui_scene.T0 and w.state.end == gui_scene.T0 + gui_scene.DURATION
+    assert (
+        w.controller.clock.start == gui_scene.T0
+        and w.controller.clock.end == gui_scene.T0 + gui_scene.DURATION
+    )
     assert w.clock.text() == "23:06:40.0Z"
     assert w.tracks.model.rowCount() == 4
     assert "4 tracks" in w.scene_label.text()
@@ -183,7 +186,7 @@ def test_play_advances_by_wall_time_and_pause_stops(qtbot, loaded):
     start = w.state.time
     t_wall = time.perf_counter()
     w.controller.play()
-    assert w.state.playing
+    assert w.controller.playing
     qtbot.wait(400)
     w.controller.pause()
     wall = time.perf_counter() - t_wall
@@ -192,7 +195,7 @@ def test_play_advances_by_wall_time_and_pause_stops(qtbot, loaded):
     assert w.controller.frames >= 3
     frozen = w.state.time
     qtbot.wait(100)
-    assert w.state.time == frozen and not w.state.playing
+    assert w.state.time == frozen and not w.controller.playing
     assert w.clock.text() != "23:06:40.0Z"
 
 
@@ -218,7 +221,7 @@ def test_table_click_selects_pair_and_lands_on_cpa(qtbot, loaded):
     view = w.encounters.view
     rect = view.visualRect(w.encounters.proxy.index(0, 1))
     qtbot.mouseClick(view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
-    pair = w.state.selected_pair
+    pair = w.state.pair
     assert pair is not None and {w.ts.ids[pair[0]], w.ts.ids[pair[1]]} == {"101", "202"}
     assert w.state.time == pytest.approx(gui_scene.T0 + gui_scene.MEET_S, abs=0.01)
     assert "VIPER 1" in w.pair_label.text() and "FENCER 1" in w.pair_label.text()
@@ -323,10 +326,10 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     w.controller.seek(gui_scene.T0 + 250.5)
     w.controller.set_speed(16)
     w.controller.set_loop(gui_scene.T0 + 200, gui_scene.T0 + 300)
-    w.set_class_visible("weapon", False)
+    w.controller.set_class_visible("weapon", False)
     w.tracks.set_color(2, "#00ff00")
-    w.set_units("km")
-    w.set_trail(300.0)
+    w.controller.set_units("km")
+    w.controller.set_trail(300.0)
     w.apply_settings({"visual_range_m": 8 * 1852.0})
     qtbot.waitUntil(lambda: not w.busy(), timeout=LOAD_MS)
     w.canvas.zoom_to_pair(0, 1, w.state.time)
@@ -343,7 +346,7 @@ def test_session_round_trip_restores_state(qtbot, loaded, make_window, tmp_path)
     s = w2.state
     assert w2.files == w.files
     assert s.time == pytest.approx(gui_scene.T0 + 250.5)
-    assert s.selected_pair == (0, 1) and s.speed == 16
+    assert s.pair == (0, 1) and s.speed == 16
     assert s.loop == (gui_scene.T0 + 200, gui_scene.T0 + 300)
     assert s.hidden_classes == {"weapon"} and s.colors == {2: "#00ff00"}
     assert s.units == "km" and s.trail_s == 300.0
@@ -421,9 +424,9 @@ def test_keyboard_shortcuts(qtbot, window):
     qtbot.keyClick(w, K.Key_Home)
     assert w.state.time == t0
     qtbot.keyClick(w, K.Key_Space)
-    assert w.state.playing
+    assert w.controller.playing
     qtbot.keyClick(w, K.Key_Space)
-    assert not w.state.playing
+    assert not w.controller.playing
     # with the map focused too (pyqtgraph's view must not swallow the keys)
     view = w.canvas.findChild(QtWidgets.QGraphicsView)
     view.setFocus()
@@ -431,7 +434,7 @@ def test_keyboard_shortcuts(qtbot, window):
     qtbot.keyClick(view, K.Key_Right)
     assert w.state.time == before + 1
     qtbot.keyClick(view, K.Key_Space)
-    assert w.state.playing
+    assert w.controller.playing
     w.controller.pause()
 
 
@@ -493,14 +496,14 @@ def test_window_state_is_remembered(qtbot, make_window):
 
 
 def test_repaint_soak_3000_frames(qtbot, loaded):
-    """Design §9: thousands of timer-driven repaints must not crash (PySide6 6.12 on 3.11 did).
+    """docs/targets.md: thousands of timer-driven repaints must not crash (PySide6 6.12 on 3.11 did).
 
     The clock's own timer drives every frame (interval 0 so it runs flat out); each tick
     updates the map, timeline, clock and plots, and the map is painted for each frame."""
     w = loaded
     w.resize(900, 640)  # the paint cost scales with the area; the crash did not
     w.select_pair(0, 1)
-    w.set_trail(None)
+    w.controller.set_trail(None)
     c = w.controller
     c._timer.setInterval(0)
     c.set_speed(64)
@@ -511,7 +514,9 @@ def test_repaint_soak_3000_frames(qtbot, loaded):
     surface.installEventFilter(filt := _PaintCounter(painted))
     t = time.perf_counter()
     c.play()
-    qtbot.waitUntil(lambda: len(painted) >= 3000 and c.frames >= 3000, timeout=100_000)
+    # what is guarded is a crash, not speed: on a busy machine 3,000 frames take minutes
+    # (97 s with the load at 5.6 on two cores), so the limit only catches a hang
+    qtbot.waitUntil(lambda: len(painted) >= 3000 and c.frames >= 3000, timeout=600_000)
     c.pause()
     elapsed = time.perf_counter() - t
     surface.removeEventFilter(filt)
@@ -543,7 +548,7 @@ def test_screenshot_is_not_blank_and_map_shows_tracks(qtbot, loaded, tmp_path):
     # (trails, symbols, labels, the pair overlay) must account for a visible difference
     with_tracks = _pixels(w.canvas.grab().toImage()).astype(int)
     for cls in ("aircraft", "weapon"):
-        w.set_class_visible(cls, False)
+        w.controller.set_class_visible(cls, False)
     w.controller.select_pair(None)
     qtbot.wait(50)
     without = _pixels(w.canvas.grab().toImage()).astype(int)

@@ -1,6 +1,6 @@
 """Load every shared ACMI recording (best of 5) and print time and sample counts.
 
-Target (design §10): the 1.7 MB JSBSim file under 1 s on the 2-core machine.
+Target (docs/targets.md): the 1.7 MB JSBSim file under 1 s on the 2-core machine.
 Run: ``.venv/bin/python tests/benchmarks/bench_acmi.py [files…]``
 """
 

@@ -1,4 +1,4 @@
-"""All-pairs analysis benchmark (design §10): exact CPA vs a plain 1 s grid sweep.
+"""All-pairs analysis benchmark (docs/targets.md): exact CPA vs a plain 1 s grid sweep.
 
     python tests/benchmarks/bench_analysis.py [--no-grid] [--no-synthetic] [--repeat N]
 

@@ -1,6 +1,6 @@
 """CSV load time against plain ``pandas.read_csv(engine="pyarrow")`` on the same file.
 
-Target (design §10): a 1 M-sample CSV loads within 1.5× of pandas+pyarrow. The
+Target (docs/targets.md): a 1 M-sample CSV loads within 1.5× of pandas+pyarrow. The
 synthetic file is OpenSky/traffic-shaped (1,000 flights × 1,000 samples, ISO times) and
 is written to a temporary directory, never into the repository. The real ADS-B files in
 ../shared/data/adsb are timed too when present.

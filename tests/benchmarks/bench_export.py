@@ -18,9 +18,9 @@ from encounter_replay.analysis import analyze
 from encounter_replay.export.briefing import write_briefing_with_map
 from encounter_replay.export.offscreen import ensure_qapp
 from encounter_replay.export.snapshot import export_clip, export_snapshot
-from encounter_replay.export.state import MapState
 from encounter_replay.export.video import frame_size, frame_times
 from encounter_replay.io import read_files
+from encounter_replay.model.view_state import ViewState
 
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "sample_tracks" / "syria_oct2015_illustrative.txt.acmi"
@@ -32,7 +32,7 @@ def main() -> None:
     ensure_qapp()
     ts = read_files([SAMPLE])
     result = analyze(ts)
-    state = MapState(time=ts.start)
+    state = ViewState(time=ts.start)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for suffix in (".png", ".svg"):

@@ -1,4 +1,4 @@
-"""Frame time of the map canvas while playing (design §10), offscreen.
+"""Frame time of the map canvas while playing (docs/targets.md), offscreen.
 
 Synthetic scenes: N aircraft starting within ~250 NM, sampled at 1 Hz for an hour,
 flying gentle turns at different speeds and levels; default 2-minute trails; the view is

@@ -1,6 +1,6 @@
 """All-pairs separation analysis: prune, then solve every union interval exactly.
 
-Pipeline (design §5):
+Pipeline (docs/algorithms.md):
 
 1. :func:`.prepared.prepare` — paired classes only (``settings.include``; reference points
    never), ECEF positions, altitude dropouts bridged when the known altitudes around them

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..geo import ecef_ground_and_normal
 from ..model import DataWarning, ObjectClass, TrackSet
+from ..model.labels import track_label, track_labels
 
 SOURCE = "analysis"
 #: Plausible POSIX times (years 1653–2286, the readers' bound): a sample outside has no
@@ -85,20 +86,14 @@ class PreparedTracks:
 
 
 def label(meta_row: pd.Series) -> str:
-    """How a track is named to people: callsign, else name, else id."""
-    return str(meta_row.get("callsign") or meta_row.get("name") or meta_row.get("id"))
+    """How a track is named to people (the one rule, :mod:`..model.labels`)."""
+    g = meta_row.get
+    return track_label(g("callsign"), g("name"), g("id"), g("type"), g("cls"))
 
 
 def labels(meta: pd.DataFrame) -> list[str]:
-    """:func:`label` for every row, vectorised."""
-
-    def col(name: str) -> np.ndarray:
-        if name not in meta:
-            return np.full(len(meta), "", dtype=object)
-        return meta[name].astype(object).where(meta[name].notna(), "").astype(str).to_numpy()
-
-    cs, nm, ident = col("callsign"), col("name"), col("id")
-    return list(np.where(cs != "", cs, np.where(nm != "", nm, ident)))
+    """:func:`label` for every row."""
+    return track_labels(meta, unique=False)
 
 
 def _examples(labels: list[str]) -> str:

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..geo import arc_of_chord, horizon_arc_m
+from ..model.units import FT
 from .boxes import ALT_HIGH, ALT_LOW, box_distance, close_box_pairs, fine_boxes, norm3
 from .cpa import segment_minimum
 from .prepared import PreparedTracks
@@ -151,7 +152,7 @@ def candidate_windows(
     gap_s: float,
     within_m: float,
     hsep_m: float,
-    vsep_m: float = 1000 * 0.3048,
+    vsep_m: float = 1000 * FT,
     earth_k: float = 4.0 / 3.0,
     bucket_s: float | None = None,
     use_bounds: bool = True,

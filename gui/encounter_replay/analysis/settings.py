@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-NM = 1852.0
-FT = 0.3048
+from ..model.units import FT, NM
+
 #: Largest distance setting (m): 20,000 km, about half the Earth's circumference. More is
 #: a typing or unit error (and squares of it overflow), not a wider net.
 DISTANCE_MAX_M = 20_000_000.0

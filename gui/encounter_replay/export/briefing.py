@@ -11,11 +11,11 @@ from pathlib import Path
 
 from ..model import TrackSet
 from ..model.timefmt import clock_utc
+from ..model.view_state import ViewState
 from .caption import caption_text
 from .image import png_bytes
 from .report import closest_pair, write_briefing
 from .snapshot import snapshot_image
-from .state import MapState
 
 #: Size of the briefing's map picture: sharp when printed ~180 mm wide.
 MAP_SIZE = (1400, 800)
@@ -28,7 +28,7 @@ def briefing_map(ts: TrackSet, analysis, size: tuple[int, int] = MAP_SIZE) -> tu
     """
     found = closest_pair(analysis)
     pair, t = found if found is not None else (None, (ts.start + ts.end) / 2)
-    state = MapState(time=t, pair=pair)
+    state = ViewState(time=t, pair=pair)
     image = snapshot_image(ts, analysis, state, *size, caption=False)
     cap = caption_text(ts, t, pair)
     what = "Closest approach" if pair is not None else "Mid-recording"

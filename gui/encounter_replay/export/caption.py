@@ -1,9 +1,10 @@
 """The caption strip of exported pictures and videos: what a slide needs to stand on its own.
 
 A picture pasted into a briefing loses its context (which recording, what time, how far
-apart); the caption carries it. The text is built by a pure function (testable, shared by
-PNG, SVG, video and the HTML report) and painted with QPainter, so the same drawing code
-produces pixels for PNG/video and vectors for SVG.
+apart); the caption carries it. The text is built here by pure functions without Qt (shared by
+PNG, SVG, video and the HTML report, which therefore loads no GUI library); it is painted
+by :func:`.image.paint_caption`, the same drawing code for PNG/video pixels and SVG
+vectors.
 """
 
 from __future__ import annotations
@@ -13,20 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6 import QtCore, QtGui
 
 from ..model import TrackSet, positions_at
+from ..model.labels import track_labels
 from ..model.units import fmt_altitude, fmt_distance, fmt_elapsed
 
 ILLUSTRATIVE = "ILLUSTRATIVE"
-
-# Colours of the strip: dark slate with light text reads well on projectors and in print.
-_BG = QtGui.QColor("#17202b")
-_RULE = QtGui.QColor("#3b4a5c")
-_TEXT = QtGui.QColor("#f2f5f8")
-_MUTED = QtGui.QColor("#a9b6c4")
-_TAG_BG = QtGui.QColor("#f0a202")
-_TAG_TEXT = QtGui.QColor("#17202b")
 
 
 @dataclass(frozen=True)
@@ -53,9 +46,8 @@ class CaptionText:
 
 
 def track_label(ts: TrackSet, k: int) -> str:
-    """How a track is named to a reader: callsign, else name, else its id."""
-    row = ts.meta.iloc[k]
-    return str(row["callsign"] or row["name"] or row["id"])
+    """How track ``k`` is named to a reader: as the window names it."""
+    return track_labels(ts.meta)[k]
 
 
 def is_illustrative(ts: TrackSet) -> bool:
@@ -142,78 +134,3 @@ def strip_height(width: int, height: int) -> int:
     """
     h = round(min(width, height * 1.6) * 0.065)
     return int(max(min(h, height // 4), min(40, height // 4)))
-
-
-def _font(px: float, bold: bool = False) -> QtGui.QFont:
-    f = QtGui.QFont()
-    f.setFamilies(["DejaVu Sans", "Helvetica", "Arial", "sans-serif"])
-    f.setPixelSize(max(6, round(px)))
-    f.setBold(bold)
-    return f
-
-
-def _draw_text(
-    p: QtGui.QPainter,
-    rect: QtCore.QRectF,
-    text: str,
-    font: QtGui.QFont,
-    color: QtGui.QColor,
-    align: QtCore.Qt.AlignmentFlag,
-) -> float:
-    """Draw ``text`` elided to ``rect``; returns the width it took."""
-    p.setFont(font)
-    p.setPen(color)
-    fm = QtGui.QFontMetricsF(font)
-    shown = fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, rect.width())
-    p.drawText(rect, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), shown)
-    return fm.horizontalAdvance(shown)
-
-
-def paint_caption(
-    p: QtGui.QPainter, rect: QtCore.QRectF, caption: CaptionText, *, opacity: float = 1.0
-) -> None:
-    """Paint the strip into ``rect``: title and separation on the left, time and note right."""
-    h = rect.height()
-    pad = max(4.0, h * 0.16)
-    row = (h - 2 * pad) / 2
-    big, small = row * 0.82, row * 0.66
-    p.save()
-    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-    p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-    bg = QtGui.QColor(_BG)
-    bg.setAlphaF(opacity)
-    p.fillRect(rect, bg)
-    p.fillRect(QtCore.QRectF(rect.left(), rect.top(), rect.width(), max(1.0, h * 0.03)), _RULE)
-
-    left = rect.left() + pad
-    right = rect.right() - pad
-    top = rect.top() + pad
-    inner_w = right - left
-    right_w = inner_w * 0.42  # time and note column
-    left_w = inner_w - right_w - pad
-    r1 = QtCore.QRectF(left, top, left_w, row)
-    r2 = QtCore.QRectF(left, top + row, left_w, row)
-    al = QtCore.Qt.AlignmentFlag.AlignLeft
-    ar = QtCore.Qt.AlignmentFlag.AlignRight
-    _draw_text(p, r1, caption.title, _font(big, bold=True), _TEXT, al)
-    if caption.separation:
-        _draw_text(p, r2, caption.separation, _font(small, bold=True), _TEXT, al)
-
-    rx = right - right_w
-    _draw_text(p, QtCore.QRectF(rx, top, right_w, row), caption.time, _font(big, True), _TEXT, ar)
-    note_rect = QtCore.QRectF(rx, top + row, right_w, row)
-    if caption.illustrative:
-        tag_font = _font(small * 0.9, bold=True)
-        fm = QtGui.QFontMetricsF(tag_font)
-        tag_w = fm.horizontalAdvance(ILLUSTRATIVE) + small * 0.9
-        tag = QtCore.QRectF(right - tag_w, top + row + row * 0.1, tag_w, row * 0.8)
-        p.setPen(QtCore.Qt.PenStyle.NoPen)
-        p.setBrush(_TAG_BG)
-        p.drawRoundedRect(tag, row * 0.15, row * 0.15)
-        p.setFont(tag_font)
-        p.setPen(_TAG_TEXT)
-        p.drawText(tag, int(QtCore.Qt.AlignmentFlag.AlignCenter), ILLUSTRATIVE)
-        note_rect.setRight(tag.left() - small * 0.6)
-    if caption.note:
-        _draw_text(p, note_rect, caption.note, _font(small * 0.92), _MUTED, ar)
-    p.restore()

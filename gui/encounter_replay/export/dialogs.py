@@ -16,10 +16,10 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..model.timefmt import clock_utc
 from ..model.units import fmt_duration, fmt_elapsed
+from ..model.view_state import ViewState
 from .errors import ExportCancelled, ExportError
 from .image import PLACEMENTS, copy_to_clipboard, render_window, save_png, scaled_size
 from .snapshot import export_clip, export_snapshot, snapshot_image
-from .state import MapState, state_from_session
 from .video import frame_size, frame_times
 
 PRESETS: tuple[tuple[str, int, int], ...] = (
@@ -39,8 +39,11 @@ class ExportContext:
     canvas: object  # MapCanvas
     ts: object  # TrackSet
     analysis: object  # AnalysisResult | None
-    state: object  # ReplayState
-    controller: object | None  # ReplayController
+    controller: object  # ReplayController
+
+    @property
+    def state(self) -> ViewState:
+        return self.controller.state
 
     @property
     def time(self) -> float:
@@ -48,16 +51,21 @@ class ExportContext:
 
     @property
     def pair(self) -> tuple[int, int] | None:
-        return self.state.selected_pair
+        return self.state.pair
 
     @property
     def units(self) -> str:
-        return getattr(self.state, "units", "nm")
+        return self.state.units
 
-    def map_state(self) -> MapState:
-        """The window's state as the CLI reads it from a saved session: the window's own
-        ``current_session()`` is the one description of it both sides understand."""
-        return state_from_session(self.window.current_session(), self.ts, self.analysis)
+    def map_state(self) -> ViewState:
+        """The window's state with the map area on screen, as the CLI reads it from a
+        saved session (a picture is framed by its view, so it follows nothing)."""
+        visual = self.analysis.settings.visual_range_m if self.analysis is not None else None
+        return self.state.replace(
+            view=tuple(self.canvas.view_rect()),
+            follow_track=None,
+            visual_range_m=visual if visual is not None else self.state.visual_range_m,
+        )
 
 
 def context_of(window) -> ExportContext | None:
@@ -65,15 +73,12 @@ def context_of(window) -> ExportContext | None:
     ts = getattr(window, "ts", None)
     if ts is None or len(ts) == 0:
         return None
-    controller = getattr(window, "controller", None)
-    state = getattr(window, "state", None) or getattr(controller, "state", None)
     return ExportContext(
         window=window,
         canvas=window.canvas,
         ts=ts,
         analysis=getattr(window, "analysis", None),
-        state=state,
-        controller=controller,
+        controller=window.controller,
     )
 
 
@@ -521,8 +526,7 @@ def run_window_video(ctx: ExportContext, opts: VideoOptions, progress=None):
     """Render the clip of the window's state (playback paused; the window is not touched)."""
     times = frame_times(opts.start, opts.end, opts.speed, opts.fps)
     size = frame_size(opts.width, opts.height)
-    if ctx.controller is not None:
-        ctx.controller.pause()
+    ctx.controller.pause()
     return export_clip(
         ctx.ts,
         ctx.analysis,
@@ -545,13 +549,14 @@ def export_video_interactive(window) -> None:
     from .caption import default_title
 
     st = ctx.state
-    range_ = st.loop if getattr(st, "loop", None) else (st.start, st.end)
+    start, end = ctx.controller.clock.start, ctx.controller.clock.end
+    range_ = st.loop if st.loop else (start, end)
     dlg = ExportVideoDialog(
         window,
-        st.start,
-        st.end,
+        start,
+        end,
         range_,
-        speed=getattr(st, "speed", 1.0),
+        speed=st.speed,
         default_title=default_title(ctx.ts),
         default_path=str(Path.home() / "encounter.mp4"),
     )

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .caption import CaptionText, paint_caption, strip_height
+from .. import palette
+from .caption import ILLUSTRATIVE, CaptionText, strip_height
 from .errors import ExportError
 
 #: Largest side we render: a 16k × 16k RGB32 image is 1 GiB, beyond that Qt fails quietly.
@@ -77,7 +78,7 @@ def render_snapshot(
     if cap_rect is None:
         return _rgb32(canvas.render_image(width, height))
     out = QtGui.QImage(width, height, QtGui.QImage.Format.Format_RGB32)
-    out.fill(QtGui.QColor("white"))
+    out.fill(QtGui.QColor(palette.PAPER))
     p = QtGui.QPainter(out)
     try:
         p.drawImage(map_rect.topLeft(), canvas.render_image(map_rect.width(), map_rect.height()))
@@ -226,7 +227,7 @@ def render_svg(
 ) -> Path:
     """The map as vectors: the canvas's graphics scene painted onto a QSvgGenerator.
 
-    pyqtgraph's own SVGExporter breaks on PySide6 ≥ 6.11 (design §9), but the scene paints
+    pyqtgraph's own SVGExporter breaks on PySide6 ≥ 6.11 (docs/targets.md, measured facts), but the scene paints
     itself with QPainter, and a QPainter on a QSvgGenerator writes SVG elements.
     """
     from PySide6 import QtSvg
@@ -307,3 +308,88 @@ def export_image(
     if suffix == ".svg":
         return render_svg(canvas, path, width, height, caption, placement=placement)
     raise ExportError(f"{path}: unknown picture format {suffix or '(none)'!r}: use .png or .svg")
+
+
+# Colours of the caption strip: dark slate with light text reads well on projectors and
+# in print.
+_BG = QtGui.QColor(palette.CAPTION_BG)
+_RULE = QtGui.QColor(palette.CAPTION_RULE)
+_TEXT = QtGui.QColor(palette.CAPTION_TEXT)
+_MUTED = QtGui.QColor(palette.CAPTION_MUTED)
+_TAG_BG = QtGui.QColor(palette.TAG)
+_TAG_TEXT = QtGui.QColor(palette.TAG_TEXT)
+
+
+def _font(px: float, bold: bool = False) -> QtGui.QFont:
+    f = QtGui.QFont()
+    f.setFamilies(["DejaVu Sans", "Helvetica", "Arial", "sans-serif"])
+    f.setPixelSize(max(6, round(px)))
+    f.setBold(bold)
+    return f
+
+
+def _draw_text(
+    p: QtGui.QPainter,
+    rect: QtCore.QRectF,
+    text: str,
+    font: QtGui.QFont,
+    color: QtGui.QColor,
+    align: QtCore.Qt.AlignmentFlag,
+) -> float:
+    """Draw ``text`` elided to ``rect``; returns the width it took."""
+    p.setFont(font)
+    p.setPen(color)
+    fm = QtGui.QFontMetricsF(font)
+    shown = fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, rect.width())
+    p.drawText(rect, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), shown)
+    return fm.horizontalAdvance(shown)
+
+
+def paint_caption(
+    p: QtGui.QPainter, rect: QtCore.QRectF, caption: CaptionText, *, opacity: float = 1.0
+) -> None:
+    """Paint the strip into ``rect``: title and separation on the left, time and note right."""
+    h = rect.height()
+    pad = max(4.0, h * 0.16)
+    row = (h - 2 * pad) / 2
+    big, small = row * 0.82, row * 0.66
+    p.save()
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+    bg = QtGui.QColor(_BG)
+    bg.setAlphaF(opacity)
+    p.fillRect(rect, bg)
+    p.fillRect(QtCore.QRectF(rect.left(), rect.top(), rect.width(), max(1.0, h * 0.03)), _RULE)
+
+    left = rect.left() + pad
+    right = rect.right() - pad
+    top = rect.top() + pad
+    inner_w = right - left
+    right_w = inner_w * 0.42  # time and note column
+    left_w = inner_w - right_w - pad
+    r1 = QtCore.QRectF(left, top, left_w, row)
+    r2 = QtCore.QRectF(left, top + row, left_w, row)
+    al = QtCore.Qt.AlignmentFlag.AlignLeft
+    ar = QtCore.Qt.AlignmentFlag.AlignRight
+    _draw_text(p, r1, caption.title, _font(big, bold=True), _TEXT, al)
+    if caption.separation:
+        _draw_text(p, r2, caption.separation, _font(small, bold=True), _TEXT, al)
+
+    rx = right - right_w
+    _draw_text(p, QtCore.QRectF(rx, top, right_w, row), caption.time, _font(big, True), _TEXT, ar)
+    note_rect = QtCore.QRectF(rx, top + row, right_w, row)
+    if caption.illustrative:
+        tag_font = _font(small * 0.9, bold=True)
+        fm = QtGui.QFontMetricsF(tag_font)
+        tag_w = fm.horizontalAdvance(ILLUSTRATIVE) + small * 0.9
+        tag = QtCore.QRectF(right - tag_w, top + row + row * 0.1, tag_w, row * 0.8)
+        p.setPen(QtCore.Qt.PenStyle.NoPen)
+        p.setBrush(_TAG_BG)
+        p.drawRoundedRect(tag, row * 0.15, row * 0.15)
+        p.setFont(tag_font)
+        p.setPen(_TAG_TEXT)
+        p.drawText(tag, int(QtCore.Qt.AlignmentFlag.AlignCenter), ILLUSTRATIVE)
+        note_rect.setRight(tag.left() - small * 0.6)
+    if caption.note:
+        _draw_text(p, note_rect, caption.note, _font(small * 0.92), _MUTED, ar)
+    p.restore()

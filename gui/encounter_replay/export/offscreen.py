@@ -12,7 +12,7 @@ import sys
 from PySide6 import QtCore, QtWidgets
 
 from ..model import TrackSet
-from .state import MapState
+from ..model.view_state import ViewState
 
 
 def headless() -> bool:
@@ -47,7 +47,7 @@ def ensure_qapp() -> QtWidgets.QApplication:
     return app  # type: ignore[return-value]
 
 
-def scene_canvas(ts: TrackSet, analysis, state: MapState, size: tuple[int, int]):
+def scene_canvas(ts: TrackSet, analysis, state: ViewState, size: tuple[int, int]):
     """A fresh MapCanvas drawing ``state`` of ``ts``, laid out offscreen at ``size``.
 
     ``size`` is the size of the map in the export: the canvas takes it before the view is
@@ -62,35 +62,8 @@ def scene_canvas(ts: TrackSet, analysis, state: MapState, size: tuple[int, int])
     canvas.show()
     canvas.layout().activate()
     QtCore.QCoreApplication.sendPostedEvents()
-    canvas.set_scene(ts, analysis)
-    canvas.set_units(state.units)
-    canvas.set_trail_seconds(state.trail_s)
-    for cls in state.hidden_classes:
-        canvas.set_class_visible(cls, False)
-    for k in state.hidden_tracks:
-        canvas.set_track_visible(k, False)
-    for k, color in state.colors.items():
-        canvas.set_track_color(k, color)
-    visual = state.visual_range_m
-    if visual is None and analysis is not None:
-        visual = analysis.settings.visual_range_m
-    if visual is not None:
-        canvas.set_visual_range_m(visual)
-    canvas.set_selected_pair(state.pair)
-    canvas.set_selected_track(state.selected_track)
-    apply_view(canvas, state)
-    canvas.set_time(state.time)
+    canvas.set_scene(ts, analysis, state)
     return canvas
-
-
-def apply_view(canvas, state: MapState) -> None:
-    """Frame ``state.view`` on ``canvas`` (a pair view without a pair frames everything)."""
-    if isinstance(state.view, tuple):
-        canvas.set_view_rect(*state.view)
-    elif state.view == "pair" and state.pair is not None:
-        canvas.zoom_to_pair(state.pair[0], state.pair[1], state.time)
-    else:
-        canvas.fit_to_tracks()
 
 
 def dispose(canvas) -> None:

@@ -18,9 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .. import palette
 from ..model import TrackSet
 from ..model.timefmt import clock_utc, iso_utc
-from ..model.units import fmt_duration
+from ..model.units import FT, KT, NM, fmt_duration
 from .caption import ILLUSTRATIVE, default_title, is_illustrative, source_note, track_label
 from .errors import ExportError
 
@@ -137,15 +138,15 @@ def _write_text(path: Path, text: str) -> None:
 
 # ---------------------------------------------------------------------------- HTML briefing
 def _nm(m: float, digits: int = 2) -> str:
-    return f"{m / 1852:.{digits}f}" if math.isfinite(m) else "–"
+    return f"{m / NM:.{digits}f}" if math.isfinite(m) else "–"
 
 
 def _ft(m: float) -> str:
-    return f"{m / 0.3048:,.0f}" if math.isfinite(m) else "–"
+    return f"{m / FT:,.0f}" if math.isfinite(m) else "–"
 
 
 def _kt(mps: float) -> str:
-    return f"{mps * 3600 / 1852:,.0f}" if math.isfinite(mps) else "–"
+    return f"{mps / KT:,.0f}" if math.isfinite(mps) else "–"
 
 
 #: Intervals listed per cell before the rest are summarised (keeps the briefing one page).
@@ -251,8 +252,14 @@ def _summary_html(result, ts: TrackSet) -> str:
     )
 
 
-_CSS = """
-:root { --ink:#17202b; --muted:#5b6b7c; --rule:#c9d2dc; --tag:#f0a202; --los:#fde8e6; }
+_ROOT = (
+    f":root {{ --ink:{palette.REPORT_INK}; --muted:{palette.REPORT_MUTED}; "
+    f"--rule:{palette.REPORT_RULE}; --tag:{palette.TAG}; --los:{palette.REPORT_LOS_ROW}; "
+    f"--banner:{palette.REPORT_BANNER}; }}"
+)
+_CSS = (
+    _ROOT
+    + """
 * { box-sizing: border-box; }
 body { font: 10.5pt/1.35 "DejaVu Sans", Helvetica, Arial, sans-serif; color: var(--ink);
        margin: 0 auto; padding: 16px 20px; max-width: 210mm; }
@@ -264,7 +271,7 @@ h2 { font-size: 11pt; margin: 10px 0 4px; text-transform: uppercase; letter-spac
 .span { color: var(--muted); white-space: nowrap; }
 .tag { background: var(--tag); color: var(--ink); font-weight: bold; padding: 1px 6px;
        border-radius: 3px; font-size: 9pt; letter-spacing: .05em; }
-.banner { border: 1px solid var(--tag); background: #fff7e6; padding: 4px 8px; margin: 6px 0;
+.banner { border: 1px solid var(--tag); background: var(--banner); padding: 4px 8px; margin: 6px 0;
           font-size: 9.5pt; }
 figure { margin: 6px 0; text-align: center; }
 figure img { max-width: 100%; max-height: 108mm; border: 1px solid var(--rule); }
@@ -291,6 +298,7 @@ footer { margin-top: 8px; font-size: 7.5pt; color: var(--muted); border-top: 1px
   a { color: inherit; text-decoration: none; }
 }
 """
+)
 
 
 def briefing_html(

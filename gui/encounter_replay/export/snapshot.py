@@ -1,4 +1,4 @@
-"""Pictures and clips of a :class:`MapState`: the entry points the window and the CLI call.
+"""Pictures and clips of a :class:`ViewState`: the entry points the window and the CLI call.
 
 Each call lays a fresh offscreen canvas out at the export size, applies the state, and
 draws through :func:`.image.render_snapshot` (one frame) or :func:`.video.canvas_video`
@@ -14,22 +14,22 @@ import numpy as np
 from PySide6 import QtGui
 
 from ..model import TrackSet
+from ..model.view_state import ViewState
 from .caption import CaptionText, caption_text
 from .errors import ExportError
 from .image import check_size, export_image, map_size, render_snapshot
 from .offscreen import dispose, scene_canvas
-from .state import MapState
 from .video import Progress, VideoResult, canvas_video
 
 
-def state_caption(ts: TrackSet, state: MapState, title: str | None = None) -> CaptionText:
+def state_caption(ts: TrackSet, state: ViewState, title: str | None = None) -> CaptionText:
     return caption_text(ts, state.time, state.pair, title=title, units=state.units)
 
 
 def snapshot_image(
     ts: TrackSet,
     analysis,
-    state: MapState,
+    state: ViewState,
     width: int,
     height: int,
     *,
@@ -50,7 +50,7 @@ def snapshot_image(
 def export_snapshot(
     ts: TrackSet,
     analysis,
-    state: MapState,
+    state: ViewState,
     path: str | Path,
     width: int,
     height: int,
@@ -77,7 +77,7 @@ def export_snapshot(
 def export_clip(
     ts: TrackSet,
     analysis,
-    state: MapState,
+    state: ViewState,
     path: str | Path,
     times: np.ndarray,
     size: tuple[int, int],

@@ -2,7 +2,9 @@
 
 A window is built offscreen with a throwaway settings file (a script must not change the
 user's recent files or window layout), given the scene and state, laid out at the export
-size and painted into an image.
+size and painted into an image. The state goes in through the window's controller, so
+the map shows exactly what :func:`.offscreen.scene_canvas` would (hidden tracks, colour
+overrides and the selected track included).
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..model import TrackSet
+from ..model.view_state import ViewState
 from .errors import ExportError
 from .image import check_size, render_window
-from .offscreen import apply_view, ensure_qapp
-from .state import MapState
+from .offscreen import ensure_qapp
 
 
 def window_snapshot(
-    ts: TrackSet, analysis, state: MapState, width: int, height: int
+    ts: TrackSet, analysis, state: ViewState, width: int, height: int
 ) -> QtGui.QImage:
     """The replay window showing ``state`` of ``ts``, as a ``width`` × ``height`` picture."""
     check_size(width, height)
@@ -43,15 +45,8 @@ def window_snapshot(
             QtWidgets.QApplication.processEvents()
             files = list(dict.fromkeys(str(s) for s in ts.meta["source"] if str(s)))
             win.set_scene(ts, analysis, files)
-            win.set_trail(state.trail_s)
-            win.set_units(state.units)
-            for cls in state.hidden_classes:
-                win.set_class_visible(cls, False)
-            if state.pair is not None:
-                win.select_pair(*state.pair)
-            win.controller.seek(state.time)
-            QtWidgets.QApplication.processEvents()
-            apply_view(win.canvas, state)
+            QtWidgets.QApplication.processEvents()  # the map takes its size before framing
+            win.controller.restore(state)  # the same ViewState the map-only path applies
             QtWidgets.QApplication.processEvents()
             if (win.width(), win.height()) != (width, height):
                 raise ExportError(

@@ -14,10 +14,11 @@ from __future__ import annotations
 import numpy as np
 from pyproj import CRS, Transformer
 
+from ..model import units
 from .geodesy import geodesic_forward
 
 #: Metres per display unit of the map axes.
-UNIT_M: dict[str, float] = {"nm": 1852.0, "km": 1000.0}
+UNIT_M = units.UNIT_M
 
 
 def wrap_lon(lon: np.ndarray | float, centre: float = 0.0) -> np.ndarray:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..model.units import FT, KMH, KT, MPH
+
 #: Unit words as they appear in column names → canonical unit token.
 UNIT_WORDS = {
     "ft": "ft",
@@ -57,15 +59,15 @@ UNIT_WORDS = {
 }
 
 #: Metres per unit.
-ALTITUDE_UNITS = {"ft": 0.3048, "m": 1.0, "km": 1000.0}
+ALTITUDE_UNITS = {"ft": FT, "m": 1.0, "km": 1000.0}
 #: Metres per second per unit.
 SPEED_UNITS = {
-    "kt": 1852.0 / 3600.0,
+    "kt": KT,
     "mps": 1.0,
     "ms": 1.0,
-    "kmh": 1000.0 / 3600.0,
-    "mph": 1609.344 / 3600.0,
-    "fps": 0.3048,
+    "kmh": KMH,
+    "mph": MPH,
+    "fps": FT,
 }
 #: Seconds per unit of a numeric time column.
 TIME_UNITS = {"s": 1.0, "ms": 1e-3, "msec": 1e-3, "us": 1e-6, "ns": 1e-9}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-FT = 0.3048  # metres per foot
-KT = 1852.0 / 3600.0  # metres per second per knot
+from ..model.units import FT, KT
+
+__all__ = ["FT", "KT", "ReadOptions"]
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,19 @@
-"""Pick a reader by extension and by sniffing content; merge several files into one scene."""
+"""Recording formats as data, picking a reader by name and content, merging files.
+
+:data:`FORMATS` is the one table of formats: the reader registry, the sniffing order, the
+open dialog's filter (:func:`dialog_patterns`), the command line's help and the
+"expected …" error (:data:`FORMAT_NAMES`) are all generated from it, so adding a format
+is adding a row (and its reader module).
+"""
 
 from __future__ import annotations
 
 import gzip
+import importlib
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import TrackSet, concat
@@ -32,8 +40,6 @@ def _head(path: Path, n: int = 4096) -> bytes:
     return head
 
 
-#: Format by file name (after any ``.gz``), checked after the ACMI and zip rules.
-_BY_EXTENSION = {".gpx": "gpx", ".kml": "kml", ".kmz": "kml", ".json": "readsb"}
 #: The XML document element, after any declaration, comments and DOCTYPE.
 _XML_ROOT = re.compile(
     rb"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?:[\w.-]+:)?(gpx|kml)[\s>/]",
@@ -50,18 +56,96 @@ def _zip_holds_kml(path: Path) -> bool:
         return False
 
 
-def _content_kind(text: bytes) -> str | None:
-    """'gpx', 'kml' or 'readsb' from the first bytes of a file (BOM already removed)."""
+def _xml_root(text: bytes) -> str | None:
+    """'gpx' or 'kml' from the first bytes of an XML file (BOM already removed)."""
     if text.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 XML
         text = text.decode("utf-16", "replace").encode("utf-8", "replace")
     m = _XML_ROOT.match(text)
-    if m:
-        return m.group(1).decode()
-    return "readsb" if _READSB.match(text) else None
+    return m.group(1).decode() if m else None
+
+
+@dataclass(frozen=True)
+class Format:
+    """One recording format: everything the program knows about it, in one row.
+
+    ``extensions`` name it (after any ``.gz``; also the open dialog's patterns);
+    ``signature`` recognises its content before any name is looked at; ``content``
+    recognises it from its first bytes when the name says nothing; ``reader`` is
+    ``"module:function"`` in this package, imported on first use. A ``fallback`` content
+    test (CSV's "a comma in the first line") runs after every other format's.
+    """
+
+    name: str
+    title: str
+    extensions: tuple[str, ...]
+    reader: str
+    signature: Callable[[bytes], bool] | None = None
+    content: Callable[[bytes], bool] | None = None
+    fallback: bool = False
+    #: Patterns the open dialog shows besides ``*<extension>`` (compressed forms).
+    extra_patterns: tuple[str, ...] = ()
+
+    def load_reader(self) -> Reader:
+        module, func = self.reader.split(":")
+        return getattr(importlib.import_module(f".{module}", __package__), func)
+
+
+#: Every format, in the order users see them listed.
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "acmi",
+        "Tacview ACMI",
+        (".acmi",),
+        "acmi:read_acmi",
+        signature=lambda text: text.startswith(b"FileType=text/acmi"),
+        extra_patterns=("*.txt.acmi", "*.zip.acmi"),
+    ),
+    Format(
+        "csv",
+        "CSV",
+        (".csv", ".tsv", ".txt"),
+        "csv_reader:read_csv",
+        content=lambda text: b"," in text.split(b"\n", 1)[0],
+        fallback=True,
+        extra_patterns=("*.csv.gz",),
+    ),
+    Format("gpx", "GPX", (".gpx",), "gpx:read_gpx", content=lambda t: _xml_root(t) == "gpx"),
+    Format("kml", "KML", (".kml", ".kmz"), "kml:read_kml", content=lambda t: _xml_root(t) == "kml"),
+    Format(
+        "readsb",
+        "readsb JSON",
+        (".json",),
+        "readsb:read_readsb",
+        content=lambda t: _READSB.match(t) is not None,
+        extra_patterns=("*.json.gz",),
+    ),
+)
+_BY_NAME = {f.name: f for f in FORMATS}
+
+#: "Tacview ACMI, CSV, GPX, KML or readsb JSON": for help texts and error messages.
+FORMAT_NAMES = ", ".join(f.title for f in FORMATS[:-1]) + " or " + FORMATS[-1].title
+
+
+def dialog_patterns() -> list[str]:
+    """Glob patterns of every format, for a file dialog's filter."""
+    out: list[str] = []
+    for f in FORMATS:
+        for p in (*(f"*{e}" for e in f.extensions), *f.extra_patterns):
+            if p not in out:
+                out.append(p)
+    return out
+
+
+def _by_extension(name: str) -> Format | None:
+    return next((f for f in FORMATS if name.endswith(f.extensions)), None)
 
 
 def sniff(path: Path) -> str:
-    """Name of the format of ``path``: 'acmi', 'csv', 'gpx', 'kml', 'readsb'…; else ReadError."""
+    """Name of the format of ``path``: 'acmi', 'csv', 'gpx', 'kml', 'readsb'…; else ReadError.
+
+    A zip is an ACMI by its name, else a KMZ; then a format's signature, its extension,
+    and last what the content looks like.
+    """
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -71,39 +155,16 @@ def sniff(path: Path) -> str:
             return "acmi"
         return "kml" if name.endswith(".kmz") or _zip_holds_kml(path) else "zip"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text.startswith(b"FileType=text/acmi"):
-        return "acmi"
-    if name.endswith(".acmi"):
-        return "acmi"
-    for ext, kind in _BY_EXTENSION.items():
-        if name.endswith(ext):
-            return kind
-    if name.endswith((".csv", ".tsv", ".txt")):
-        return "csv"
-    kind = _content_kind(text)
-    if kind is not None:
-        return kind
-    if b"," in text.split(b"\n", 1)[0]:
-        return "csv"
-    raise ReadError(
-        path, "unrecognised format (expected Tacview ACMI, CSV, GPX, KML or readsb JSON)", line=1
-    )
-
-
-def _readers() -> dict[str, Reader]:
-    from .acmi import read_acmi
-    from .csv_reader import read_csv
-    from .gpx import read_gpx
-    from .kml import read_kml
-    from .readsb import read_readsb
-
-    return {
-        "acmi": read_acmi,
-        "csv": read_csv,
-        "gpx": read_gpx,
-        "kml": read_kml,
-        "readsb": read_readsb,
-    }
+    for f in FORMATS:
+        if f.signature is not None and f.signature(text):
+            return f.name
+    by_name = _by_extension(name)
+    if by_name is not None:
+        return by_name.name
+    for f in sorted(FORMATS, key=lambda f: f.fallback):
+        if f.content is not None and f.content(text):
+            return f.name
+    raise ReadError(path, f"unrecognised format (expected {FORMAT_NAMES})", line=1)
 
 
 def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
@@ -118,10 +179,9 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
         if path.stat().st_size == 0:
             raise ReadError(path, "file is empty")
         kind = sniff(path)
-        readers = _readers()
-        if kind not in readers:
+        if kind not in _BY_NAME:
             raise ReadError(path, f"unsupported format: {kind}")
-        ts = readers[kind](path, options)
+        ts = _BY_NAME[kind].load_reader()(path, options)
     except ReadError:
         raise
     except (OSError, UnicodeError, ValueError, MemoryError) as exc:
@@ -131,6 +191,21 @@ def read_file(path: str | Path, options: ReadOptions | None = None) -> TrackSet:
     return ts
 
 
-def read_files(paths: list[str | Path], options: ReadOptions | None = None) -> TrackSet:
-    """Read several recordings into one scene (ids kept unique, source recorded per track)."""
-    return concat([read_file(p, options) for p in paths])
+#: ``progress(done, total, path)``, called before each file is read (it may raise to stop).
+Progress = Callable[[int, int, str], None]
+
+
+def read_files(
+    paths: list[str | Path],
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
+    base: TrackSet | None = None,
+) -> TrackSet:
+    """Read several recordings into one scene (ids kept unique, source recorded per track),
+    added to ``base`` when given (its tracks keep their indices)."""
+    sets = [base] if base is not None else []
+    for i, p in enumerate(paths):
+        if progress is not None:
+            progress(i, len(paths), str(p))
+        sets.append(read_file(p, options))
+    return concat(sets)

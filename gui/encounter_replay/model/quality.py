@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .labels import track_labels
 from .trackset import DataWarning, ObjectClass, TrackSet
 
 #: Faster than any aircraft flies (≈ Mach 2.6 at altitude): a jump, not a flight.
@@ -21,11 +22,8 @@ _MAX_EXAMPLES = 3
 
 
 def _names(ts: TrackSet, tracks: np.ndarray) -> str:
-    meta = ts.meta
-    labels = []
-    for k in tracks[:_MAX_EXAMPLES]:
-        row = meta.iloc[int(k)]
-        labels.append(str(row["callsign"] or row["name"] or row["id"]))
+    names = track_labels(ts.meta)
+    labels = [names[int(k)] for k in tracks[:_MAX_EXAMPLES]]
     more = f" and {len(tracks) - _MAX_EXAMPLES} more" if len(tracks) > _MAX_EXAMPLES else ""
     return ", ".join(labels) + more
 

@@ -1,19 +1,20 @@
-"""Replay state: where the clock is, how fast it runs, what is selected — no Qt.
+"""The replay clock: where the time is, how fast it runs, what loops — no Qt.
 
 The window's controller owns the one timer and forwards wall-clock ticks here; keeping the
 rules (clamping, looping, stopping at the end, speed steps, jumping between marks) in
 plain Python means they are tested without a display and shared by video export, which
-drives the same state frame by frame.
+drives the same state frame by frame. What is *shown* (selection, units, hidden tracks…)
+is a :class:`~.view_state.ViewState`; the controller combines the two.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .units import check_units
+from .view_state import DEFAULT_TRAIL_S
 
 #: Playback speeds offered by +/−: powers of two from a quarter to 64 times real time.
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
@@ -23,17 +24,12 @@ MIN_SPEED, MAX_SPEED = SPEEDS[0], SPEEDS[-1]
 #: "next event" twice moves on rather than landing on the same mark again.
 MARK_TOLERANCE_S = 0.05
 
-#: Default trail length (seconds of history drawn behind each aircraft).
-DEFAULT_TRAIL_S = 120.0
+__all__ = ["DEFAULT_TRAIL_S", "MARK_TOLERANCE_S", "SPEEDS", "ReplayState"]
 
 
 @dataclass
 class ReplayState:
-    """Everything about "where we are" in a replay, in plain values.
-
-    Tracks are referred to by index into the current TrackSet; ``selected_pair`` is stored
-    with the smaller index first so a pair has one spelling.
-    """
+    """Where the replay clock is, in plain values (times are POSIX seconds)."""
 
     start: float = 0.0
     end: float = 0.0
@@ -41,14 +37,6 @@ class ReplayState:
     playing: bool = False
     speed: float = 1.0
     loop: tuple[float, float] | None = None
-    selected_pair: tuple[int, int] | None = None
-    selected_track: int | None = None
-    follow_track: int | None = None
-    trail_s: float | None = DEFAULT_TRAIL_S
-    hidden_classes: set[str] = field(default_factory=set)
-    hidden_tracks: set[int] = field(default_factory=set)
-    colors: dict[int, str] = field(default_factory=dict)
-    units: str = "nm"
     step_s: float = 1.0
 
     # ------------------------------------------------------------------ time
@@ -178,38 +166,10 @@ class ReplayState:
             return None
         return self.seek(float(earlier.max()))
 
-    # ------------------------------------------------------------------ selection & display
-    def select_pair(self, pair: tuple[int, int] | None) -> tuple[int, int] | None:
-        if pair is not None:
-            a, b = int(pair[0]), int(pair[1])
-            if a == b:
-                raise ValueError("a pair needs two different tracks")
-            pair = (min(a, b), max(a, b))
-        self.selected_pair = pair
-        return pair
-
-    def set_units(self, units: str) -> None:
-        self.units = check_units(units)
-
-    def set_trail(self, seconds: float | None) -> None:
-        """Trail length in seconds; None draws the full history."""
-        if seconds is not None and (not math.isfinite(seconds) or seconds < 0):
-            raise ValueError(f"bad trail length {seconds!r}")
-        self.trail_s = None if seconds is None else float(seconds)
-
-    def reset_scene(self, start: float, end: float, keep_tracks: bool = False) -> None:
-        """A new scene: time to its start, selections dropped.
-
-        ``keep_tracks`` is for files added to a scene (existing tracks keep their indices,
-        so hidden tracks and colour overrides still apply); a replaced scene forgets them.
-        """
+    # ------------------------------------------------------------------ scene
+    def reset_scene(self, start: float, end: float) -> None:
+        """A new scene: paused, time to its start, loop dropped."""
         self.playing = False
         self.start, self.end = float(start), float(end)
         self.time = self.start
         self.loop = None
-        self.selected_pair = None
-        self.selected_track = None
-        self.follow_track = None
-        if not keep_tracks:
-            self.hidden_tracks = set()
-            self.colors = {}

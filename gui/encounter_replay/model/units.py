@@ -16,6 +16,9 @@ NM = 1852.0  # metres per nautical mile
 FT = 0.3048  # metres per foot
 KT = NM / 3600.0  # metres per second per knot
 KMH = 1000.0 / 3600.0  # metres per second per km/h
+MPH = 1609.344 / 3600.0  # metres per second per statute mile per hour
+#: Metres per display distance unit (map axes, figures).
+UNIT_M: dict[str, float] = {"nm": NM, "km": 1000.0}
 
 Units = Literal["nm", "km"]
 UNITS: tuple[str, ...] = ("nm", "km")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli_options import (
+from ..cli.options import (
     UsageError,
     add_analysis_options,
     add_read_options,

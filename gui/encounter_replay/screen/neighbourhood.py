@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..analysis.settings import AnalysisSettings
 from ..geo import ecef_ground_and_normal
 from ..io.errors import ReadError
 from ..model import TrackSet
@@ -121,7 +122,7 @@ def load_neighbourhood(archive: list[str], spec: str, options=None) -> TrackSet:
     settings = info.get("settings", {})
     reach = max(
         [
-            float(settings.get("visual_range_m", 18520.0)),
+            float(settings.get("visual_range_m", AnalysisSettings().visual_range_m)),
             *map(float, settings.get("visual_range_by_type", {}).values()),
         ]
     )

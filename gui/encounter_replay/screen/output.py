@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model.timefmt import clock_utc, iso_utc
-from ..model.units import fmt_duration
+from ..model.units import FT, NM, fmt_duration
 
 META_KEY = b"encounter_replay"
 KIND = "encounter list"
@@ -188,8 +188,8 @@ def summary(frame: pd.DataFrame, info: dict, top: int = 10) -> str:
         )
     if s:
         lines.append(
-            f"within {s['within_m'] / 1852:.1f} NM; visual range {s['visual_range_m'] / 1852:.1f} NM; "
-            f"separation minima {s['hsep_m'] / 1852:.1f} NM / {s['vsep_m'] / 0.3048:.0f} ft"
+            f"within {s['within_m'] / NM:.1f} NM; visual range {s['visual_range_m'] / NM:.1f} NM; "
+            f"separation minima {s['hsep_m'] / NM:.1f} NM / {s['vsep_m'] / FT:.0f} ft"
         )
     if "los" in frame:
         lines.append(f"loss of separation: {int(frame['los'].sum())} pair(s)")
@@ -208,7 +208,7 @@ def summary(frame: pd.DataFrame, info: dict, top: int = 10) -> str:
             pair = f"{row['a_name'] or row['a_id']} / {row['b_name'] or row['b_id']}"
             lines.append(
                 f"{i:>5}  {pair[:28]:<28} {clock_utc(row['cpa_time']):<12} "
-                f"{_num(row['cpa_slant_m'], 1852, 2):>8} {_num(row['cpa_vertical_m'], 0.3048, 0):>8}"
+                f"{_num(row['cpa_slant_m'], NM, 2):>8} {_num(row['cpa_vertical_m'], FT, 0):>8}"
                 f"  {'LOSS' if row.get('los') else ''}"
             )
     return "\n".join(lines)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from . import dialogs, session_bridge
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -142,9 +144,12 @@ def create_actions(w: MainWindow) -> WindowActions:
     return WindowActions(
         open=act("&Open…", w.open_dialog, K.Open, "Open recordings (replaces the scene)"),
         add=act("&Add files…", w.add_dialog, "Ctrl+Shift+O", "Add recordings to the scene"),
-        open_session=act("Open &session…", w.open_session_dialog, "Ctrl+Alt+O"),
+        open_session=act("Open &session…", lambda: session_bridge.open_dialog(w), "Ctrl+Alt+O"),
         save_session=act(
-            "Sa&ve session…", w.save_session_dialog, K.Save, "Save files, view, time and selection"
+            "Sa&ve session…",
+            lambda: session_bridge.save_dialog(w),
+            K.Save,
+            "Save files, view, time and selection",
         ),
         quit=act("&Quit", w.close, K.Quit),
         play=act("&Play / pause", c.toggle, "Space"),
@@ -156,23 +161,29 @@ def create_actions(w: MainWindow) -> WindowActions:
         slower=act("&Slower", c.slower, ["-", "_"]),
         start=act("Jump to s&tart", c.jump_start, "Home"),
         end=act("Jump to &end", c.jump_end, "End"),
-        cpa=act("Jump to &CPA of selected pair", w.jump_to_selected_cpa, "C"),
-        loop_view=act("&Loop visible timeline range", w.loop_visible_range, "L"),
+        cpa=act("Jump to &CPA of selected pair", w.nav.jump_to_selected_cpa, "C"),
+        loop_view=act("&Loop visible timeline range", w.nav.loop_visible_range, "L"),
         loop_clear=act("Clear l&oop", lambda: c.set_loop(None)),
         note=act("Add &note at this time…", w.add_note_dialog, "N"),
-        fit=act("&Fit map to tracks", w.fit_map, "F"),
-        follow=act("F&ollow selected track", w.toggle_follow_selected, "Shift+F", checkable=True),
-        zoom_pair=act("&Zoom map to selected pair", w.zoom_to_selected_pair, "Z"),
+        fit=act("&Fit map to tracks", w.nav.fit_map, "F"),
+        follow=act(
+            "F&ollow selected track", w.nav.toggle_follow_selected, "Shift+F", checkable=True
+        ),
+        zoom_pair=act("&Zoom map to selected pair", w.nav.zoom_to_selected_pair, "Z"),
         timeline_reset=act("Reset timeline &zoom", w.timeline.reset_zoom, "0"),
         settings=act("Analysis &settings…", w.open_settings, "Ctrl+,"),
-        rerun=act("&Re-run analysis", w.rerun_analysis, "Ctrl+R"),
+        rerun=act("&Re-run analysis", lambda: w.rerun_analysis(), "Ctrl+R"),
         units=act(
             "Metric units (km, m, km/h)",
-            lambda metric: w.set_units("km" if metric else "nm"),
+            lambda metric: c.set_units("km" if metric else "nm"),
             "U",
             checkable=True,
         ),
         all_bands=act("Timeline bands for all pairs", w.timeline.set_all_pairs, checkable=True),
-        about=act("&About Encounter Replay", w.show_about),
-        keys=act("&Keyboard shortcuts", w.show_keys, "F1"),
+        about=act("&About Encounter Replay", lambda: dialogs.show_about(w)),
+        keys=act(
+            "&Keyboard shortcuts",
+            lambda: dialogs.show_keys(w, w.commands.listed_in_keys_help()),
+            "F1",
+        ),
     )

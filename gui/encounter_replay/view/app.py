@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .. import palette
 from ..io import ReadOptions
 
 _IMPORTED_AT = time.perf_counter()
@@ -53,24 +55,23 @@ def dark_palette() -> QtGui.QPalette:
     p = QtGui.QPalette()
     role, c = QtGui.QPalette.ColorRole, QtGui.QColor
     for r, col in (
-        (role.Window, "#1b2027"),
-        (role.WindowText, "#d7dde4"),
-        (role.Base, "#171c22"),
-        (role.AlternateBase, "#1c222a"),
-        (role.Text, "#d7dde4"),
-        (role.Button, "#2a333e"),
-        (role.ButtonText, "#d7dde4"),
-        (role.Highlight, "#2f6fb3"),
-        (role.HighlightedText, "#ffffff"),
-        (role.ToolTipBase, "#262d36"),
-        (role.ToolTipText, "#eef2f6"),
-        (role.PlaceholderText, "#6b7682"),
-        (role.Link, "#78aaff"),
+        (role.Window, palette.WINDOW),
+        (role.WindowText, palette.WINDOW_TEXT),
+        (role.Base, palette.BASE),
+        (role.AlternateBase, palette.ALTERNATE_BASE),
+        (role.Text, palette.WINDOW_TEXT),
+        (role.Button, palette.BUTTON),
+        (role.ButtonText, palette.WINDOW_TEXT),
+        (role.Highlight, palette.HIGHLIGHT),
+        (role.HighlightedText, palette.HIGHLIGHTED_TEXT),
+        (role.ToolTipBase, palette.TOOLTIP_BASE),
+        (role.ToolTipText, palette.TOOLTIP_TEXT),
+        (role.PlaceholderText, palette.PLACEHOLDER),
+        (role.Link, palette.LINK),
     ):
         p.setColor(r, c(col))
-    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.Text, c("#5f6a76"))
-    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.WindowText, c("#5f6a76"))
-    p.setColor(QtGui.QPalette.ColorGroup.Disabled, role.ButtonText, c("#5f6a76"))
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        p.setColor(QtGui.QPalette.ColorGroup.Disabled, r, c(palette.DISABLED_TEXT))
     return p
 
 
@@ -95,13 +96,15 @@ def setup_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
 
 
 def run_app(
-    files: list[str], options: ReadOptions | None = None, session: str | None = None
+    files: list[str],
+    options: ReadOptions | None,
+    session: str | None,
+    make_window: Callable[[ReadOptions], QtWidgets.QMainWindow],
 ) -> int:
-    """Show the replay window with ``files`` (or a saved ``session``); returns the exit code."""
+    """Show the window ``make_window`` builds (:func:`encounter_replay.desktop.build_window`)
+    with ``files`` (or a saved ``session``); returns the exit code."""
     app = setup_application()
-    from .main_window import MainWindow
-
-    window = MainWindow(options or ReadOptions())
+    window = make_window(options or ReadOptions())
     window.show()
     if os.environ.get(EXIT_AFTER_SHOWN):
         _exit_when_shown(app, window, expect_scene=bool(files or session))

@@ -13,12 +13,11 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..io import ReadError
+from ..io.registry import dialog_patterns
 from ..model.units import fmt_time_utc
 
-FILE_FILTER = (
-    "Recordings (*.acmi *.txt.acmi *.zip.acmi *.csv *.csv.gz *.tsv *.txt *.gpx *.kml *.kmz"
-    " *.json *.json.gz);;All files (*)"
-)
+#: The open dialog's filter, from the table of formats.
+FILE_FILTER = f"Recordings ({' '.join(dialog_patterns())});;All files (*)"
 SESSION_FILTER = "Encounter Replay sessions (*.json);;All files (*)"
 
 

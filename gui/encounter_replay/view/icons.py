@@ -10,8 +10,10 @@ from functools import cache
 
 from PySide6 import QtCore, QtGui
 
-ICON_COLOR = "#dfe5eb"
-DISABLED_COLOR = "#56606b"
+from .. import palette
+
+ICON_COLOR = palette.ICON
+DISABLED_COLOR = palette.ICON_DISABLED
 
 # Shapes on a 24×24 grid: ("tri", x0, dir) is a triangle with its flat side at x0
 # pointing right (+1) or left (−1); ("bar", x, w) is a vertical bar.

@@ -17,8 +17,8 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from ..io import ReadError, ReadOptions, read_file
-from ..model import TrackSet, concat
+from ..io import ReadError, ReadOptions, read_files
+from ..model import TrackSet
 
 
 class Cancelled(Exception):
@@ -104,15 +104,14 @@ class LoadWorker(QtCore.QThread):
                 files = self.base_files
                 read_share = 0.0
             else:
-                sets = [self.base] if self.base is not None else []
-                n = len(self.files)
                 read_share = 0.5
-                for i, path in enumerate(self.files):
+
+                def on_read(done: int, total: int, path: str) -> None:
                     self._check()
-                    self.progress.emit(read_share * i / max(n, 1), f"Reading {path}")
-                    sets.append(read_file(path, self.options))
+                    self.progress.emit(read_share * done / max(total, 1), f"Reading {path}")
+
+                ts = read_files(self.files, self.options, progress=on_read, base=self.base)
                 self._check()
-                ts = concat(sets)
                 files = self.base_files + self.files
                 self.read.emit(
                     LoadResult(

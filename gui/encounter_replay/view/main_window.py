@@ -1,43 +1,38 @@
 """The replay window: map in the middle, clock and timeline under it, panels around.
 
-The window is the wiring between parts that do not know each other: the controller's
-signals (time, selection, speed, loop) fan out to the map, timeline, clock, plots and
-tables; the panels' requests come back through the controller. Loading and analysis run
-in a worker (:mod:`.load_jobs`); the scene is swapped in one step when they finish, so a
-failed load leaves the previous scene untouched.
-
-Where things are: the widgets it is made of — :mod:`.welcome`, :mod:`.transport`,
-:mod:`.timeline`, :mod:`.map_canvas`, the panels in :mod:`.panel_docks`; its commands
-in :mod:`.actions` and their menus in :mod:`.window_menus`; sessions in
-:mod:`.session_bridge`; small dialogs in :mod:`.dialogs`; status texts in
-:mod:`.scene_text`; persistence in :mod:`.user_settings` and :mod:`.recent_files`.
+The window keeps the layout, the files and the dialogs. What is shown lives in one place,
+the :class:`.replay_controller.ReplayController` (a frozen ViewState and the clock); the
+map, timeline, transport, plots, tables, track list and menus take the controller and
+connect themselves (``bind``), so the window relays nothing per frame or per change.
+Loading and analysis run in a worker (:mod:`.load_jobs`); the scene is swapped in one
+step when they finish, so a failed load leaves the previous scene untouched. Export
+actions are installed from outside by the composition root (:mod:`encounter_replay.desktop`).
+The layers and the flow of a time value are drawn in ``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import math
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..analysis import AnalysisResult, AnalysisSettings
 from ..io import ReadOptions
-from ..model import DataWarning, TrackSet
-from ..model.session import Annotation, Session, SessionError, load_session, save_session
+from ..model import TrackSet
+from ..model.session import Annotation, Session
 from ..model.units import fmt_speed_factor
-from . import dialogs, scene_text
+from ..model.view_state import ViewState
+from . import dialogs, notes, scene_text, session_bridge
 from .actions import create_actions
 from .file_drop import FileDrop
-from .load_jobs import LoadJobs
-from .loader import LoadResult, LoadWorker
 from .map_canvas import MapCanvas
+from .pair_navigation import PairNavigation
 from .panel_docks import PanelDocks
 from .replay_controller import ReplayController
-from .session_bridge import analysis_from_session, apply_session, window_session
-from .settings_dialog import SettingsDialog
+from .scene_loading import SceneLoading
+from .settings_dialog import open_settings_dialog
 from .status_bar import StatusReadouts
 from .timeline import Timeline
 from .transport import TransportBar
@@ -73,41 +68,56 @@ class MainWindow(QtWidgets.QMainWindow):
         self.options = options or ReadOptions()
         self.qsettings = settings or default_qsettings()
         self.ts: TrackSet | None = None
-        self.analysis: Any = None
+        self.analysis: AnalysisResult | None = None
         self.files: list[str] = []
-        self._analysis_settings: Any = None  # AnalysisSettings once known; None = defaults
-        self._read_shown = False  # the running job's tracks are already on screen
+        self._analysis_settings: AnalysisSettings | None = None  # None: the defaults
         self._pending_session: Session | None = None  # applied once its files are in
         #: Notes pinned to moments (Playback ▸ Add note); saved in sessions.
         self.annotations: list[Annotation] = []
-        self._default_colors: list[str] = []
 
         self.controller = ReplayController(self)
-        self.state = self.controller.state
-        self.jobs = LoadJobs(self, self._make_worker)
         self._build_central()
         self.panels = PanelDocks(self)
         self.encounters, self.tracks = self.panels.encounters, self.panels.tracks
         self.plots, self.warnings = self.panels.plots, self.panels.warnings
         self.dock_encounters, self.dock_plots = self.panels.dock_encounters, self.panels.dock_plots
         self.dock_tracks, self.dock_warnings = self.panels.dock_tracks, self.panels.dock_warnings
+        self.nav = PairNavigation(self, self.controller, self.canvas, self.timeline, self._pair_row)
+        self.nav.bind(self.encounters, self.tracks, self.transport)
+        self.select_pair, self.zoom_to_selected_pair = (
+            self.nav.select_pair,
+            self.nav.zoom_to_selected_pair,
+        )
         self.commands = create_actions(self)
+        self.act_follow, self.act_rerun = self.commands.follow, self.commands.rerun  # old names
+        c = self.controller
         self.menus = WindowMenus(
             self,
             self.commands,
             self.panels.docks(),
             self.qsettings,
-            self.state.trail_s,
-            on_trail=self.set_trail,
-            on_class_visible=self.set_class_visible,
+            c.state.trail_s,
+            on_trail=c.set_trail,
+            on_class_visible=c.set_class_visible,
         )
         self.recent = self.menus.recent
         self.class_actions = self.menus.class_actions
         self.export_menu = self.menus.export_menu
         self.toolbar = build_toolbar(self, self.commands)
-        self._build_status()
+        self.readouts = StatusReadouts(self.statusBar())
+        self.pair_label = self.readouts.pair_label
+        self.scene_label = self.readouts.scene_label
+        self.cancel_button = self.readouts.cancel_button
+        self.loading = SceneLoading(self)
+        self.jobs = self.loading.jobs
+        self.open_files, self.rerun_analysis = self.loading.open_files, self.loading.rerun_analysis
+        self.cancel_load, self.busy = self.loading.cancel_load, self.loading.busy
+        self.cancel_button.clicked.connect(self.cancel_load)
+        for widget in (self.canvas, self.timeline, self.transport, self.plots, self.encounters):
+            widget.bind(c)
+        self.tracks.bind(c)
+        self.menus.bind(c)
         self._connect()
-        self._install_export_actions()
         self.resize(1500, 920)
         self._need_dock_sizes = not restore_layout(self, self.qsettings)
         self._update_enabled()
@@ -133,100 +143,43 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.addWidget(self.timeline)
         self.setCentralWidget(central)
 
-    def _build_status(self) -> None:
-        self.readouts = StatusReadouts(self.statusBar())
-        self.pair_label = self.readouts.pair_label
-        self.scene_label = self.readouts.scene_label
-        self.cancel_button = self.readouts.cancel_button
-        self.cancel_button.clicked.connect(self.cancel_load)
-
     def _connect(self) -> None:
-        c, a, bar = self.controller, self.commands, self.transport
-        c.timeChanged.connect(self._on_time)
-        c.playingChanged.connect(bar.show_playing)
-        c.speedChanged.connect(self._on_speed)
-        c.selectionChanged.connect(self._on_selection)
-        c.loopChanged.connect(self._on_loop)
-        bar.btn_play.clicked.connect(c.toggle)
-        for button, action in (
-            (bar.btn_back, a.back),
-            (bar.btn_fwd, a.fwd),
-            (bar.btn_prev, a.prev),
-            (bar.btn_next, a.next),
-            (bar.btn_start, a.start),
-            (bar.btn_end, a.end),
-        ):
-            button.clicked.connect(action.trigger)
-        bar.speedChosen.connect(c.set_speed)
-        bar.loopClicked.connect(self._loop_button_clicked)
+        """What only the window knows: commands behind buttons, files, the status bar."""
+        a = self.commands
+        self.controller.stateChanged.connect(self._on_state)
+        self.transport.bind_commands(a)
         self.welcome.openRequested.connect(self.open_dialog)
         self.welcome.sampleRequested.connect(self.open_sample)
-        self.timeline.seekRequested.connect(c.seek)
-        self.timeline.loopSelected.connect(c.set_loop)
-        self.timeline.loopCleared.connect(lambda: c.set_loop(None))
         self.timeline.bandModeChanged.connect(a.all_bands.setChecked)
-        self.plots.seekRequested.connect(c.seek)
-        self.encounters.pairActivated.connect(self.select_pair)
-        self.encounters.pairZoomRequested.connect(self._zoom_pair_from_table)
-        self.tracks.trackVisibilityChanged.connect(self._track_visibility)
-        self.tracks.trackColorChanged.connect(self._track_color)
-        self.tracks.followRequested.connect(lambda k: c.set_follow(None if k < 0 else k))
-        self.tracks.classVisibilityChanged.connect(self.set_class_visible)
-        self.tracks.trackActivated.connect(c.select_track)
-        self.canvas.trackClicked.connect(self._canvas_track_clicked)
         self.recent.openRequested.connect(lambda path: self.open_files([path]))
         self.file_drop = FileDrop(self)
         self.file_drop.filesDropped.connect(
             lambda paths, add: self.open_files(paths, add=add and self.ts is not None)
         )
-        self.jobs.started.connect(self._on_job_started)
-        self.jobs.progress.connect(self.readouts.show_progress)
-        self.jobs.read.connect(self._on_read)
-        self.jobs.loaded.connect(self._on_loaded)
-        self.jobs.failed.connect(self._on_failed)
-        self.jobs.cancelled.connect(self._on_cancelled)
-        self.jobs.finished.connect(self.readouts.show_job_finished)
-
-    def _install_export_actions(self) -> None:
-        """Let the export layer add its actions, if this build has it (see add_export_actions)."""
-        try:
-            module = importlib.import_module("encounter_replay.export.window_actions")
-        except ImportError:
-            return
-        install = getattr(module, "install", None)
-        if install is not None:
-            install(self)
 
     def add_export_actions(self, actions: Iterable[QtGui.QAction], toolbar: bool = True) -> None:
-        """Hook for the export layer: put ``actions`` in File ▸ Export (replacing the disabled
-        placeholders) and, with ``toolbar``, on the main toolbar after the settings button."""
+        """Put ``actions`` in File ▸ Export (replacing the disabled placeholders) and, with
+        ``toolbar``, on the main toolbar after the settings button."""
         actions = list(actions)
         self.menus.add_export_actions(actions)
         if toolbar:
             self.toolbar.addActions(actions)
 
-    # Tests and scripts reach these two commands by their historical names.
     @property
-    def act_follow(self) -> QtGui.QAction:
-        return self.commands.follow
-
-    @property
-    def act_rerun(self) -> QtGui.QAction:
-        return self.commands.rerun
+    def state(self) -> ViewState:
+        """What the window shows now (the controller's frozen state)."""
+        return self.controller.state
 
     # ================================================================== loading
     @property
-    def analysis_settings(self) -> Any:
-        """The AnalysisSettings in force (built on first use: importing the analysis package
-        costs ~0.5 s, which the first load spends in the worker instead)."""
+    def analysis_settings(self) -> AnalysisSettings:
+        """The AnalysisSettings in force (the defaults until changed)."""
         if self._analysis_settings is None:
-            from ..analysis import AnalysisSettings
-
             self._analysis_settings = AnalysisSettings()
         return self._analysis_settings
 
     @analysis_settings.setter
-    def analysis_settings(self, value: Any) -> None:
+    def analysis_settings(self, value: AnalysisSettings | None) -> None:
         self._analysis_settings = value
 
     def open_sample(self) -> None:
@@ -247,83 +200,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def recent_files(self) -> list[str]:
         return self.recent.paths()
 
-    def busy(self) -> bool:
-        return self.jobs.busy()
-
-    def open_files(self, paths: list[str], add: bool = False) -> None:
-        """Read ``paths`` in the background; ``add`` merges them into the current scene."""
-        paths = [str(p) for p in paths]
-        base = self.ts if add and self.ts is not None else None
-        self.jobs.start(
-            files=paths,
-            base=base,
-            base_files=self.files if base is not None else [],
-            analyse_only=False,
-        )
-
-    def rerun_analysis(self) -> None:
-        if self.ts is not None:
-            self.jobs.start(files=[], base=self.ts, base_files=self.files, analyse_only=True)
-
-    def cancel_load(self) -> None:
-        self._pending_session = None
-        self.jobs.cancel()
-
-    def _make_worker(self, job: dict[str, Any]) -> LoadWorker:
-        return LoadWorker(self, options=self.options, settings=self._analysis_settings, **job)
-
-    def _on_job_started(self, what: str) -> None:
-        self._read_shown = False
-        self.readouts.show_job_started(what)
-
-    def _on_cancelled(self) -> None:
-        if self.analysis is not None:
-            # a cancelled re-run: the results shown keep the settings they were made with
-            self._analysis_settings = self.analysis.settings
-            message = "Cancelled; the previous results are unchanged."
-        elif self.ts is not None and self.encounters.row_count() == 0 and self._read_shown:
-            # cancelled while analysing freshly read files: their tracks stay on screen
-            self.encounters.set_pairs(None, "Analysis cancelled (Analysis ▸ Re-run analysis)")
-            message = "Analysis cancelled; the tracks are shown without it."
-        else:
-            message = "Cancelled; the previous scene is unchanged."
-        self.statusBar().showMessage(message, 8000)
-
-    def _on_failed(self, exc: Exception) -> None:
-        self._pending_session = None
-        title, text, message = dialogs.describe_load_error(exc, scene_kept=self.ts is not None)
-        self.statusBar().showMessage(message, 10000)
-        self.loadFailed.emit(message)
-        QtWidgets.QMessageBox.critical(self, title, text)
-
-    def _made_with_current_settings(self, result: LoadResult) -> bool:
-        """False for an analysis run with thresholds that have changed since."""
-        known = self._analysis_settings
-        return result.settings is None or known is None or result.settings == known
-
-    def _on_read(self, result: LoadResult) -> None:
-        """Files read: show the tracks now; the analysis follows in :meth:`_on_loaded`."""
-        if self._made_with_current_settings(result):
-            self._install_scene(result.ts, result.files, added=result.added)
-            self._read_shown = True
-
-    def _on_loaded(self, result: LoadResult) -> None:
-        if not self._made_with_current_settings(result):
-            return
-        self._analysis_settings = result.settings
-        if result.ts is not self.ts:  # (a read that was not shown yet)
-            self._install_scene(result.ts, result.files, added=result.added)
-        self.set_analysis(result.analysis, keep_selection=result.ts is self.ts)
-        if result.analysis_error:
-            self.statusBar().showMessage(result.analysis_error, 15000)
-            self.warnings.set_analysis_warnings([DataWarning("analysis", result.analysis_error)])
-            self.dock_warnings.raise_()
-        else:
-            self.statusBar().showMessage(f"Ready ({result.seconds:.2f} s)", 5000)
-        self._finish_scene()
-
     # ================================================================== scene
-    def set_scene(self, ts: TrackSet, analysis: Any, files: list[str], added: bool = False) -> None:
+    def set_scene(
+        self, ts: TrackSet, analysis: AnalysisResult | None, files: list[str], added: bool = False
+    ) -> None:
         """Put a scene and its analysis in place at once (the loader does it in two steps).
         ``added``: the files joined the previous scene, whose tracks keep their indices."""
         self._install_scene(ts, files, added)
@@ -335,46 +215,33 @@ class MainWindow(QtWidgets.QMainWindow):
     def _install_scene(self, ts: TrackSet, files: list[str], added: bool = False) -> None:
         """Tracks on the map, timeline, lists: everything that does not need the analysis.
         What the user hid or recoloured stays so (``added`` keeps track indices)."""
-        self.ts = ts
-        self.analysis = None
-        self.files = list(files)
+        self.ts, self.analysis, self.files = ts, None, list(files)
         for f in files:
             self.recent.remember(f)
         start, end = (ts.start, ts.end) if len(ts) else (0.0, 0.0)
-        self.controller.reset_scene(start, end, keep_tracks=added)
         if not added:
             self.annotations = []  # notes belonged to the scene being replaced
-        s = self.state
+        keep = {} if added else {"hidden_tracks": (), "colors": {}}
+        first = self.state.replace(
+            time=start, view="all", pair=None, selected_track=None, follow_track=None, **keep
+        )
+        self.canvas.set_scene(ts, None, first)  # drawn once, before the others hear of it
         self.tracks.set_meta(ts.meta)
-        self._default_colors = list(self.tracks.model.defaults)
-        self.canvas.set_scene(ts, None)
-        self.canvas.set_units(s.units)
-        self.canvas.set_trail_seconds(s.trail_s)
-        for cls in s.hidden_classes:
-            self.canvas.set_class_visible(cls, False)
-        for k in s.hidden_tracks:
-            self.canvas.set_track_visible(k, False)
-            self.tracks.model.set_visible(k, False)
-        for k, color in s.colors.items():
-            self.canvas.set_track_color(k, color)
-            self.tracks.model.set_color(k, color)
-        self.tracks.model.set_hidden_classes(s.hidden_classes)
-        for cls, b in self.tracks.class_buttons.items():
-            b.blockSignals(True)
-            b.setChecked(cls not in s.hidden_classes)
-            b.blockSignals(False)
+        self.controller.reset_scene(start, end, keep_tracks=added)
         self.warnings.set_data_warnings(ts.warnings)
         self.warnings.set_analysis_warnings([])
         self.encounters.set_pairs(None, "Analysing separation…" if self.busy() else "No analysis")
+        names = self.track_names()
         self.timeline.set_span(start, end)
-        self.timeline.set_scene(self._track_names(), ts.events)
+        self.timeline.set_scene(names, ts.events)
         self.timeline.set_pairs(None)
         self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
-        self.plots.set_scene(ts, self._track_names())
+        self.timeline.set_time(start)
+        self.plots.set_scene(ts, names)
         self.clock.set_start(start)
+        self.clock.set_time(start)
         self.stack.setCurrentWidget(self.canvas)
         self._set_marks()
-        self._on_time(s.time)
         self.setWindowTitle(scene_text.window_title(ts, files))
         self._update_scene_label()
         self._update_enabled()
@@ -384,7 +251,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """The analysis is in: apply a session waiting for it, tell listeners."""
         if self._pending_session is not None:
             session, self._pending_session = self._pending_session, None
-            apply_session(self, session)
+            session_bridge.apply_session(self, session)
         self.sceneLoaded.emit()
 
     def _set_marks(self) -> None:
@@ -393,34 +260,33 @@ class MainWindow(QtWidgets.QMainWindow):
         marks.append(np.array([a.time for a in self.annotations], dtype=np.float64))
         if self.analysis is not None and len(self.analysis.pairs):
             marks.append(self.analysis.pairs["cpa_time"].to_numpy(float))
-        self.controller.set_marks(np.concatenate(marks) if marks else np.zeros(0))
+        self.controller.set_marks(np.concatenate(marks))
 
-    def _track_names(self) -> list[str]:
+    def track_names(self) -> list[str]:
         return [self.tracks.model.label(k) for k in range(len(self.ts))] if self.ts else []
 
-    def set_analysis(self, analysis: Any, keep_selection: bool = True) -> None:
+    def set_analysis(self, analysis: AnalysisResult | None, keep_selection: bool = True) -> None:
         """New analysis results for the current scene (after loading or a settings change)."""
         self.analysis = analysis
         pairs = analysis.pairs if analysis is not None else None
         if analysis is not None:
             self.plots.set_thresholds(analysis.settings.visual_range_m, analysis.settings.hsep_m)
         self.canvas.set_analysis(analysis)
-        self.encounters.set_pairs(pairs, self._pairs_summary(), self._track_names())
+        self.encounters.set_pairs(pairs, self._pairs_summary(), self.track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
         self._set_marks()
-        sel = self.state.selected_pair
+        sel = self.state.pair
         if not keep_selection or (sel is not None and self._pair_row(sel) is None):
             self.controller.select_pair(None)
-        else:
-            self._on_selection()
+        self._update_pair_readout()
         self._update_scene_label()
         self.analysisChanged.emit()
 
     def _pairs_summary(self) -> str:
         return scene_text.pairs_summary(self.analysis, self.state.units, self.busy())
 
-    def _pair_row(self, pair: tuple[int, int]) -> Any:
+    def _pair_row(self, pair: tuple[int, int]):
         return scene_text.pair_row(self.analysis, pair)
 
     def _update_scene_label(self) -> None:
@@ -429,166 +295,42 @@ class MainWindow(QtWidgets.QMainWindow):
     def _update_enabled(self) -> None:
         s = self.state
         has = self.ts is not None and len(self.ts) > 0
-        self.commands.update_enabled(
-            has, s.selected_pair is not None, s.selected_track, s.follow_track
-        )
+        self.commands.update_enabled(has, s.pair is not None, s.selected_track, s.follow_track)
         self.transport.setEnabled(has)
 
-    # ================================================================== controller → views
-    def _on_time(self, t: float) -> None:
-        self.canvas.set_time(t)
-        self.timeline.set_time(t)
-        self.clock.set_time(t)
-        self.plots.set_time(t)
-
-    def _update_pair_readout(self) -> None:
-        """Selected pair and its CPA in the status bar (changes with selection)."""
-        pair = self.state.selected_pair
-        if pair is None or self.ts is None:
-            self.readouts.show_pair("")
-            return
-        row = self._pair_row(pair)
-        if row is not None:
-            names = self._track_names()
-            self.readouts.show_pair(scene_text.pair_readout(names, pair, row, self.state.units))
-
-    def _on_speed(self, speed: float) -> None:
-        self.transport.show_speed(speed)
-        self.statusBar().showMessage(f"Speed {fmt_speed_factor(speed)}", 1500)
-
-    def _on_loop(self) -> None:
-        self.timeline.set_loop(self.state.loop)
-        self.transport.show_loop(self.state.loop)
-
-    def _on_selection(self) -> None:
-        s = self.state
-        self.canvas.set_selected_pair(s.selected_pair)
-        self.canvas.set_selected_track(s.selected_track)
-        self.canvas.set_follow(s.follow_track)
-        self.timeline.set_selected_pair(s.selected_pair)
-        self.encounters.select_pair(s.selected_pair)
-        self.tracks.set_follow(s.follow_track)
-        self.plots.set_colors(self._effective_colors())
-        self.plots.set_selection(s.selected_pair, s.selected_track)
+    # ================================================================== state → window
+    def _on_state(self, old: ViewState, new: ViewState) -> None:
+        """What the window itself shows of the state: status bar, command states."""
+        if new.speed != old.speed:
+            self.statusBar().showMessage(f"Speed {fmt_speed_factor(new.speed)}", 1500)
+        if new.units != old.units:
+            self.commands.units.blockSignals(True)
+            self.commands.units.setChecked(new.units == "km")
+            self.commands.units.blockSignals(False)
+            self.encounters.summary.setText(self._pairs_summary())
         self._update_pair_readout()
         self._update_enabled()
 
-    def _effective_colors(self) -> dict[int, str]:
-        colors = dict(enumerate(self._default_colors))
-        colors.update(self.state.colors)
-        return colors
-
-    # ================================================================== user requests
-    def select_pair(self, a: int, b: int, cpa_time: float | None = None) -> None:
-        """Select a pair and go to its CPA (what clicking a table row does)."""
-        self.controller.pause()
-        self.controller.select_pair((a, b))
-        if cpa_time is None:
-            row = self._pair_row((min(a, b), max(a, b)))
-            cpa_time = float(row.cpa_time) if row is not None else None
-        if cpa_time is not None and math.isfinite(cpa_time):
-            self.controller.seek(cpa_time)
-
-    def _zoom_pair_from_table(self, a: int, b: int, t: float) -> None:
-        self.select_pair(a, b, t)
-        self.canvas.zoom_to_pair(a, b, t)
-
-    def zoom_to_selected_pair(self) -> None:
-        pair = self.state.selected_pair
-        if pair is not None:
-            self.canvas.zoom_to_pair(pair[0], pair[1], self.state.time)
-
-    def jump_to_selected_cpa(self) -> None:
-        pair = self.state.selected_pair
-        row = self._pair_row(pair) if pair is not None else None
-        if row is not None:
-            self.controller.seek(float(row.cpa_time))
-
-    def _canvas_track_clicked(self, k: int) -> None:
-        self.controller.select_track(k)
-        self.tracks.select_track(k)
-
-    def toggle_follow_selected(self, on: bool) -> None:
-        """Keep the selected track centred on the map (off: stop following anything)."""
-        self.controller.set_follow(self.state.selected_track if on else None)
-
-    def fit_map(self) -> None:
-        self.controller.set_follow(None)
-        self.canvas.fit_to_tracks()
-
-    def loop_visible_range(self) -> None:
-        lo, hi = self.timeline.view
-        if self.timeline.is_zoomed():
-            self.controller.set_loop(lo, hi)
-        elif self.state.selected_pair is not None:
-            row = self._pair_row(self.state.selected_pair)
-            if row is not None:  # whole recording shown: loop ±60 s around the CPA
-                self.controller.set_loop(row.cpa_time - 60, row.cpa_time + 60)
-        else:
-            self.controller.set_loop(lo, hi)
-
-    def _loop_button_clicked(self, checked: bool) -> None:
-        if checked:
-            self.loop_visible_range()
-        else:
-            self.controller.set_loop(None)
-        self.transport.loop_button.setChecked(self.state.loop is not None)
-
-    def set_trail(self, seconds: float | None) -> None:
-        self.state.set_trail(seconds)
-        self.canvas.set_trail_seconds(seconds)
-        self.menus.show_trail(seconds)
-
-    def set_class_visible(self, cls: str, visible: bool) -> None:
-        hidden = self.state.hidden_classes
-        if visible == (cls not in hidden):
+    def _update_pair_readout(self) -> None:
+        """Selected pair and its CPA in the status bar."""
+        pair = self.state.pair
+        row = self._pair_row(pair) if pair is not None and self.ts is not None else None
+        if row is None:
+            self.readouts.show_pair("")
             return
-        (hidden.discard if visible else hidden.add)(cls)
-        self.canvas.set_class_visible(cls, visible)
-        self.menus.show_class_visible(cls, visible)
-        self.tracks.set_class_visible(cls, visible)
-
-    def _track_visibility(self, k: int, visible: bool) -> None:
-        (self.state.hidden_tracks.discard if visible else self.state.hidden_tracks.add)(k)
-        self.canvas.set_track_visible(k, visible)
-
-    def _track_color(self, k: int, color: str) -> None:
-        if k < len(self._default_colors) and color == self._default_colors[k]:
-            self.state.colors.pop(k, None)
-        else:
-            self.state.colors[k] = color
-        self.canvas.set_track_color(k, color)
-        self.plots.set_colors(self._effective_colors())
-
-    def set_units(self, units: str) -> None:
-        self.state.set_units(units)
-        self.commands.units.blockSignals(True)
-        self.commands.units.setChecked(units == "km")
-        self.commands.units.blockSignals(False)
-        self.canvas.set_units(units)
-        self.encounters.set_units(units)
-        self.timeline.set_units(units)
-        self.plots.set_units(units)
-        self.encounters.summary.setText(self._pairs_summary())
-        self._update_pair_readout()
+        text = scene_text.pair_readout(self.track_names(), pair, row, self.state.units)
+        self.readouts.show_pair(text)
 
     # ================================================================== settings
-    def settings_values(self) -> dict[str, Any]:
-        return dataclasses.asdict(self.analysis_settings)
-
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self) -> QtWidgets.QDialog:
         """The settings dialog, opened window-modal without blocking (returns it)."""
-        dlg = SettingsDialog(self.settings_values(), self.state.units, self)
-        dlg.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.accepted.connect(lambda: self.apply_settings(dlg.values(), dlg.units()))
-        dlg.open()
-        return dlg
+        return open_settings_dialog(self, self.analysis_settings, self.state.units)
 
-    def apply_settings(self, values: dict[str, Any], units: str | None = None) -> bool:
+    def apply_settings(self, values: dict, units: str | None = None) -> bool:
         """New thresholds (metres) and units; re-runs the analysis if the thresholds changed.
         Returns True when an analysis run was started."""
-        if units is not None and units != self.state.units:
-            self.set_units(units)
+        if units is not None:
+            self.controller.set_units(units)
         new = dataclasses.replace(self.analysis_settings, **values)
         if new == self.analysis_settings:
             return False
@@ -598,78 +340,32 @@ class MainWindow(QtWidgets.QMainWindow):
         self.rerun_analysis()
         return True
 
-    # ================================================================== sessions
+    # ================================================================== sessions and notes
     def current_session(self) -> Session:
-        return window_session(self, self._analysis_settings)
+        return session_bridge.window_session(self, self._analysis_settings)
 
     def save_session(self, path: str) -> None:
-        save_session(path, self.current_session())
-        self.statusBar().showMessage(f"Session saved to {path}", 5000)
-
-    def save_session_dialog(self) -> None:
-        path = dialogs.ask_session_to_save(self, self.recent.last_dir())
-        if path:
-            try:
-                self.save_session(path)
-            except OSError as exc:
-                QtWidgets.QMessageBox.critical(self, "Cannot save session", f"{path}: {exc}")
-
-    def open_session_dialog(self) -> None:
-        path = dialogs.ask_session_to_open(self, self.recent.last_dir())
-        if path:
-            self.open_session(path)
+        session_bridge.save(self, path)
 
     def open_session(self, path: str) -> bool:
         """Load a session: its files are read in the background, then its state applied."""
-        try:
-            session = load_session(path)
-        except SessionError as exc:
-            self.loadFailed.emit(str(exc))
-            QtWidgets.QMessageBox.critical(self, "Cannot open session", str(exc))
-            return False
-        self.options = ReadOptions(session.altitude_unit, session.speed_unit)
-        if session.analysis:
-            self.analysis_settings = analysis_from_session(self.analysis_settings, session.analysis)
-        self._pending_session = session
-        if session.files:
-            self.open_files(session.files)
-        else:
-            self._pending_session = None
-            apply_session(self, session)
-        return True
+        return session_bridge.open_session(self, path)
 
-    # ================================================================== notes
     def add_annotation(self, text: str, t: float | None = None) -> Annotation | None:
         """Pin a note to a moment (now by default) and to the selected track, if any."""
-        text = text.strip()
-        if not text or self.ts is None:
-            return None
-        k = self.state.selected_track
-        note = Annotation(
-            time=self.state.time if t is None else float(t),
-            text=text,
-            track=self.ts.ids[k] if k is not None else None,
-        )
-        self.set_annotations(sorted([*self.annotations, note], key=lambda a: a.time))
+        note = notes.make_note(self.ts, self.state, text, t)
+        if note is not None:
+            self.set_annotations(sorted([*self.annotations, note], key=lambda a: a.time))
         return note
 
-    def set_annotations(self, notes: Iterable[Annotation]) -> None:
+    def set_annotations(self, annotations: Iterable[Annotation]) -> None:
         """Replace the notes and show them on the timeline (and among Shift+←/→ stops)."""
-        self.annotations = list(notes)
+        self.annotations = list(annotations)
         self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
         self._set_marks()
 
     def add_note_dialog(self) -> QtWidgets.QInputDialog:
-        """Ask for a note's text (window-modal, not blocking) and pin it to the current time."""
-        t = self.state.time
-        return dialogs.ask_note(self, t, lambda text: self.add_annotation(text, t))
-
-    # ================================================================== help
-    def show_about(self) -> None:
-        dialogs.show_about(self)
-
-    def show_keys(self) -> None:
-        dialogs.show_keys(self, self.commands.listed_in_keys_help())
+        return notes.ask_note(self)
 
     # ================================================================== window state
     def showEvent(self, event: QtGui.QShowEvent) -> None:
@@ -682,7 +378,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.panels.apply_default_sizes(self)
         units = saved_units(self.qsettings)
         if units is not None:
-            self.set_units(units)
+            self.controller.set_units(units)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.controller.stop()

@@ -2,13 +2,12 @@
 
 A pyqtgraph PlotWidget with its aspect locked, in azimuthal-equidistant metres centred on
 the encounter (axes labelled in NM or km), so distances and bearings read true and range
-rings are round. The canvas holds no replay logic: the window's controller calls
-:meth:`MapCanvas.set_time` and the ``set_*`` methods; everything per frame is numpy over
-all tracks (see :mod:`.layers.tracks`).
-
-Besides the contract in ``notes/view_api.md`` the canvas offers ``set_analysis``,
-``view_rect``/``set_view_rect`` (map metres, for session files), ``set_basemap_visible``,
-``frame`` (the last frame's arrays) and ``readout`` (figures of the selected pair).
+rings are round. The canvas holds no replay logic. What it shows is one
+:class:`~encounter_replay.model.view_state.ViewState`, put in place by :meth:`MapCanvas.apply`,
+which compares it with the last one and redraws once; the window, the offscreen exports,
+``snapshot --window`` and session restore all go through it. :meth:`MapCanvas.set_time`
+is the per-frame fast path. Everything per frame is numpy over all tracks (see
+:mod:`.layers.tracks`); the data flow is drawn in ``docs/architecture.md``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..geo.projection import UNIT_M
 from ..model import TrackSet, positions_at
-from ..model.units import FT, NM, check_units, fmt_flight_level, fmt_speed
+from ..model.units import FT, NM, fmt_flight_level, fmt_speed
+from ..model.view_state import ViewState
 from .layers import style
 from .layers.basemap_layer import BasemapLayer
 from .layers.encounter import EncounterLayer
@@ -31,8 +31,6 @@ from .layers.tiles_layer import TilesLayer
 from .layers.tracks import Frame, TracksLayer
 from .scene_data import SceneData, prepare_scene
 
-#: Default trail length (s), the same as the replay state's.
-DEFAULT_TRAIL_S = 120.0
 #: Label priority by class (higher wins a crowded spot); weapons/decoys only when selected.
 LABEL_PRIORITY = {"aircraft": 10.0, "sea": 6.0, "ground": 5.0, "reference": 4.0, "other": 3.0}
 #: Objects that do not move between sparse updates: held at their last position, also
@@ -57,8 +55,13 @@ def alt_text(m: float, units: str) -> str:
     return f"{round(ft / 100) * 100:,} ft"
 
 
+def _drawn(state: ViewState) -> ViewState:
+    """The part of a state the map draws (the clock's speed and loop are not)."""
+    return state.replace(speed=1.0, loop=None)
+
+
 class MapCanvas(QtWidgets.QWidget):
-    """See the module docstring and ``notes/view_api.md``."""
+    """See the module docstring."""
 
     trackClicked = QtCore.Signal(int)
     #: The visible map area changed (pan, zoom, resize, follow).
@@ -97,14 +100,8 @@ class MapCanvas(QtWidgets.QWidget):
         self.analysis = None
         self.time = float("nan")
         self.frame: Frame | None = None
-        self.selected_pair: tuple[int, int] | None = None
-        self.selected_track: int | None = None
-        self.follow_track: int | None = None
-        self.trail_s: float | None = DEFAULT_TRAIL_S
-        self.hidden_classes: set[str] = set()
-        self.hidden_tracks: set[int] = set()
-        self.colors: dict[int, str] = {}
-        self.units = "nm"
+        #: What is shown (its time is the last applied; ``self.time`` is the frame's).
+        self.state = ViewState(view=None)
         self.visual_range_m = 10 * NM
         self._shown = np.zeros(0, dtype=bool)
         self._colors_list: list[str] = []
@@ -112,30 +109,107 @@ class MapCanvas(QtWidgets.QWidget):
         self._hold_ts: TrackSet | None = None
         self._hold_idx = np.zeros(0, dtype=np.int64)
         self._twin: MapCanvas | None = None
-        self.set_units("nm")
+        self._show_units("nm")
         self.vb.sigRangeChanged.connect(self._view_changed)
         self.vb.sigResized.connect(self._view_changed)
         self.plot_widget.scene().sigMouseClicked.connect(self._mouse_clicked)
 
+    # ================================================================== state
+    @property
+    def selected_pair(self) -> tuple[int, int] | None:
+        return self.state.pair
+
+    @property
+    def selected_track(self) -> int | None:
+        return self.state.selected_track
+
+    @property
+    def follow_track(self) -> int | None:
+        return self.state.follow_track
+
+    @property
+    def trail_s(self) -> float | None:
+        return self.state.trail_s
+
+    @property
+    def units(self) -> str:
+        return self.state.units
+
+    def bind(self, controller) -> None:
+        """Draw what the window's controller holds: each state change, each frame."""
+        controller.stateChanged.connect(lambda _old, new: self.apply(new))
+        controller.timeChanged.connect(self._on_time)
+
+    def _on_time(self, t: float) -> None:
+        if t != self.time or self.frame is None:
+            self.set_time(t)
+
+    def apply(self, state: ViewState) -> None:
+        """Show ``state``: compare it with the state shown, update what differs, frame
+        ``state.view`` if it is set, and draw the frame once.
+
+        A framing is an instruction, not a lasting part of what is shown: once done the
+        view belongs to the user (pan, zoom), so the state kept has ``view=None``.
+        """
+        old, self.state = self.state, state.replace(view=None)
+        if state.view is None and _drawn(self.state) == _drawn(old) and self.frame is not None:
+            return  # speed or loop changed: nothing on the map does
+        if state.units != old.units:
+            self._show_units(state.units)
+        if state.pair != old.pair:
+            self.encounter.set_pair(state.pair)
+        self.encounter.selected = state.selected_track
+        visual = state.visual_range_m
+        if visual is None and self.analysis is not None:
+            visual = self.analysis.settings.visual_range_m
+        if visual is not None:
+            self.visual_range_m = float(visual)
+            self.encounter.visual_range_m = self.visual_range_m
+        if (state.hidden_classes, state.hidden_tracks) != (old.hidden_classes, old.hidden_tracks):
+            self._update_shown()
+        if state.colors != old.colors:
+            self._update_colors()
+        if state.view is not None:
+            self._frame_view(state)
+        t = state.time if math.isfinite(state.time) else self.time
+        if self.scene_data is not None and math.isfinite(t):
+            self.set_time(t)
+
+    def _frame_view(self, state: ViewState) -> None:
+        """Frame ``state.view`` (a pair view without a pair frames everything)."""
+        view = state.view
+        if isinstance(view, tuple):
+            self.set_view_rect(*view)
+        elif view == "pair" and state.pair is not None:
+            t = state.time if math.isfinite(state.time) else self.time
+            self.zoom_to_pair(state.pair[0], state.pair[1], t)
+        else:
+            self.fit_to_tracks()
+
+    def _change(self, **changes: object) -> None:
+        """One field of the state changes (the ``set_*`` conveniences); keeps the framing."""
+        self.apply(self.state.replace(view=None, time=float("nan"), **changes))
+
     # ================================================================== scene
-    def set_scene(self, ts: TrackSet | None, analysis=None) -> None:
-        """Show a new scene: re-centre the projection on it and fit the view to its aircraft.
+    def set_scene(self, ts: TrackSet | None, analysis=None, state: ViewState | None = None) -> None:
+        """Show a new scene: re-centre the projection on it and fit the view to its aircraft
+        (or apply ``state``, which then says the framing too). Drawn once.
 
         Called again with the same TrackSet (only the analysis changed) it keeps the view.
         """
         if ts is not None and self.scene_data is not None and ts is self.scene_data.ts:
-            self.set_analysis(analysis)
+            self.analysis = analysis
+            self.encounter.set_analysis(analysis)
+            self.apply(state or self.state.replace(view=None, time=float("nan")))
             return
-        self.selected_pair = None
-        self.selected_track = None
-        self.follow_track = None
-        self.hidden_tracks = set()
-        self.colors = {}
-        if ts is None or len(ts) == 0:
-            self._install(None, analysis)
-            return
-        self._install(prepare_scene(ts), analysis)
-        self.fit_to_tracks()
+        self.state = self.state.replace(
+            pair=None, selected_track=None, follow_track=None, hidden_tracks=(), colors={}
+        )
+        self.encounter.set_pair(None)
+        empty = ts is None or len(ts) == 0
+        self._install(None if empty else prepare_scene(ts), analysis)
+        start = float("nan") if empty else ts.start
+        self.apply(state or self.state.replace(view="all", time=start))
 
     def _install(self, scene: SceneData | None, analysis) -> None:
         self.scene_data = scene
@@ -167,7 +241,6 @@ class MapCanvas(QtWidgets.QWidget):
         self._update_colors()
         self.time = scene.ts.start if n else float("nan")
         self._view_changed()
-        self.set_time(self.time)
 
     def set_analysis(self, analysis) -> None:
         """New analysis results for the scene shown (contact lines, CPA marks, rings)."""
@@ -298,12 +371,9 @@ class MapCanvas(QtWidgets.QWidget):
         scene = self.scene_data
         if scene is None:
             return
-        shown = (
-            ~np.isin(scene.cls, list(self.hidden_classes))
-            if self.hidden_classes
-            else np.ones(scene.n_tracks, dtype=bool)
-        )
-        for k in self.hidden_tracks:
+        hidden = self.state.hidden_classes
+        shown = ~np.isin(scene.cls, list(hidden)) if hidden else np.ones(scene.n_tracks, dtype=bool)
+        for k in self.state.hidden_tracks:
             if 0 <= k < len(shown):
                 shown[k] = False
         self._shown = shown
@@ -312,49 +382,47 @@ class MapCanvas(QtWidgets.QWidget):
         scene = self.scene_data
         if scene is None:
             return
-        self._colors_list = [self.colors.get(k, c) for k, c in enumerate(scene.base_colors)]
+        colors = self.state.colors
+        self._colors_list = [colors.get(k, c) for k, c in enumerate(scene.base_colors)]
 
-    # ================================================================== state setters
+    # ================================================================== one-field changes
     def set_selected_pair(self, pair: tuple[int, int] | None) -> None:
-        if pair is not None:
-            pair = (int(pair[0]), int(pair[1]))
-        self.selected_pair = pair
-        self.encounter.set_pair(pair)
-        self._redraw()
+        self._change(pair=pair)
 
     def set_selected_track(self, k: int | None) -> None:
-        self.selected_track = None if k is None else int(k)
-        self.encounter.selected = self.selected_track
-        self._redraw()
+        self._change(selected_track=k)
 
     def set_follow(self, k: int | None) -> None:
-        self.follow_track = None if k is None else int(k)
-        self._redraw()
+        self._change(follow_track=k)
 
     def set_trail_seconds(self, s: float | None) -> None:
-        self.trail_s = None if s is None else max(float(s), 0.0)
-        self._redraw()
+        self._change(trail_s=None if s is None else max(float(s), 0.0))
 
     def set_class_visible(self, cls: str, visible: bool) -> None:
-        (self.hidden_classes.discard if visible else self.hidden_classes.add)(str(cls))
-        self._update_shown()
-        self._redraw()
+        hidden = set(self.state.hidden_classes)
+        (hidden.discard if visible else hidden.add)(str(cls))
+        self._change(hidden_classes=hidden)
 
     def set_track_visible(self, k: int, visible: bool) -> None:
-        (self.hidden_tracks.discard if visible else self.hidden_tracks.add)(int(k))
-        self._update_shown()
-        self._redraw()
+        hidden = set(self.state.hidden_tracks)
+        (hidden.discard if visible else hidden.add)(int(k))
+        self._change(hidden_tracks=hidden)
 
     def set_track_color(self, k: int, color: str) -> None:
+        colors = dict(self.state.colors)
         if color:
-            self.colors[int(k)] = QtGui.QColor(color).name()
+            colors[int(k)] = QtGui.QColor(color).name()
         else:
-            self.colors.pop(int(k), None)
-        self._update_colors()
-        self._redraw()
+            colors.pop(int(k), None)
+        self._change(colors=colors)
 
     def set_units(self, units: str) -> None:
-        self.units = check_units(units)
+        self._change(units=units)
+
+    def set_visual_range_m(self, r: float) -> None:
+        self._change(visual_range_m=float(r))
+
+    def _show_units(self, units: str) -> None:
         unit = "NM" if units == "nm" else "km"
         for name, text in (("bottom", f"east, {unit}"), ("left", f"north, {unit}")):
             ax = self.plot.getAxis(name)
@@ -363,12 +431,6 @@ class MapCanvas(QtWidgets.QWidget):
         self.furniture.units = units
         self.encounter.units = units
         self.furniture.update()
-        self._redraw()
-
-    def set_visual_range_m(self, r: float) -> None:
-        self.visual_range_m = float(r)
-        self.encounter.visual_range_m = self.visual_range_m
-        self._redraw()
 
     def set_basemap_visible(self, on: bool) -> None:
         self.basemap.set_visible(on)
@@ -418,6 +480,8 @@ class MapCanvas(QtWidgets.QWidget):
     def set_view_rect(self, x0: float, x1: float, y0: float, y1: float) -> None:
         if all(math.isfinite(v) for v in (x0, x1, y0, y1)) and x1 > x0 and y1 > y0:
             self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+            self.vb.updateViewRange()
+            self.vb.updateMatrix()
 
     def _follow(self, frame: Frame) -> None:
         k = self.follow_track
@@ -496,35 +560,15 @@ class MapCanvas(QtWidgets.QWidget):
         return image
 
     def _copy_state(self, other: MapCanvas) -> None:
-        """Mirror another canvas (the one on screen): scene, settings, view, time."""
+        """Mirror another canvas (the one on screen): scene, basemap, state, view, time."""
         if other.scene_data is not self.scene_data or other.analysis is not self.analysis:
             self._install(other.scene_data, other.analysis)
-        self.hidden_classes = set(other.hidden_classes)
-        self.hidden_tracks = set(other.hidden_tracks)
-        self.colors = dict(other.colors)
-        self.trail_s = other.trail_s
-        self.visual_range_m = other.visual_range_m
-        self.encounter.visual_range_m = other.visual_range_m
-        self.selected_track = other.selected_track
-        self.encounter.selected = other.selected_track
-        if other.selected_pair != self.selected_pair:
-            self.selected_pair = other.selected_pair
-            self.encounter.set_pair(other.selected_pair)
-        if other.units != self.units:
-            self.set_units(other.units)
         self.basemap.set_visible(other.basemap.visible)
         self.tiles.copy_source(other.tiles)
         self.basemap.set_fill_land(other.basemap.item.fill_land)
-        self._update_shown()
-        self._update_colors()
-        r = other.vb.viewRect()
-        self.vb.setRange(rect=r, padding=0.0)
-        self.vb.updateViewRange()
-        self.vb.updateMatrix()
-        self._view_changed()
+        view = other.view_rect() if other.scene_data is not None else None
+        self.apply(other.state.replace(view=view, time=other.time))
         self.tiles.view_changed(self.vb.viewRect(), self.vb.width(), sync=True)
-        if other.scene_data is not None and math.isfinite(other.time):
-            self.set_time(other.time)
 
     def load_tiles(self, path: str) -> None:
         """Use a raster tile file (MBTiles or PMTiles) under the basemap; '' removes it."""

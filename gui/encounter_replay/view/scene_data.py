@@ -18,25 +18,10 @@ import numpy as np
 from ..geo.basemap import LonLatBox
 from ..geo.projection import LocalProjection
 from ..model import DEFAULT_GAP_S, TrackSet
+from ..model.labels import track_label, track_labels
+from ..palette import BLUE, NAMED_COLORS, NEUTRAL, RED
 
-#: Track colours on the dark map: coalition defaults and the names recorders use.
-BLUE = "#3b82f6"
-RED = "#ef4444"
-NEUTRAL = "#e5e7eb"
-NAMED_COLORS: dict[str, str] = {
-    "blue": BLUE,
-    "red": RED,
-    "grey": "#cbd5e1",
-    "gray": "#cbd5e1",
-    "white": "#f8fafc",
-    "green": "#22c55e",
-    "orange": "#f97316",
-    "yellow": "#facc15",
-    "violet": "#a78bfa",
-    "purple": "#a78bfa",
-    "cyan": "#22d3ee",
-    "black": "#94a3b8",  # black on a dark map is invisible; a slate grey stands in
-}
+__all__ = ["BLUE", "NAMED_COLORS", "NEUTRAL", "RED", "SceneData", "coalition_color", "track_label"]
 #: Classes that leave no trail: chaff and flares are clutter, references do not move.
 NO_TRAIL = ("decoy", "reference")
 #: Classes drawn with a thin trail.
@@ -60,17 +45,6 @@ def coalition_color(coalition: str, color: str = "") -> str:
     if co in _RED_NAMES:
         return RED
     return NEUTRAL
-
-
-def track_label(callsign: str, name: str, track_id: str, kind: str = "") -> str:
-    """What an analyst calls the object: callsign, else name, else the last word of its
-    type (an unnamed ACMI ``Navaid+Static+Bullseye`` is a "Bullseye"), else the id."""
-    kind_word = str(kind or "").strip().split("+")[-1]
-    for v in (callsign, name, kind_word, track_id):
-        s = str(v or "").strip()
-        if s and s.lower() != "nan":
-            return s
-    return "?"
 
 
 def derived_speed(ts: TrackSet, x: np.ndarray, y: np.ndarray, gap_s: float) -> np.ndarray:
@@ -220,12 +194,7 @@ def prepare_scene(ts: TrackSet, gap_s: float = DEFAULT_GAP_S) -> SceneData:
         coalition_color(str(co or ""), str(c or ""))
         for co, c in zip(meta["coalition"], meta["color"], strict=True)
     ]
-    labels = [
-        track_label(cs, nm, tid, ty)
-        for cs, nm, tid, ty in zip(
-            meta["callsign"], meta["name"], meta["id"], meta["type"], strict=True
-        )
-    ]
+    labels = track_labels(meta)
     fx, fy = x[focus], y[focus]
     bounds = (float(fx.min()), float(fx.max()), float(fy.min()), float(fy.max()))
     bounds_all = (

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
+from ..analysis import AnalysisSettings
 from ..model.units import (
     altitude_label,
     altitude_to_m,
@@ -20,13 +21,9 @@ from ..model.units import (
 )
 
 PAIRABLE = ("weapon", "decoy", "ground", "sea", "other")
-DEFAULTS: dict[str, Any] = {
-    "visual_range_m": 10 * 1852.0,
-    "hsep_m": 5 * 1852.0,
-    "vsep_m": 1000 * 0.3048,
-    "within_m": 25 * 1852.0,
-    "include": frozenset({"aircraft"}),
-}
+#: The fields this dialog edits, with AnalysisSettings's own defaults (one home for them).
+EDITED = ("visual_range_m", "hsep_m", "vsep_m", "within_m", "include")
+DEFAULTS: dict[str, Any] = {k: getattr(AnalysisSettings(), k) for k in EDITED}
 
 
 class SettingsDialog(QtWidgets.QDialog):
@@ -187,3 +184,15 @@ def parse_type_ranges(text: str, units: str) -> dict[str, float]:
             raise ValueError(f"not TYPE=DISTANCE: {item!r}")
         out[name.strip()] = metres
     return out
+
+
+def open_settings_dialog(
+    window: QtWidgets.QWidget, settings: AnalysisSettings, units: str
+) -> SettingsDialog:
+    """The dialog over ``window``, window-modal and not blocking; on accept it calls
+    ``window.apply_settings(values, units)``."""
+    dlg = SettingsDialog(settings.to_dict(), units, window)
+    dlg.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.accepted.connect(lambda: window.apply_settings(dlg.values(), dlg.units()))
+    dlg.open()
+    return dlg

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .. import palette
 from ..model.units import fmt_time_utc
+from .layers.style import qcolor
 from .timeline_content import Mark, merge_intervals, timeline_content
 
 __all__ = ["COLORS", "LEFT", "Mark", "Timeline", "merge_intervals"]
@@ -33,20 +35,20 @@ _NICE_STEPS = (
 )
 
 COLORS = {
-    "bg": QtGui.QColor("#161a1f"),
-    "row": QtGui.QColor("#1e242b"),
-    "grid": QtGui.QColor("#2c343d"),
-    "text": QtGui.QColor("#aab4bf"),
-    "visual": QtGui.QColor("#3fb27f"),
-    "los": QtGui.QColor("#e5534b"),
-    "cpa": QtGui.QColor("#f2b84b"),
-    "cpa_sel": QtGui.QColor("#ffe08a"),
-    "event": QtGui.QColor("#7fa7d6"),
-    "note": QtGui.QColor("#c792ea"),
-    "cursor": QtGui.QColor("#ff9f1c"),
-    "loop": QtGui.QColor(90, 150, 255, 55),
-    "loop_edge": QtGui.QColor(120, 170, 255),
-    "overview": QtGui.QColor("#5a6b78"),
+    "bg": QtGui.QColor(palette.TIMELINE_BG),
+    "row": QtGui.QColor(palette.TIMELINE_ROW),
+    "grid": QtGui.QColor(palette.TIMELINE_GRID),
+    "text": QtGui.QColor(palette.TIMELINE_TEXT),
+    "visual": QtGui.QColor(palette.VISUAL),
+    "los": QtGui.QColor(palette.LOS),
+    "cpa": QtGui.QColor(palette.CPA),
+    "cpa_sel": QtGui.QColor(palette.CPA_SELECTED),
+    "event": QtGui.QColor(palette.EVENT),
+    "note": QtGui.QColor(palette.NOTE),
+    "cursor": QtGui.QColor(palette.CURSOR),
+    "loop": qcolor(palette.LOOP, palette.LOOP_ALPHA),
+    "loop_edge": QtGui.QColor(palette.LOOP_EDGE),
+    "overview": QtGui.QColor(palette.TIMELINE_OVERVIEW),
 }
 
 
@@ -90,6 +92,23 @@ class Timeline(QtWidgets.QWidget):
         self._drag_t0 = 0.0
         self._pan_x = 0.0
         self._pan_view = (0.0, 0.0)
+
+    def bind(self, controller) -> None:
+        """Follow the controller's time, selected pair, units and loop; send seeks and
+        loop choices back."""
+        controller.timeChanged.connect(self.set_time)
+        controller.stateChanged.connect(self._on_state)
+        self.seekRequested.connect(controller.seek)
+        self.loopSelected.connect(controller.set_loop)
+        self.loopCleared.connect(lambda: controller.set_loop(None))
+
+    def _on_state(self, old, new) -> None:
+        if new.pair != old.pair:
+            self.set_selected_pair(new.pair)
+        if new.units != old.units:
+            self.set_units(new.units)
+        if new.loop != old.loop:
+            self.set_loop(new.loop)
 
     # ------------------------------------------------------------------ data
     def set_span(self, start: float, end: float) -> None:
@@ -323,7 +342,7 @@ class Timeline(QtWidgets.QWidget):
                     label = label[:5] + "Z"
                 p.drawText(QtCore.QPointF(x + 3, top + 15), label)
         # outside the recording: dimmed
-        shade = QtGui.QColor(0, 0, 0, 110)
+        shade = qcolor(palette.SHADE, palette.SHADE_ALPHA)
         if x0 > LEFT:
             p.fillRect(QtCore.QRectF(LEFT, 0, x0 - LEFT, self.height()), shade)
         if x1 < LEFT + self._plot_width():

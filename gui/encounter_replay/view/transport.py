@@ -85,6 +85,34 @@ class TransportBar(QtWidgets.QFrame):
         lay.addStretch(1)
         lay.addWidget(self.clock)
 
+    def bind(self, controller) -> None:
+        """Show the controller's clock, play state, speed and loop; send choices back."""
+        controller.playingChanged.connect(self.show_playing)
+        controller.timeChanged.connect(self.clock.set_time)
+        controller.stateChanged.connect(self._on_state)
+        self.btn_play.clicked.connect(controller.toggle)
+        self.speedChosen.connect(controller.set_speed)
+
+    def bind_commands(self, commands) -> None:
+        """The step and jump buttons trigger the window's actions (one behaviour, with or
+        without the keyboard)."""
+        a = commands
+        for button, action in (
+            (self.btn_back, a.back),
+            (self.btn_fwd, a.fwd),
+            (self.btn_prev, a.prev),
+            (self.btn_next, a.next),
+            (self.btn_start, a.start),
+            (self.btn_end, a.end),
+        ):
+            button.clicked.connect(action.trigger)
+
+    def _on_state(self, old, new) -> None:
+        if new.speed != old.speed:
+            self.show_speed(new.speed)
+        if new.loop != old.loop:
+            self.show_loop(new.loop)
+
     def show_playing(self, playing: bool) -> None:
         self.btn_play.setIcon(transport_icon("pause" if playing else "play"))
 

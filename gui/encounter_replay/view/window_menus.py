@@ -104,6 +104,16 @@ class WindowMenus(QtCore.QObject):
         mb.addMenu("&Analysis").addActions([a.settings, a.rerun])
         mb.addMenu("&Help").addActions([a.keys, a.about])
 
+    def bind(self, controller) -> None:
+        """Show the controller's trail length and hidden classes as checked items."""
+        controller.stateChanged.connect(self._on_state)
+
+    def _on_state(self, old, new) -> None:
+        if new.trail_s != old.trail_s:
+            self.show_trail(new.trail_s)
+        for cls in old.hidden_classes ^ new.hidden_classes:
+            self.show_class_visible(cls, cls not in new.hidden_classes)
+
     def show_trail(self, seconds: float | None) -> None:
         for a in self.trail_group.actions():
             a.setChecked(a.data() == seconds)

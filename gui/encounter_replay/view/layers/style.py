@@ -1,4 +1,4 @@
-"""The map's look in one place: a dark briefing theme, z-order, and cached pens/brushes.
+"""The map's look: z-order and cached pens/brushes over the colours of :mod:`...palette`.
 
 Dark navy sea, a slightly lighter land, muted lines: tracks and labels are what the
 audience should see first. Pens and brushes are cached because pyqtgraph keys its symbol
@@ -12,22 +12,31 @@ import functools
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-SEA = "#0b1726"
-LAND = "#162335"
-COAST = "#4b6584"
-LAKE_SHORE = "#3b5472"
-BORDER = "#5b6f8a"
-GRID = "#22344d"
-GRID_TEXT = "#7d8fa8"
-AXIS_TEXT = "#94a3b8"
-TEXT = "#e5e7eb"
-TEXT_DIM = "#aab6c8"
-LABEL_BG = QtGui.QColor(8, 14, 26, 200)
-OUTLINE = "#0a1220"
-SELECT = "#ffffff"
-VISUAL = "#f59e0b"  # amber: pairs in visual contact, visual-range rings
-LOS = "#ff2d55"  # loss of separation
-CPA = "#fde047"
+from ...palette import (
+    AXIS_TEXT,
+    BORDER,
+    COAST,
+    CPA,
+    GRID,
+    GRID_TEXT,
+    LAKE_SHORE,
+    LAND,
+    LOS,
+    OUTLINE,
+    SEA,
+    SELECT,
+    TEXT,
+    TEXT_DIM,
+    VISUAL,
+)
+from ...palette import LABEL_BG as _LABEL_BG
+from ...palette import LABEL_BG_ALPHA as _LABEL_BG_ALPHA
+
+__all__ = ["AXIS_TEXT", "BORDER", "COAST", "CPA", "GRID", "GRID_TEXT", "LABEL_BG", "LAKE_SHORE"]
+__all__ += ["LAND", "LOS", "OUTLINE", "SEA", "SELECT", "TEXT", "TEXT_DIM", "VISUAL", "qcolor"]
+
+LABEL_BG = QtGui.QColor(_LABEL_BG)
+LABEL_BG.setAlpha(_LABEL_BG_ALPHA)
 
 # z-values inside the ViewBox's child group (data coordinates)
 Z_TILES = -30
@@ -59,6 +68,13 @@ def pen(color: str, width: float = 1.0, style: str = "solid", alpha: int = 255) 
         p.setStyle(QtCore.Qt.PenStyle.CustomDashLine)
         p.setDashPattern([1.5, 3])
     return p
+
+
+def qcolor(color: str, alpha: int = 255) -> QtGui.QColor:
+    """A palette colour as Qt wants it, with an alpha (0–255)."""
+    c = QtGui.QColor(color)
+    c.setAlpha(alpha)
+    return c
 
 
 @functools.cache

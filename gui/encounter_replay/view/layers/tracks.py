@@ -1,6 +1,6 @@
 """Trails and heads of every track for one frame, built with numpy only.
 
-Design §6 measured the rule this follows: never an item per track. Trails of one style
+The rule this follows was measured (docs/targets.md, "Drawing many tracks"): never an item per track. Trails of one style
 (colour, line weight, age band) are drawn together, and there are only a handful of
 styles however many tracks there are. Trails fade with age in four bands.
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ... import palette
 from ...model.units import (
     altitude_label,
     altitude_value,
@@ -25,8 +26,8 @@ from ...model.units import (
 )
 
 SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
-LOS_COLOR = QtGui.QColor("#ff6b63")
-VISUAL_COLOR = QtGui.QColor("#5fd39a")
+LOS_COLOR = QtGui.QColor(palette.LOS)
+VISUAL_COLOR = QtGui.QColor(palette.VISUAL)
 
 
 def _num(x: Any, digits: int) -> str:
@@ -256,6 +257,18 @@ class EncounterTable(QtWidgets.QWidget):
         # selecting it, and that must not move the clock
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
 
+    def bind(self, controller) -> None:
+        """Highlight the controller's pair and show its units (clicks go to the window,
+        which also seeks to the CPA)."""
+        self._controller = controller
+        controller.stateChanged.connect(self._on_state)
+
+    def _on_state(self, old, new) -> None:
+        if new.units != old.units:
+            self.set_units(new.units)
+        if new.pair != old.pair:
+            self.select_pair(new.pair)
+
     def set_pairs(
         self, pairs: pd.DataFrame | None, summary: str = "", labels: list[str] | None = None
     ) -> None:
@@ -266,6 +279,9 @@ class EncounterTable(QtWidgets.QWidget):
         finally:
             self._quiet = False
         self.fit_columns()
+        controller = getattr(self, "_controller", None)
+        if controller is not None:
+            self.select_pair(controller.state.pair)
         n = 0 if pairs is None else len(pairs)
         self.summary.setText(summary or f"{n} pair{'s' if n != 1 else ''}")
 

@@ -13,19 +13,19 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ... import palette
+from ...analysis import AnalysisSettings
 from ...model import TrackSet
 from ...model.units import altitude_label, altitude_value, distance_label, distance_value
-from .track_list import unique_labels
+from .track_list import default_color, unique_labels
 
-SLANT_COLOR = "#f2b84b"
-HORIZ_COLOR = "#5bc0de"
-VISUAL_COLOR = "#3fb27f"
-HSEP_COLOR = "#e5534b"
-CURSOR_COLOR = "#ff9f1c"
-AXIS_COLOR = "#aab4bf"
-#: The two tracks of a pair in the altitude plot: distinct even when both share a coalition
-#: colour (a formation is one colour on the map, but two lines here must not be).
-PAIR_COLORS = ("#7cc4ff", "#ff9a76")
+SLANT_COLOR = palette.SERIES_SLANT
+HORIZ_COLOR = palette.SERIES_HORIZONTAL
+VISUAL_COLOR = palette.VISUAL
+HSEP_COLOR = palette.LOS
+CURSOR_COLOR = palette.CURSOR
+AXIS_COLOR = palette.PLOT_AXIS
+PAIR_COLORS = palette.PAIR_TRACKS
 CURSOR_MS = 100
 
 
@@ -43,7 +43,7 @@ class PlotsPanel(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.glw = pg.GraphicsLayoutWidget(self)
-        self.glw.setBackground("#15191e")
+        self.glw.setBackground(palette.PLOT_BG)
         self.glw.ci.layout.setSpacing(4)
         self.glw.ci.setContentsMargins(2, 2, 6, 2)
         self.sep_plot = self.glw.addPlot(
@@ -114,22 +114,50 @@ class PlotsPanel(QtWidgets.QWidget):
         self.ts: TrackSet | None = None
         self.labels: list[str] = []
         self.units = "nm"
-        self.visual_range_m = 10 * 1852.0
-        self.hsep_m = 5 * 1852.0
+        defaults = AnalysisSettings()  # until an analysis says otherwise
+        self.visual_range_m = defaults.visual_range_m
+        self.hsep_m = defaults.hsep_m
         self.pair: tuple[int, int] | None = None
         self.track: int | None = None
         self.colors: dict[int, str] = {}
+        self._defaults: list[str] = []
+        self._controller = None
         self.series: pd.DataFrame | None = None
         self._set_labels()
+
+    def bind(self, controller) -> None:
+        """Follow the controller's time, selection, units and colours; clicks seek."""
+        self._controller = controller
+        controller.timeChanged.connect(self.set_time)
+        controller.stateChanged.connect(self._on_state)
+        self.seekRequested.connect(controller.seek)
+
+    def _on_state(self, old, new) -> None:
+        if new.units != old.units:
+            self.set_units(new.units)
+        if new.colors != old.colors:
+            self._show_colors(new.colors)
+        self.set_selection(new.pair, new.selected_track)
+
+    def _show_colors(self, overrides) -> None:
+        colors = dict(enumerate(self._defaults))
+        colors.update(overrides)
+        self.set_colors(colors)
 
     # ------------------------------------------------------------------ inputs
     def set_scene(self, ts: TrackSet | None, labels: list[str] | None = None) -> None:
         """A new scene; ``labels``: track names as the track list shows them."""
         self.ts = ts
         self.labels = list(labels) if labels else (unique_labels(ts.meta) if ts is not None else [])
+        meta = ts.meta.itertuples(index=False) if ts is not None else ()
+        self._defaults = [default_color(r) for r in meta]
         self.pair = None
         self.track = None
         self.series = None
+        if self._controller is not None:
+            state = self._controller.state
+            self.pair, self.track = state.pair, state.selected_track
+            self._show_colors(state.colors)
         self._redraw()
 
     def set_thresholds(self, visual_range_m: float, hsep_m: float) -> None:
@@ -235,7 +263,9 @@ class PlotsPanel(QtWidgets.QWidget):
         shown = self._tracks_shown()
         for i, k in enumerate(shown):
             sl = ts.track_slice(k)
-            color = PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, "#dddddd")
+            color = (
+                PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, palette.TRACK_FALLBACK)
+            )
             name = self.labels[k]
             item = self.alt_plot.plot(
                 ts.t[sl],

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ... import palette
+from ...model.labels import track_labels
 from ..scene_data import coalition_color
 
 CLASS_ORDER = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
@@ -27,21 +29,9 @@ def default_color(row: Any) -> str:
     )
 
 
-def track_label(row: Any) -> str:
-    callsign = str(getattr(row, "callsign", "") or "")
-    name = str(getattr(row, "name", "") or "")
-    return callsign or name or str(row.id)
-
-
 def unique_labels(meta: pd.DataFrame) -> list[str]:
-    """Callsign, else name, else id — with the id added where that would be ambiguous
-    (a JSBSim file names every aircraft "f16"; a table of "f16 – f16" says nothing)."""
-    labels = [track_label(r) for r in meta.itertuples(index=False)]
-    counts = pd.Series(labels, dtype="object").value_counts()
-    return [
-        f"{lab} [{tid}]" if counts[lab] > 1 and lab != str(tid) else lab
-        for lab, tid in zip(labels, meta["id"], strict=True)
-    ]
+    """Track labels as every view shows them (:func:`~encounter_replay.model.labels.track_labels`)."""
+    return track_labels(meta)
 
 
 class TrackListModel(QtCore.QAbstractTableModel):
@@ -152,7 +142,7 @@ class TrackListModel(QtCore.QAbstractTableModel):
         if role == QtCore.Qt.ItemDataRole.ForegroundRole and (
             str(r.cls) in self.hidden_classes or not self.visible[k]
         ):
-            return QtGui.QColor("#69727c")
+            return QtGui.QColor(palette.HIDDEN_ROW)
         if role == QtCore.Qt.ItemDataRole.ToolTipRole:
             return f"id {r.id} · {r.source}"
         if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and col == COL_FOLLOW:
@@ -216,6 +206,39 @@ class TrackList(QtWidgets.QWidget):
         self.view.clicked.connect(self._on_clicked)
         self.view.doubleClicked.connect(self._on_double_clicked)
 
+    def bind(self, controller) -> None:
+        """Show the controller's visibility, colours and followed track; send the user's
+        changes back (a colour equal to the track's default clears the override)."""
+        self._controller = controller
+        controller.stateChanged.connect(lambda _old, new: self.show_state(new))
+        self.trackVisibilityChanged.connect(controller.set_track_visible)
+        self.followRequested.connect(lambda k: controller.set_follow(None if k < 0 else k))
+        self.classVisibilityChanged.connect(controller.set_class_visible)
+        self.trackActivated.connect(controller.select_track)
+        self.trackColorChanged.connect(self._color_chosen)
+
+    def _color_chosen(self, k: int, color: str) -> None:
+        defaults = self.model.defaults
+        default = k < len(defaults) and color == defaults[k]
+        self._controller.set_track_color(k, None if default else color)
+
+    def show_state(self, state) -> None:
+        """Make the list show ``state`` (without emitting requests)."""
+        m = self.model
+        m.set_hidden_classes(set(state.hidden_classes))
+        for cls, b in self.class_buttons.items():
+            b.blockSignals(True)
+            b.setChecked(cls not in state.hidden_classes)
+            b.blockSignals(False)
+        for k in range(len(m.visible)):
+            if bool(m.visible[k]) == (k in state.hidden_tracks):
+                m.set_visible(k, k not in state.hidden_tracks)
+            color = state.colors.get(k, m.defaults[k] if k < len(m.defaults) else "")
+            if k < len(m.colors) and m.colors[k] != color:
+                m.set_color(k, color)
+        if m.follow != state.follow_track:
+            m.set_follow(state.follow_track)
+
     # ------------------------------------------------------------------ data
     def set_meta(self, meta: pd.DataFrame) -> None:
         self.model.set_meta(meta)
@@ -237,6 +260,9 @@ class TrackList(QtWidgets.QWidget):
             self.class_bar.addWidget(b)
             self.class_buttons[cls] = b
         self.class_bar.addStretch(1)
+        controller = getattr(self, "_controller", None)
+        if controller is not None:
+            self.show_state(controller.state)
 
     def _class_toggled(self, cls: str, on: bool) -> None:
         hidden = set(self.model.hidden_classes)

@@ -1,8 +1,4 @@
-"""Command-line options shared by every subcommand (reading, analysis, distances).
-
-Kept apart from cli.py so the export layer's subcommands can use them without importing
-the entry point that imports them.
-"""
+"""Command-line options shared by several subcommands (reading, analysis, distances)."""
 
 from __future__ import annotations
 
@@ -11,12 +7,13 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from .io import ReadOptions
+from ..io import ReadOptions
+from ..model.units import FT, NM
 
 if TYPE_CHECKING:
-    from .analysis import AnalysisSettings
+    from ..analysis import AnalysisSettings
 
-_UNITS_M = {"nm": 1852.0, "km": 1000.0, "m": 1.0, "ft": 0.3048}
+_UNITS_M = {"nm": NM, "km": 1000.0, "m": 1.0, "ft": FT}
 
 
 class UsageError(Exception):
@@ -102,8 +99,8 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
 
 def analysis_settings(args: argparse.Namespace) -> AnalysisSettings:
     """AnalysisSettings from the shared analysis options (defaults where not given)."""
-    from .analysis import AnalysisSettings
-    from .model import ObjectClass
+    from ..analysis import AnalysisSettings
+    from ..model import ObjectClass
 
     kw = {}
     if args.visual_range is not None:

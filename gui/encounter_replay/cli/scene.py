@@ -1,9 +1,10 @@
-"""``snapshot``, ``video`` and ``report``: briefing material from the command line, headless.
+"""What the export subcommands share: the scene they work on and their view options.
 
-``encounter_replay.cli`` mounts :data:`SUBCOMMANDS` and adds the read and analysis options
-to each parser; the ``setup`` functions here add only each command's own arguments. A bad
-argument raises :class:`~encounter_replay.cli.UsageError` (one line, exit 2); an export that
-fails prints one line and returns 1.
+``snapshot``, ``video`` and ``report`` read recordings (given, or named by a session),
+analyse them, and turn ``--time``/``--pair``/``--view``… into the
+:class:`~encounter_replay.model.view_state.ViewState` the export layer draws. A bad
+argument raises :class:`.options.UsageError` (one line, exit 2); an export that fails
+prints one line and returns :data:`EXIT_EXPORT`.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ import dataclasses
 import math
 import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cli_options import UsageError, analysis_settings
+from ..export.errors import ExportError
+from ..export.report import closest_pair
 from ..io import ReadOptions, read_files
+from ..io.registry import FORMAT_NAMES
 from ..model import TrackSet
 from ..model.timefmt import clock_utc, iso_utc, parse_time
-from .errors import ExportError
-from .report import closest_pair
-from .state import VIEWS, MapState, state_from_session
+from ..model.units import NM
+from ..model.view_state import VIEWS, ViewState
+from .options import UsageError, analysis_settings
 
 EXIT_EXPORT = 1
 
@@ -31,7 +33,6 @@ EXIT_EXPORT = 1
 _CPA = re.compile(r"^cpa(?:([+-])(.+))?$", re.IGNORECASE)
 
 
-# ---------------------------------------------------------------------------- argument helpers
 def parse_seconds(text: str) -> float | None:
     """A trail length: ``120``, ``120s``, ``2m``, ``1h``; ``full`` for the whole history."""
     t = text.strip().lower()
@@ -44,7 +45,7 @@ def parse_seconds(text: str) -> float | None:
     return float(m.group(1)) * factor
 
 
-def _check_positive(args: argparse.Namespace, *names: str) -> None:
+def check_positive(args: argparse.Namespace, *names: str) -> None:
     """One-line usage errors for sizes and rates (argparse would print its whole usage)."""
     for name in names:
         v = getattr(args, name)
@@ -116,13 +117,16 @@ def load_scene(args: argparse.Namespace) -> Scene:
     return Scene(ts, analyze(ts, _settings(args, session)), session)
 
 
-def base_state(scene: Scene, args: argparse.Namespace) -> MapState:
+def base_state(scene: Scene, args: argparse.Namespace) -> ViewState:
     """The session's map state (or the defaults), with the view options given on top."""
     ts = scene.ts
     if scene.session is not None:
-        state = state_from_session(scene.session, ts, scene.analysis)
+        visual = scene.analysis.settings.visual_range_m
+        # a picture is framed by its view: following a track is the window's business
+        state = ViewState.from_session(scene.session, ts.ids, ts.start, visual)
+        state = state.replace(follow_track=None)
     else:
-        state = MapState(time=ts.start, visual_range_m=scene.analysis.settings.visual_range_m)
+        state = ViewState(time=ts.start, visual_range_m=scene.analysis.settings.visual_range_m)
     changes: dict = {}
     if args.trail is not None:
         changes["trail_s"] = args.trail
@@ -185,7 +189,7 @@ def _cpa_of(
     row = analysis.pair_row(*pair)
     if row is None or not math.isfinite(float(row["cpa_time"])):
         a, b = (ts.ids[i] for i in pair)
-        within_nm = analysis.settings.within_m / 1852.0
+        within_nm = analysis.settings.within_m / NM
         raise UsageError(
             f"{option} {text}: pair {a} {b} is not among the reported pairs (its CPA is not "
             f"within {within_nm:g} NM, or they never overlap in time); try a larger --within"
@@ -210,7 +214,7 @@ def resolve_pair(ids: list[str] | None, ts: TrackSet) -> tuple[int, int] | None:
     return min(out), max(out)
 
 
-def _check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> str:
+def check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> str:
     suffix = path.suffix.lower()
     if suffix not in allowed:
         raise UsageError(
@@ -220,18 +224,18 @@ def _check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> str:
     return suffix
 
 
-def _check_out_dir(path: Path) -> None:
+def check_out_dir(path: Path) -> None:
     if not path.parent.is_dir():
         raise UsageError(f"--out {path}: folder {path.parent} does not exist")
 
 
-def _fail(exc: ExportError) -> int:
+def fail(exc: ExportError) -> int:
     print(f"encounter-replay: {exc}", file=sys.stderr)
     return EXIT_EXPORT
 
 
-def _add_view_args(p: argparse.ArgumentParser, width: int, height: int) -> None:
-    p.add_argument("files", nargs="*", metavar="FILE", help="recordings (ACMI, CSV)")
+def add_view_args(p: argparse.ArgumentParser, width: int, height: int) -> None:
+    p.add_argument("files", nargs="*", metavar="FILE", help=f"recordings ({FORMAT_NAMES})")
     p.add_argument(
         "--session",
         metavar="JSON",
@@ -258,173 +262,3 @@ def _add_view_args(p: argparse.ArgumentParser, width: int, height: int) -> None:
     p.add_argument("--units", choices=("nm", "km"), default=None, help="NM/ft or km/m (nm)")
     p.add_argument("--no-caption", action="store_true", help="no caption strip")
     p.add_argument("--title", help="caption title (default: the recording's title or file)")
-
-
-# ---------------------------------------------------------------------------- snapshot
-def setup_snapshot(p: argparse.ArgumentParser) -> None:
-    p.description = "Save a picture of the map at one instant (PNG or SVG), with no display."
-    _add_view_args(p, 1600, 900)
-    p.add_argument(
-        "--time",
-        metavar="T",
-        help="ISO-8601 UTC, +SECONDS / +MM:SS from the start, or cpa (the --pair's closest "
-        "approach, else the closest pair's, which it selects); required unless a --session "
-        "gives the time",
-    )
-    p.add_argument("--out", required=True, type=Path, help="PATH.png or PATH.svg")
-    p.add_argument(
-        "--window",
-        action="store_true",
-        help="the whole replay window (panels, timeline) instead of the map alone; PNG only",
-    )
-
-
-def run_snapshot(args: argparse.Namespace) -> int:
-    _check_positive(args, "width", "height")
-    suffix = _check_suffix(args.out, (".png", ".svg"), "picture")
-    _check_out_dir(args.out)
-    if args.window and suffix != ".png":
-        raise UsageError("--window pictures are PNG only")
-    if args.time is None and args.session is None:
-        raise UsageError("--time is required (or a --session that gives one)")
-    scene = load_scene(args)
-    state = base_state(scene, args)
-    if args.time is not None:
-        chosen = resolve_pair(args.pair, scene.ts)
-        t, cpa_pair = resolve_time(args.time, scene.ts, scene.analysis, pair=chosen)
-        pair = chosen or cpa_pair or state.pair
-        state = dataclasses.replace(state, time=t, pair=pair)
-    try:
-        if args.window:
-            from .image import save_png
-            from .window_capture import window_snapshot
-
-            save_png(
-                window_snapshot(scene.ts, scene.analysis, state, args.width, args.height),
-                args.out,
-            )
-        else:
-            from .snapshot import export_snapshot
-
-            export_snapshot(
-                scene.ts,
-                scene.analysis,
-                state,
-                args.out,
-                args.width,
-                args.height,
-                caption=not args.no_caption,
-                title=args.title,
-            )
-    except ExportError as exc:
-        return _fail(exc)
-    print(f"wrote {args.out} ({args.width}×{args.height}, {iso_utc(state.time)})")
-    return 0
-
-
-# ---------------------------------------------------------------------------- video
-def setup_video(p: argparse.ArgumentParser) -> None:
-    p.description = (
-        "Render a clip of the replay (MP4 H.264 with the 'video' extra, or GIF), with no display."
-    )
-    _add_view_args(p, 1280, 720)
-    p.add_argument("--start", required=True, metavar="T", help="first frame (like --time)")
-    p.add_argument("--end", required=True, metavar="T", help="end of the clip (like --time)")
-    p.add_argument(
-        "--speed", type=float, default=1.0, help="replay speed, × real time, 0.01 to 1000 (1)"
-    )
-    p.add_argument("--fps", type=float, default=None, help="frames per second (25; GIF 10)")
-    p.add_argument("--out", required=True, type=Path, help="PATH.mp4 or PATH.gif")
-
-
-def run_video(args: argparse.Namespace) -> int:
-    from .video import SPEED_MAX, SPEED_MIN, frame_size, frame_times
-
-    _check_positive(args, "width", "height", "speed", "fps")
-    if not SPEED_MIN <= args.speed <= SPEED_MAX:
-        raise UsageError(
-            f"--speed must be between {SPEED_MIN:g} and {SPEED_MAX:g}, not {args.speed:g}"
-        )
-    suffix = _check_suffix(args.out, (".mp4", ".gif"), "video")
-    _check_out_dir(args.out)
-    fps = args.fps if args.fps is not None else (10.0 if suffix == ".gif" else 25.0)
-    scene = load_scene(args)
-    state = base_state(scene, args)
-    chosen = resolve_pair(args.pair, scene.ts)
-    start, pair_s = resolve_time(args.start, scene.ts, scene.analysis, "--start", chosen)
-    end, pair_e = resolve_time(args.end, scene.ts, scene.analysis, "--end", chosen)
-    pair = chosen or pair_s or pair_e or state.pair
-    state = dataclasses.replace(state, time=start, pair=pair)
-    try:
-        times = frame_times(start, end, args.speed, fps)
-        size = frame_size(args.width, args.height)
-    except ExportError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        from .snapshot import export_clip
-
-        result = export_clip(
-            scene.ts,
-            scene.analysis,
-            state,
-            args.out,
-            times,
-            size,
-            fps,
-            caption=not args.no_caption,
-            title=args.title,
-            progress=_terminal_progress() if sys.stderr.isatty() else None,
-        )
-    except ExportError as exc:
-        return _fail(exc)
-    print(
-        f"wrote {args.out} ({result.frames} frames, {result.width}×{result.height}, "
-        f"{fps:g} fps, {result.seconds:.1f} s)"
-    )
-    return 0
-
-
-def _terminal_progress() -> Callable[[int, int], bool]:
-    def show(done: int, total: int) -> bool:
-        print(f"\rframe {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
-        return True
-
-    return show
-
-
-# ---------------------------------------------------------------------------- report
-def setup_report(p: argparse.ArgumentParser) -> None:
-    p.description = (
-        "Write the encounter table (CSV, JSON: the fields of `analyze --json`) or a one-page "
-        "HTML briefing with the map at the closest approach."
-    )
-    p.add_argument("files", nargs="*", metavar="FILE", help="recordings (ACMI, CSV)")
-    p.add_argument("--session", metavar="JSON", help="a saved session: its files and settings")
-    p.add_argument("--out", required=True, type=Path, help="PATH.html, PATH.csv or PATH.json")
-    p.add_argument("--title", help="briefing title (default: the recording's title or file)")
-
-
-def run_report(args: argparse.Namespace) -> int:
-    from .report import REPORT_SUFFIXES, write_table
-
-    suffix = _check_suffix(args.out, REPORT_SUFFIXES, "report")
-    _check_out_dir(args.out)
-    scene = load_scene(args)
-    try:
-        if suffix in (".csv", ".json"):
-            write_table(args.out, scene.analysis, scene.ts)
-        else:
-            from .briefing import write_briefing_with_map
-
-            write_briefing_with_map(args.out, scene.ts, scene.analysis, title=args.title)
-    except ExportError as exc:
-        return _fail(exc)
-    print(f"wrote {args.out} ({len(scene.analysis.pairs)} pair(s))")
-    return 0
-
-
-SUBCOMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
-    "snapshot": (setup_snapshot, run_snapshot),
-    "video": (setup_video, run_video),
-    "report": (setup_report, run_report),
-}
