@@ -5,6 +5,7 @@ resume, broken files are named and skipped, and an encounter's neighbourhood rep
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -462,3 +463,25 @@ def test_unreachable_scheduler_is_one_line(small_archive, tmp_path, capsys, monk
         ["screen", str(small_archive), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
     )
     assert code == 1 and "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+@pytest.mark.gui
+def test_command_line_replays_an_encounter(duck_list, archive, tmp_path) -> None:
+    """`encounter-replay ARCHIVE --encounter LIST:ROW` opens the window on the neighbourhood
+    and analyses it (smoke mode: the window reports and quits)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, ENCOUNTER_REPLAY_EXIT_AFTER_SHOWN="1", QT_QPA_PLATFORM="offscreen")
+    env["ENCOUNTER_REPLAY_SETTINGS"] = str(tmp_path / "settings.ini")
+    run = subprocess.run(
+        [sys.executable, "-m", "encounter_replay", str(archive), "--encounter", f"{duck_list}:0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    tracks, pairs = map(int, re.search(r"\((\d+) tracks, (\d+) pairs\)", run.stdout).groups())
+    assert 2 <= tracks < 238 and pairs >= 1

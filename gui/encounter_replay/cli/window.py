@@ -52,7 +52,8 @@ def run_encounter(archive: list[str], spec: str, options) -> int:
     app = setup_application()
     window = build_window(options)
     window.show()
-    if os.environ.get(EXIT_AFTER_SHOWN):
+    show_encounter(window, ts, row["cpa_time"], analyse=False)
+    if os.environ.get(EXIT_AFTER_SHOWN):  # smoke mode: report once the analysis is in
         _exit_when_shown(app, window, expect_scene=True)
-    show_encounter(window, ts, row["cpa_time"])
+    window.rerun_analysis()
     return app.exec()

@@ -8,10 +8,13 @@ from __future__ import annotations
 from ..model import TrackSet
 
 
-def show_encounter(window, ts: TrackSet, cpa_time: float | None = None) -> None:
-    """Put the neighbourhood in ``window`` and analyse it there (in the background), with
-    the clock at the pair's closest approach."""
+def show_encounter(
+    window, ts: TrackSet, cpa_time: float | None = None, analyse: bool = True
+) -> None:
+    """Put the neighbourhood in ``window`` with the clock at the pair's closest approach,
+    and (``analyse``) analyse it there in the background."""
     window.set_scene(ts, None, [])
     if cpa_time is not None and hasattr(window, "controller"):
         window.controller.seek(float(cpa_time))
-    window.rerun_analysis()
+    if analyse:
+        window.rerun_analysis()
