@@ -23,8 +23,10 @@ from . import output
 from .merge import merge_windows
 from .workdir import WorkDir
 
-#: Window rows (a pair in a window) merged in one pass: a few hundred MB at most.
-ROWS_PER_PASS = 150_000
+#: Window rows (a pair in a window) merged in one pass: ~100 MB of pair tables.
+ROWS_PER_PASS = 100_000
+#: DuckDB's memory for sorting the parts (it spills to disk beyond).
+SORT_MEMORY = "256MB"
 
 
 def _pass_of(frame: pd.DataFrame, passes: int) -> np.ndarray:
@@ -75,7 +77,7 @@ def _sort_parts(parts_dir: Path, out: Path, info: dict, memory_limit: str | None
     """The parts in the analysis' order (CPA slant range, unknown last), metadata kept."""
     from .ingest import connect
 
-    con = connect(memory_limit)
+    con = connect(memory_limit or SORT_MEMORY)
     pattern = str(parts_dir / "*.parquet").replace("'", "''")
     meta = json.dumps({"kind": output.KIND, **info}).replace("'", "''")
     tmp = out.with_name(out.name + ".tmp")
