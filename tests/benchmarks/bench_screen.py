@@ -177,6 +177,8 @@ def main() -> None:
         print(
             f"  screen  day.parquet   {wall_p:6.1f} s  {tree_p:6.0f} MB  ratio {wall_p / wall_a:.2f}"
         )
+    if args.window_sizes:
+        window_memory(exe, files[0], args.window_sizes, args.dir)
 
 
 def window_memory(exe: list[str], day: Path, sizes: list[str], folder: Path) -> None:
