@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ..io import ReadError
-from ..screen import command as screen_command
 from . import analyze, info, report, snapshot, video
 from .options import UsageError, add_analysis_options, add_read_options
 from .window import run_window
@@ -35,6 +34,18 @@ def _with_scene_options(setup: Setup) -> Setup:
     return both
 
 
+def _screen_setup(p: argparse.ArgumentParser) -> None:
+    from ..screen.command import add_arguments  # imported on use: it builds on .options
+
+    add_arguments(p)
+
+
+def _screen_run(args: argparse.Namespace) -> int:
+    from ..screen.command import run
+
+    return run(args)
+
+
 #: name → (setup, run)
 SUBCOMMANDS: dict[str, tuple[Setup, Run]] = {
     "info": (info.setup, info.run),
@@ -42,7 +53,7 @@ SUBCOMMANDS: dict[str, tuple[Setup, Run]] = {
     "snapshot": (_with_scene_options(snapshot.setup), snapshot.run),
     "video": (_with_scene_options(video.setup), video.run),
     "report": (_with_scene_options(report.setup), report.run),
-    "screen": (screen_command.add_arguments, screen_command.run),
+    "screen": (_screen_setup, _screen_run),
 }
 
 
