@@ -52,7 +52,7 @@ from .exact import ExactChunk
 from .intervals import merge_touching
 from .pair_facts import add_pair_facts
 from .prepared import SOURCE, prepare
-from .pruning import all_overlapping_windows, candidate_windows
+from .pruning import Windows, all_overlapping_windows, candidate_windows
 from .result import PAIR_COLUMNS, AnalysisCancelled, AnalysisResult, empty_pairs
 from .settings import AnalysisSettings
 from .union import inside_counts
@@ -83,6 +83,37 @@ def _spans_by_pair(
     return out
 
 
+def _within_span(windows: Windows, t0: float, t1: float) -> Windows:
+    """The candidate windows and certain spans cut to ``[t0, t1]``.
+
+    A window cut down to one instant is dropped unless it was one already (an instant of
+    common presence): the neighbouring span holds that edge instant itself.
+    """
+    w0, w1 = np.maximum(windows.w0, t0), np.minimum(windows.w1, t1)
+    keep = (w1 > w0) | ((windows.w0 == windows.w1) & (w0 == w1))
+
+    def cut(spans: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        if not spans:
+            return spans
+        da, db, s0, s1 = spans
+        c0, c1 = np.maximum(s0, t0), np.minimum(s1, t1)
+        ok = c1 > c0
+        return (da[ok], db[ok], c0[ok], c1[ok])
+
+    return Windows(
+        windows.ja[keep],
+        windows.jb[keep],
+        w0[keep],
+        w1[keep],
+        n_box_pairs=windows.n_box_pairs,
+        n_fine=windows.n_fine,
+        n_kept=windows.n_kept,
+        direct_vis=cut(windows.direct_vis),
+        direct_los=cut(windows.direct_los),
+        direct_wc=cut(windows.direct_wc),
+    )
+
+
 def analyze(
     ts: TrackSet,
     settings: AnalysisSettings | None = None,
@@ -90,6 +121,7 @@ def analyze(
     *,
     chunk_points: int = CHUNK_POINTS,
     prune: bool = True,
+    span: tuple[float, float] | None = None,
 ) -> AnalysisResult:
     """CPA, least horizontal separation, visual-contact and loss-of-separation intervals
     for every pair of paired-class tracks whose CPA slant range is within
@@ -98,6 +130,11 @@ def analyze(
     ``progress(fraction)`` is called between stages and chunks; returning ``False``
     cancels with :class:`AnalysisCancelled`. ``prune=False`` examines every pair over its
     whole overlap (quadratic; for checking the pruning).
+
+    ``span=(t0, t1)`` examines only that time: every figure and interval is then the one
+    of the data restricted to ``[t0, t1]``, while samples outside still shape the motion
+    across its edges. Archive screening relies on it: windows whose spans tile the time
+    give, merged, exactly the figures of one run over everything.
     """
     settings = settings or AnalysisSettings()
 
@@ -128,9 +165,12 @@ def analyze(
         well_clear=well_clear_thresholds(settings),
         nmac_h_m=settings.nmac_h_m,
         nmac_v_m=settings.nmac_v_m,
+        span=span,
     )
     if not prune:
         windows = all_overlapping_windows(prep)
+    if span is not None:
+        windows = _within_span(windows, *span)
     stats = {
         "tracks": len(prep),
         "samples": len(prep.t),

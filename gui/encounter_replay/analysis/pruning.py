@@ -151,6 +151,10 @@ def _segmented_min(starts: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.minimum.reduceat(v, starts) if len(starts) else np.zeros(0)
 
 
+def _in_span(t: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+    return (t >= span[0]) & (t <= span[1])
+
+
 def _empty_windows(n_box_pairs: int = 0, n_fine: int = 0) -> Windows:
     z, zf = np.zeros(0, dtype=np.int64), np.zeros(0)
     return Windows(z, z, zf, zf, n_box_pairs=n_box_pairs, n_fine=n_fine, n_kept=0)
@@ -169,6 +173,7 @@ def candidate_windows(
     well_clear: tuple[float, float, float] | None = None,
     nmac_h_m: float = 0.0,
     nmac_v_m: float = 0.0,
+    span: tuple[float, float] | None = None,
 ) -> tuple[Windows, Margin]:
     """Candidate (pair, time window)s for the exact stage (see module docstring).
 
@@ -176,7 +181,8 @@ def candidate_windows(
     ground-chord bound with the data's slant margin. With ``use_bounds`` the fine buckets
     that cannot hold the pair's minimum or an interval boundary are taken out: dropped, or
     — when visual contact or loss of separation certainly lasts through them — returned as
-    whole-bucket intervals in ``Windows.direct_*``.
+    whole-bucket intervals in ``Windows.direct_*``. With ``span`` the upper bounds of a
+    pair's minima come only from separations inside it (see ``analyze(span=...)``).
 
     ``well_clear = (DTHR, ZTHR, TTHR)`` keeps every bucket where well clear can be violated
     or τmod reach TTHR: that needs a ground chord ≤ ``DTHR + TTHR·|v_B − v_A|`` (the
@@ -241,6 +247,8 @@ def candidate_windows(
         # visual range and separation minimum) cannot matter.
         fa0, fb0 = cstart[bi], cstart[bj]
         at_edge = (fb.q[fa0] == c_bucket[bi] * N_SUB) & (fb.q[fb0] == c_bucket[bj] * N_SUB)
+        if span is not None:
+            at_edge &= _in_span(prep.t_ref + c_bucket[bi] * coarse, span)
         d_s = np.where(at_edge, norm3(fb.edge_p[:, fb0] - fb.edge_p[:, fa0]), np.nan)
         d_g = np.where(at_edge, norm3(fb.edge_g[:, fb0] - fb.edge_g[:, fa0]), np.nan)
         pstart = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]])
@@ -302,8 +310,19 @@ def candidate_windows(
         # Upper bounds of each pair's minima: any separation that certainly occurred.
         pstart = np.flatnonzero(np.r_[True, ekey[1:] != ekey[:-1]])
         pcount = np.diff(np.append(pstart, n_fine))
-        ub_s = np.repeat(_segmented_min(pstart, np.fmin(np.fmin(d0p, d1p), min_rp + devp)), pcount)
-        ub_g = np.repeat(_segmented_min(pstart, np.fmin(np.fmin(d0g, d1g), min_rg + devg)), pcount)
+        ub_sep = [
+            np.fmin(np.fmin(d0p, d1p), min_rp + devp),
+            np.fmin(np.fmin(d0g, d1g), min_rg + devg),
+        ]
+        if span is not None:  # only separations that occurred inside the span bound its minima
+            t_start = prep.t_ref + q * width
+            at0, at1 = _in_span(t_start, span), _in_span(t_start + width, span)
+            ub_sep = [
+                np.where(at0 & at1, ub, np.where(at0, d0, np.where(at1, d1, np.nan)))
+                for ub, d0, d1 in ((ub_sep[0], d0p, d1p), (ub_sep[1], d0g, d1g))
+            ]
+        ub_s = np.repeat(_segmented_min(pstart, ub_sep[0]), pcount)
+        ub_g = np.repeat(_segmented_min(pstart, ub_sep[1]), pcount)
         pair_vis = np.maximum(vis[ja], vis[jb])
         # Altitude differences over the bucket (ranges are conservative; NaN = unknown).
         ha_lo, ha_hi, hb_lo, hb_hi = fb.hmin[fa], fb.hmax[fa], fb.hmin[fbi], fb.hmax[fbi]

@@ -4,6 +4,7 @@
     encounter-replay info FILE... [--json]  what a recording holds
     encounter-replay analyze FILE...        separation minima and intervals for all pairs
     encounter-replay snapshot|video|report  briefing material, no display needed
+    encounter-replay screen SOURCE… --out encounters.parquet   screen an archive
 
 One module per subcommand (:mod:`.info`, :mod:`.analyze`, :mod:`.snapshot`, :mod:`.video`,
 :mod:`.report`), shared options in :mod:`.options`, the dispatcher in :mod:`.main`.

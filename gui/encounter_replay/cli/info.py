@@ -56,6 +56,12 @@ def info_dict(ts: TrackSet) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..screen.output import is_encounter_list
+
+    if all(is_encounter_list(f) for f in args.files):  # encounter lists written by `screen`
+        from ..screen.command import info as encounters_info
+
+        return max(encounters_info(f) for f in args.files)
     ts = read_files(args.files, read_options(args))
     doc = info_dict(ts)
     if args.json:

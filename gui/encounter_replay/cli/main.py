@@ -36,6 +36,18 @@ def _with_scene_options(setup: Setup) -> Setup:
     return both
 
 
+def _screen_setup(p: argparse.ArgumentParser) -> None:
+    from ..screen.command import add_arguments  # imported on use: it builds on .options
+
+    add_arguments(p)
+
+
+def _screen_run(args: argparse.Namespace) -> int:
+    from ..screen.command import run
+
+    return run(args)
+
+
 #: name → (setup, run)
 SUBCOMMANDS: dict[str, tuple[Setup, Run]] = {
     "info": (info.setup, info.run),
@@ -43,6 +55,7 @@ SUBCOMMANDS: dict[str, tuple[Setup, Run]] = {
     "snapshot": (_with_scene_options(snapshot.setup), snapshot.run),
     "video": (_with_scene_options(video.setup), video.run),
     "report": (_with_scene_options(report.setup), report.run),
+    "screen": (_screen_setup, _screen_run),
 }
 
 
