@@ -222,13 +222,15 @@ def _party(ts: TrackSet, k: int, t: float, gap_s: float) -> Party:
     row = ts.meta.iloc[k].to_dict()
     what, who = what_and_who(row)
     callsign = str(row.get("callsign") or "") or who or what or str(row.get("id", ""))
+    kind = clean_type(row.get("type"), row.get("cls"))
+    model = what if what and what != callsign else ""
     side = str(row.get("coalition") or "") or str(row.get("color") or "") or "unknown"
     pos = positions_at(ts, t, gap_s)
     heading, speed = _heading_speed(ts, k, t, gap_s)
     return Party(
         label=track_label(ts, k),
         callsign=callsign,
-        type=clean_type(row.get("type"), row.get("cls")) or DASH,
+        type=" · ".join(x for x in (model, kind) if x) or DASH,
         side=side,
         altitude=ft(float(pos.alt[k])),
         speed=kt(speed),
@@ -240,7 +242,10 @@ def _geometry(ts: TrackSet, result, p, a: int, b: int) -> list[tuple[str, str]]:
     from ..analysis.relative import tote
 
     t = float(p.cpa_time)
-    dz = float(p.cpa_vertical_m)
+    # the table's vertical is a magnitude: who is above comes from the altitudes at CPA
+    pos = positions_at(ts, t, result.settings.gap_s)
+    dz = float(pos.alt[b] - pos.alt[a])
+    dz = math.copysign(abs(float(p.cpa_vertical_m)), dz) if _ok(dz) else float("nan")
     la, lb = track_label(ts, a), track_label(ts, b)
     rows = [("Time of CPA", clock_utc(t, 1)), ("Slant range", nm(p.cpa_slant_m))]
     rows.append(("Horizontal", nm(p.cpa_horizontal_m)))

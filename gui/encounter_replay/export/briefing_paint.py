@@ -1,0 +1,382 @@
+"""Painting a briefing's parts with QPainter: maps from the window's canvas layers, the
+separation/altitude chart, wrapped text and tables. Used by the PDF (vector, in points)
+and for the pictures of the PowerPoint and HTML briefings (the same painting into an
+image), so all three show the same drawing.
+
+Sizes are in points: the PDF painter works in points, and a map canvas is laid out at
+96 px per inch, so its 8–9 pt fonts come out at 8–9 pt on paper (never under 7 pt).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6 import QtCore, QtGui
+
+from .. import palette
+from ..model import TrackSet
+from ..model.timefmt import clock_utc
+from ..model.units import FT, NM
+from ..model.view_state import ViewState
+from .briefing_content import Encounter, chart_window
+
+#: Canvas pixels per point: Qt lays widgets out at 96 dpi, a point is 1/72 inch.
+PX_PER_PT = 96.0 / 72.0
+#: Nothing on a briefing is printed smaller than this (points).
+MIN_PT = 7.0
+
+FONT_FAMILIES = ["DejaVu Sans", "Helvetica", "Arial", "sans-serif"]
+
+
+def font(pt: float, bold: bool = False) -> QtGui.QFont:
+    f = QtGui.QFont()
+    f.setFamilies(FONT_FAMILIES)
+    f.setPointSizeF(max(MIN_PT, pt))
+    f.setBold(bold)
+    return f
+
+
+def color(hex_: str, alpha: int = 255) -> QtGui.QColor:
+    c = QtGui.QColor(hex_)
+    c.setAlpha(alpha)
+    return c
+
+
+# ---------------------------------------------------------------------------- text
+_WRAP = int(QtCore.Qt.TextFlag.TextWordWrap) | int(QtCore.Qt.AlignmentFlag.AlignLeft)
+
+
+def text_height(p: QtGui.QPainter, width: float, text: str, f: QtGui.QFont) -> float:
+    """Height ``text`` takes wrapped to ``width`` in font ``f``."""
+    fm = QtGui.QFontMetricsF(f, p.device())
+    r = fm.boundingRect(QtCore.QRectF(0, 0, width, 1e6), _WRAP, text)
+    return r.height()
+
+
+def fit_font(
+    p: QtGui.QPainter, rect: QtCore.QRectF, text: str, pt: float, bold: bool = False
+) -> QtGui.QFont:
+    """The largest font from ``pt`` down to :data:`MIN_PT` whose wrapped ``text`` fits
+    ``rect``: captions shrink and wrap, they are never cut."""
+    size = pt
+    while size > MIN_PT and text_height(p, rect.width(), text, font(size, bold)) > rect.height():
+        size -= 0.5
+    return font(size, bold)
+
+
+def draw_text(
+    p: QtGui.QPainter,
+    x: float,
+    y: float,
+    width: float,
+    text: str,
+    pt: float = 8.0,
+    *,
+    bold: bool = False,
+    ink: str = palette.REPORT_INK,
+    align: QtCore.Qt.AlignmentFlag = QtCore.Qt.AlignmentFlag.AlignLeft,
+) -> float:
+    """Draw ``text`` wrapped to ``width`` from ``(x, y)``; returns the height used."""
+    f = font(pt, bold)
+    h = text_height(p, width, text, f)
+    p.setFont(f)
+    p.setPen(color(ink))
+    flags = int(QtCore.Qt.TextFlag.TextWordWrap) | int(align)
+    p.drawText(QtCore.QRectF(x, y, width, h + 1), flags, text)
+    return h
+
+
+def draw_table(
+    p: QtGui.QPainter,
+    x: float,
+    y: float,
+    widths: list[float],
+    rows: list[list[str]],
+    pt: float = 7.5,
+    *,
+    header: bool = True,
+) -> float:
+    """A ruled table; cells wrap. Returns the height used."""
+    top = y
+    pad = 1.6
+    for i, row in enumerate(rows):
+        bold = header and i == 0
+        heights = [
+            text_height(p, w - 2 * pad, str(c), font(pt, bold))
+            for w, c in zip(widths, row, strict=False)
+        ]
+        h = max(heights) + 2 * pad
+        if bold:
+            p.fillRect(QtCore.QRectF(x, y, sum(widths), h), color(palette.REPORT_BANNER))
+        cx = x
+        for w, c in zip(widths, row, strict=False):
+            draw_text(p, cx + pad, y + pad, w - 2 * pad, str(c), pt, bold=bold)
+            cx += w
+        y += h
+        p.setPen(QtGui.QPen(color(palette.REPORT_RULE), 0.5))
+        p.drawLine(QtCore.QPointF(x, y), QtCore.QPointF(x + sum(widths), y))
+    return y - top
+
+
+# ---------------------------------------------------------------------------- maps
+def print_colors(ts: TrackSet) -> dict[int, str]:
+    """Each track's colour on paper: its screen colour's print twin (coalition colours
+    that differ in lightness), custom hex colours kept."""
+    from ..view.scene_data import coalition_color
+
+    twin = {palette.NAMED_COLORS[k].lower(): v for k, v in palette.PRINT_NAMED_COLORS.items()}
+    twin[palette.BLUE.lower()] = palette.PRINT_NAMED_COLORS["blue"]
+    twin[palette.RED.lower()] = palette.PRINT_NAMED_COLORS["red"]
+    twin[palette.NEUTRAL.lower()] = palette.PRINT_NEUTRAL
+    meta = ts.meta
+    out = {}
+    for k in range(len(ts)):
+        row = meta.iloc[k]
+        c = coalition_color(str(row.get("coalition") or ""), str(row.get("color") or ""))
+        out[k] = twin.get(c.lower(), c)
+    return out
+
+
+def map_canvas(ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float]):
+    """An offscreen canvas showing ``state``, laid out for a map ``size_pt`` points big."""
+    from .offscreen import scene_canvas
+
+    w, h = (max(60, round(v * PX_PER_PT)) for v in size_pt)
+    if state.theme == "print" and not state.colors:
+        state = state.replace(colors=print_colors(ts))
+    return scene_canvas(ts, analysis, state, (w, h))
+
+
+def overview_rect(canvas, ts: TrackSet, a: int, b: int, t0: float, t1: float):
+    """Map rectangle (x0, x1, y0, y1) holding both tracks' paths over ``[t0, t1]`` with a
+    margin: the encounter in its context."""
+    keep = np.zeros(len(ts), dtype=bool)
+    keep[[a, b]] = True
+    sample = np.repeat(keep, np.diff(ts.offsets)) & (ts.t >= t0) & (ts.t <= t1)
+    sample &= np.isfinite(ts.lat) & np.isfinite(ts.lon)
+    if not sample.any():
+        return None
+    x, y = canvas.scene_data.proj.forward(ts.lat[sample], ts.lon[sample])
+    cx, cy = (x.max() + x.min()) / 2, (y.max() + y.min()) / 2
+    half = max(np.ptp(x), np.ptp(y), 10 * NM) / 2 * 1.25
+    return (cx - half, cx + half, cy - half, cy + half)
+
+
+def paint_map(p: QtGui.QPainter, canvas, rect: QtCore.QRectF) -> None:
+    """The canvas's scene painted into ``rect`` as vectors (PDF) or pixels (images)."""
+    from .image import _export_view, _vector_mode
+
+    w, h = canvas.width(), canvas.height()
+    view = _export_view(canvas, w, h)
+    p.save()
+    p.setClipRect(rect)
+    p.fillRect(rect, color(palette.PRINT_MAP["SEA"]))
+    with _vector_mode(view, p):
+        view.render(p, rect, view.viewport().rect())
+    p.restore()
+    p.setPen(QtGui.QPen(color(palette.REPORT_RULE), 0.6))
+    p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+    p.drawRect(rect)
+
+
+# ---------------------------------------------------------------------------- chart
+def paint_chart(
+    p: QtGui.QPainter,
+    rect: QtCore.QRectF,
+    ts: TrackSet,
+    enc: Encounter,
+    settings,
+    pt: float = 7.5,
+) -> None:
+    """Separation (slant, horizontal; NM) over altitude of both aircraft (ft) against time,
+    with the visual, well-clear and loss-of-separation bands, the minima and the CPA."""
+    from ..analysis.series import separation_series
+    from ..model.labels import track_labels
+
+    t0, t1 = chart_window(ts, enc.a, enc.b, enc.cpa_time, [*enc.visual, *enc.los], 120.0)
+    s = separation_series(
+        ts, enc.a, enc.b, t0, t1, 500, settings=settings, extra_times=np.array([enc.cpa_time])
+    )
+    times = s["time"].to_numpy()
+    alt = _altitudes(ts, enc, times, settings.gap_s)
+    f = font(pt)
+    fm = QtGui.QFontMetricsF(f, p.device())
+    left = fm.horizontalAdvance("00,000") + fm.height() + 4
+    legend_h = fm.height() * 1.4
+    plot = QtCore.QRectF(
+        rect.left() + left, rect.top() + legend_h, rect.width() - left - 4,
+        rect.height() - legend_h - fm.height() * 1.6,
+    )  # fmt: skip
+    gap = 6.0
+    top = QtCore.QRectF(plot.left(), plot.top(), plot.width(), (plot.height() - gap) * 0.55)
+    bot = QtCore.QRectF(plot.left(), top.bottom() + gap, plot.width(), plot.height() - gap - top.height())
+
+    def tx(t):
+        return plot.left() + (np.asarray(t) - t0) / (t1 - t0) * plot.width()
+
+    p.save()
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    for r in (top, bot):
+        p.fillRect(r, color(palette.PAPER))
+        for spans, hue, alpha in (
+            (enc.visual, palette.VISUAL, 45),
+            (enc.well_clear, palette.WELL_CLEAR, 70),
+            (enc.los, palette.LOS, 55),
+        ):
+            for a, b in spans:
+                a, b = max(a, t0), min(b, t1)
+                if b > a:
+                    p.fillRect(QtCore.QRectF(tx(a), r.top(), tx(b) - tx(a), r.height()), color(hue, alpha))
+    # separation panel
+    slant = s["slant_m"].to_numpy() / NM
+    horiz = s["horizontal_m"].to_numpy() / NM
+    smax = float(np.nanmax([np.nanmax(slant) if np.isfinite(slant).any() else 1, settings.hsep_m / NM * 1.15]))
+    _axis(p, top, 0.0, smax, "NM", f)
+    _hline(p, top, settings.hsep_m / NM, 0, smax, palette.LOS, f"{settings.hsep_m / NM:g} NM minimum", f)
+    _curve(p, top, times, horiz, t0, t1, 0, smax, palette.PRINT_MAP["GRID_TEXT"], 1.0, dash=True)
+    _curve(p, top, times, slant, t0, t1, 0, smax, palette.PRINT_SEPARATION, 1.4)
+    # altitude panel
+    alt_ft = alt / FT
+    lo = float(np.nanmin(alt_ft)) if np.isfinite(alt_ft).any() else 0.0
+    hi = float(np.nanmax(alt_ft)) if np.isfinite(alt_ft).any() else 1000.0
+    pad = max(500.0, (hi - lo) * 0.1)
+    lo, hi = max(0.0, lo - pad), hi + pad
+    _axis(p, bot, lo, hi, "ft", f)
+    for j, hue in enumerate(palette.PRINT_PAIR_TRACKS):
+        _curve(p, bot, times, alt_ft[j], t0, t1, lo, hi, hue, 1.4)
+    # CPA line through both
+    x = float(tx(enc.cpa_time))
+    p.setPen(QtGui.QPen(color(palette.PRINT_MAP["CPA"]), 1.0, QtCore.Qt.PenStyle.DashLine))
+    p.drawLine(QtCore.QPointF(x, top.top()), QtCore.QPointF(x, bot.bottom()))
+    p.setFont(f)
+    p.setPen(color(palette.REPORT_INK))
+    p.drawText(QtCore.QPointF(x + 2, top.top() + fm.ascent()), f"CPA {clock_utc(enc.cpa_time)}")
+    # time axis
+    _time_axis(p, bot, t0, t1, f)
+    # legend
+    names = track_labels(ts.meta)
+    items = [
+        ("slant", palette.PRINT_SEPARATION, "line"),
+        ("horizontal", palette.PRINT_MAP["GRID_TEXT"], "dash"),
+        (f"alt {names[enc.a]}", palette.PRINT_PAIR_TRACKS[0], "line"),
+        (f"alt {names[enc.b]}", palette.PRINT_PAIR_TRACKS[1], "line"),
+        ("visual", palette.VISUAL, "band"),
+        ("well clear lost", palette.WELL_CLEAR, "band"),
+        ("sep. lost", palette.LOS, "band"),
+    ]
+    lx, ly = plot.left(), rect.top() + fm.ascent()
+    for text, hue, kind in items:
+        w = fm.horizontalAdvance(text)
+        if lx + 16 + w > rect.right():
+            break
+        if kind == "band":
+            p.fillRect(QtCore.QRectF(lx, ly - fm.ascent() * 0.8, 12, fm.ascent() * 0.8), color(hue, 110))
+        else:
+            pen = QtGui.QPen(color(hue), 1.4)
+            if kind == "dash":
+                pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawLine(QtCore.QPointF(lx, ly - fm.ascent() * 0.35), QtCore.QPointF(lx + 12, ly - fm.ascent() * 0.35))
+        p.setPen(color(palette.REPORT_INK))
+        p.drawText(QtCore.QPointF(lx + 15, ly), text)
+        lx += 15 + w + 8
+    p.restore()
+
+
+def _altitudes(ts: TrackSet, enc: Encounter, times: np.ndarray, gap_s: float) -> np.ndarray:
+    """Altitude of both aircraft at ``times`` (linear between samples; NaN outside a track
+    and across gaps longer than ``gap_s``, as the map draws them)."""
+    out = np.full((2, len(times)), np.nan)
+    for j, k in enumerate((enc.a, enc.b)):
+        lo, hi = int(ts.offsets[k]), int(ts.offsets[k + 1])
+        t, z = ts.t[lo:hi], ts.alt[lo:hi]
+        ok = np.isfinite(z)
+        t, z = t[ok], z[ok]
+        if len(t) < 2:
+            continue
+        out[j] = np.interp(times, t, z, left=np.nan, right=np.nan)
+        i = np.clip(np.searchsorted(t, times), 1, len(t) - 1)
+        out[j][(t[i] - t[i - 1]) > gap_s] = np.nan
+    return out
+
+
+def _nice_step(span: float, n: int = 4) -> float:
+    raw = span / max(1, n)
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    return next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+
+
+def _axis(p, r: QtCore.QRectF, lo: float, hi: float, unit: str, f: QtGui.QFont) -> None:
+    fm = QtGui.QFontMetricsF(f, p.device())
+    p.setPen(QtGui.QPen(color(palette.REPORT_RULE), 0.5))
+    p.drawRect(r)
+    step = _nice_step(hi - lo)
+    v = math.ceil(lo / step) * step
+    p.setFont(f)
+    while v <= hi + 1e-9:
+        y = r.bottom() - (v - lo) / (hi - lo) * r.height()
+        p.setPen(QtGui.QPen(color(palette.REPORT_RULE), 0.4))
+        p.drawLine(QtCore.QPointF(r.left(), y), QtCore.QPointF(r.right(), y))
+        p.setPen(color(palette.REPORT_MUTED))
+        text = f"{v:,.0f}" if step >= 1 else f"{v:g}"
+        p.drawText(
+            QtCore.QRectF(r.left() - 60 - 3, y - fm.height() / 2, 60, fm.height()),
+            int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter),
+            text,
+        )
+        v += step
+    p.save()
+    p.translate(r.left() - fm.horizontalAdvance("00,000") - fm.height() - 2, r.center().y())
+    p.rotate(-90)
+    p.setPen(color(palette.REPORT_MUTED))
+    p.drawText(QtCore.QRectF(-40, 0, 80, fm.height()), int(QtCore.Qt.AlignmentFlag.AlignCenter), unit)
+    p.restore()
+
+
+def _hline(p, r, v, lo, hi, hue, text, f) -> None:
+    if not lo <= v <= hi:
+        return
+    y = r.bottom() - (v - lo) / (hi - lo) * r.height()
+    p.setPen(QtGui.QPen(color(hue), 1.0, QtCore.Qt.PenStyle.DashLine))
+    p.drawLine(QtCore.QPointF(r.left(), y), QtCore.QPointF(r.right(), y))
+    fm = QtGui.QFontMetricsF(f, p.device())
+    p.setFont(f)
+    p.drawText(QtCore.QPointF(r.right() - fm.horizontalAdvance(text) - 2, y - 2), text)
+
+
+def _curve(p, r, t, v, t0, t1, lo, hi, hue, width, dash=False) -> None:
+    x = r.left() + (t - t0) / (t1 - t0) * r.width()
+    y = r.bottom() - (np.clip(v, lo, hi) - lo) / (hi - lo) * r.height()
+    ok = np.isfinite(x) & np.isfinite(y)
+    pen = QtGui.QPen(color(hue), width)
+    if dash:
+        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    path = QtGui.QPainterPath()
+    pen_down = False
+    for xi, yi, good in zip(x, y, ok, strict=True):
+        if not good:
+            pen_down = False
+            continue
+        if pen_down:
+            path.lineTo(float(xi), float(yi))
+        else:
+            path.moveTo(float(xi), float(yi))
+            pen_down = True
+    p.drawPath(path)
+
+
+def _time_axis(p, r: QtCore.QRectF, t0: float, t1: float, f: QtGui.QFont) -> None:
+    fm = QtGui.QFontMetricsF(f, p.device())
+    span = t1 - t0
+    step = next((s for s in (10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600) if span / s <= 7), 7200)
+    t = math.ceil(t0 / step) * step
+    p.setFont(f)
+    while t <= t1:
+        x = r.left() + (t - t0) / span * r.width()
+        p.setPen(color(palette.REPORT_MUTED))
+        label = clock_utc(t)
+        w = fm.horizontalAdvance(label)
+        p.drawText(QtCore.QPointF(x - w / 2, r.bottom() + fm.ascent() + 2), label)
+        t += step
