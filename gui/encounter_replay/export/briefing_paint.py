@@ -380,3 +380,45 @@ def _time_axis(p, r: QtCore.QRectF, t0: float, t1: float, f: QtGui.QFont) -> Non
         w = fm.horizontalAdvance(label)
         p.drawText(QtCore.QPointF(x - w / 2, r.bottom() + fm.ascent() + 2), label)
         t += step
+
+
+# ---------------------------------------------------------------------------- pictures
+def points_image(size_pt: tuple[float, float], scale: float = 3.0):
+    """(image, painter) for painting in points at ``scale`` pixels per point: a picture of
+    a briefing part for slides and HTML, drawn by the same code as the PDF."""
+    w, h = (max(1, round(v * scale)) for v in size_pt)
+    image = QtGui.QImage(w, h, QtGui.QImage.Format.Format_RGB32)
+    dpm = round(72 / 0.0254)  # 72 dpi: a font point is one unit before the scale
+    image.setDotsPerMeterX(dpm)
+    image.setDotsPerMeterY(dpm)
+    image.fill(color(palette.PAPER))
+    p = QtGui.QPainter(image)
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+    p.scale(scale, scale)
+    return image, p
+
+
+def map_picture(
+    ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float], scale: float = 3.0
+) -> QtGui.QImage:
+    canvas = map_canvas(ts, analysis, state, size_pt)
+    image, p = points_image(size_pt, scale)
+    try:
+        paint_map(p, canvas, QtCore.QRectF(0, 0, *size_pt))
+    finally:
+        p.end()
+        canvas.close()
+        canvas.deleteLater()
+    return image
+
+
+def chart_picture(
+    ts: TrackSet, enc: Encounter, settings, size_pt: tuple[float, float], scale: float = 3.0
+) -> QtGui.QImage:
+    image, p = points_image(size_pt, scale)
+    try:
+        paint_chart(p, QtCore.QRectF(2, 2, size_pt[0] - 4, size_pt[1] - 4), ts, enc, settings)
+    finally:
+        p.end()
+    return image
