@@ -93,7 +93,9 @@ def select_rows(
 
 
 # ---------------------------------------------------------------------------- text helpers
-_PATH = re.compile(r"(?:[A-Za-z]:[\\/]|[\\/]|~[\\/])(?:[^\s:;,'\"()\[\]]+[\\/])+([^\s:;,'\"()\[\]]+)")
+_PATH = re.compile(
+    r"(?:[A-Za-z]:[\\/]|[\\/]|~[\\/])(?:[^\s:;,'\"()\[\]]+[\\/])+([^\s:;,'\"()\[\]]+)"
+)
 
 
 def strip_dirs(text: str) -> str:
@@ -281,7 +283,10 @@ def _intervals(p, settings) -> list[tuple[str, str]]:
         out.append(("Well-clear violation (DO-365)", spans_text(p.well_clear_violation)))
     if hasattr(p, "min_horizontal_m"):
         out.append(
-            ("Minimum horizontal", f"{nm(p.min_horizontal_m)} at {clock_utc(p.min_horizontal_time)}")
+            (
+                "Minimum horizontal",
+                f"{nm(p.min_horizontal_m)} at {clock_utc(p.min_horizontal_time)}",
+            )
         )
     return out
 

@@ -174,7 +174,9 @@ def briefing_document(brief: Brief, ts: TrackSet, analysis, theme: str = "print"
     )
 
 
-def write_html(path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str = "print") -> Path:
+def write_html(
+    path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str = "print"
+) -> Path:
     path = Path(path)
     try:
         path.write_text(briefing_document(brief, ts, analysis, theme), encoding="utf-8")

@@ -3,8 +3,10 @@ separation/altitude chart, wrapped text and tables. Used by the PDF (vector, in 
 and for the pictures of the PowerPoint and HTML briefings (the same painting into an
 image), so all three show the same drawing.
 
-Sizes are in points: the PDF painter works in points, and a map canvas is laid out at
-96 px per inch, so its 8–9 pt fonts come out at 8–9 pt on paper (never under 7 pt).
+Sizes are in points. Every device a briefing paints on (PDF writer, picture) runs at
+:data:`DEVICE_DPI`, like the screen the canvas is laid out for, and the painter is scaled
+so one unit is one point; a map canvas is laid out at :func:`px_per_pt` pixels per point,
+so its 8–9 pt fonts print at 8–9 pt on paper, and ours are never under :data:`MIN_PT`.
 """
 
 from __future__ import annotations
@@ -21,10 +23,24 @@ from ..model.units import FT, NM
 from ..model.view_state import ViewState
 from .briefing_content import Encounter, chart_window
 
-#: Canvas pixels per point: Qt lays widgets out at 96 dpi, a point is 1/72 inch.
-PX_PER_PT = 96.0 / 72.0
+
+#: Dots per inch of the devices briefings paint on (a desktop screen's logical dpi).
+DEVICE_DPI = 96.0
+#: Device units per point.
+DEVICE_PER_PT = DEVICE_DPI / 72.0
+
+
+def px_per_pt() -> float:
+    """Canvas pixels per printed point: the canvas paints onto a :data:`DEVICE_DPI`
+    device one pixel to one device unit, so its point-sized fonts keep their size."""
+    return DEVICE_PER_PT
+
+
 #: Nothing on a briefing is printed smaller than this (points).
 MIN_PT = 7.0
+#: A map is laid out this much larger than its place on the page and drawn reduced:
+#: room for labels, while the canvas's smallest (8 pt) text still prints at 7 pt.
+MAP_ROOM = 8.0 / MIN_PT - 0.001
 
 FONT_FAMILIES = ["DejaVu Sans", "Helvetica", "Arial", "sans-serif"]
 
@@ -32,7 +48,8 @@ FONT_FAMILIES = ["DejaVu Sans", "Helvetica", "Arial", "sans-serif"]
 def font(pt: float, bold: bool = False) -> QtGui.QFont:
     f = QtGui.QFont()
     f.setFamilies(FONT_FAMILIES)
-    f.setPointSizeF(max(MIN_PT, pt))
+    # the painter is scaled by DEVICE_PER_PT, which the point size must not count twice
+    f.setPointSizeF(max(MIN_PT, pt) / DEVICE_PER_PT)
     f.setBold(bold)
     return f
 
@@ -142,7 +159,8 @@ def map_canvas(ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, f
     """An offscreen canvas showing ``state``, laid out for a map ``size_pt`` points big."""
     from .offscreen import scene_canvas
 
-    w, h = (max(60, round(v * PX_PER_PT)) for v in size_pt)
+    scale = px_per_pt() * MAP_ROOM
+    w, h = (max(60, round(v * scale)) for v in size_pt)
     if state.theme == "print" and not state.colors:
         state = state.replace(colors=print_colors(ts))
     return scene_canvas(ts, analysis, state, (w, h))
@@ -161,6 +179,14 @@ def overview_rect(canvas, ts: TrackSet, a: int, b: int, t0: float, t1: float):
     cx, cy = (x.max() + x.min()) / 2, (y.max() + y.min()) / 2
     half = max(np.ptp(x), np.ptp(y), 10 * NM) / 2 * 1.25
     return (cx - half, cx + half, cy - half, cy + half)
+
+
+def closeup(canvas) -> None:
+    """Shift a pair view so the pair sits left of centre: the pair readout opens to the
+    right of the pair and must stay inside a small printed map."""
+    x0, x1, y0, y1 = canvas.view_rect()
+    dx = 0.18 * (x1 - x0)
+    canvas.apply(canvas.state.replace(view=(x0 + dx, x1 + dx, y0, y1)))
 
 
 def paint_map(p: QtGui.QPainter, canvas, rect: QtCore.QRectF) -> None:
@@ -210,7 +236,9 @@ def paint_chart(
     )  # fmt: skip
     gap = 6.0
     top = QtCore.QRectF(plot.left(), plot.top(), plot.width(), (plot.height() - gap) * 0.55)
-    bot = QtCore.QRectF(plot.left(), top.bottom() + gap, plot.width(), plot.height() - gap - top.height())
+    bot = QtCore.QRectF(
+        plot.left(), top.bottom() + gap, plot.width(), plot.height() - gap - top.height()
+    )
 
     def tx(t):
         return plot.left() + (np.asarray(t) - t0) / (t1 - t0) * plot.width()
@@ -227,13 +255,28 @@ def paint_chart(
             for a, b in spans:
                 a, b = max(a, t0), min(b, t1)
                 if b > a:
-                    p.fillRect(QtCore.QRectF(tx(a), r.top(), tx(b) - tx(a), r.height()), color(hue, alpha))
+                    p.fillRect(
+                        QtCore.QRectF(tx(a), r.top(), tx(b) - tx(a), r.height()), color(hue, alpha)
+                    )
     # separation panel
     slant = s["slant_m"].to_numpy() / NM
     horiz = s["horizontal_m"].to_numpy() / NM
-    smax = float(np.nanmax([np.nanmax(slant) if np.isfinite(slant).any() else 1, settings.hsep_m / NM * 1.15]))
+    smax = float(
+        np.nanmax(
+            [np.nanmax(slant) if np.isfinite(slant).any() else 1, settings.hsep_m / NM * 1.15]
+        )
+    )
     _axis(p, top, 0.0, smax, "NM", f)
-    _hline(p, top, settings.hsep_m / NM, 0, smax, palette.LOS, f"{settings.hsep_m / NM:g} NM minimum", f)
+    _hline(
+        p,
+        top,
+        settings.hsep_m / NM,
+        0,
+        smax,
+        palette.LOS,
+        f"{settings.hsep_m / NM:g} NM minimum",
+        f,
+    )
     _curve(p, top, times, horiz, t0, t1, 0, smax, palette.PRINT_MAP["GRID_TEXT"], 1.0, dash=True)
     _curve(p, top, times, slant, t0, t1, 0, smax, palette.PRINT_SEPARATION, 1.4)
     # altitude panel
@@ -271,13 +314,18 @@ def paint_chart(
         if lx + 16 + w > rect.right():
             break
         if kind == "band":
-            p.fillRect(QtCore.QRectF(lx, ly - fm.ascent() * 0.8, 12, fm.ascent() * 0.8), color(hue, 110))
+            p.fillRect(
+                QtCore.QRectF(lx, ly - fm.ascent() * 0.8, 12, fm.ascent() * 0.8), color(hue, 110)
+            )
         else:
             pen = QtGui.QPen(color(hue), 1.4)
             if kind == "dash":
                 pen.setStyle(QtCore.Qt.PenStyle.DashLine)
             p.setPen(pen)
-            p.drawLine(QtCore.QPointF(lx, ly - fm.ascent() * 0.35), QtCore.QPointF(lx + 12, ly - fm.ascent() * 0.35))
+            p.drawLine(
+                QtCore.QPointF(lx, ly - fm.ascent() * 0.35),
+                QtCore.QPointF(lx + 12, ly - fm.ascent() * 0.35),
+            )
         p.setPen(color(palette.REPORT_INK))
         p.drawText(QtCore.QPointF(lx + 15, ly), text)
         lx += 15 + w + 8
@@ -330,7 +378,9 @@ def _axis(p, r: QtCore.QRectF, lo: float, hi: float, unit: str, f: QtGui.QFont) 
     p.translate(r.left() - fm.horizontalAdvance("00,000") - fm.height() - 2, r.center().y())
     p.rotate(-90)
     p.setPen(color(palette.REPORT_MUTED))
-    p.drawText(QtCore.QRectF(-40, 0, 80, fm.height()), int(QtCore.Qt.AlignmentFlag.AlignCenter), unit)
+    p.drawText(
+        QtCore.QRectF(-40, 0, 80, fm.height()), int(QtCore.Qt.AlignmentFlag.AlignCenter), unit
+    )
     p.restore()
 
 
@@ -370,7 +420,9 @@ def _curve(p, r, t, v, t0, t1, lo, hi, hue, width, dash=False) -> None:
 def _time_axis(p, r: QtCore.QRectF, t0: float, t1: float, f: QtGui.QFont) -> None:
     fm = QtGui.QFontMetricsF(f, p.device())
     span = t1 - t0
-    step = next((s for s in (10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600) if span / s <= 7), 7200)
+    step = next(
+        (s for s in (10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600) if span / s <= 7), 7200
+    )
     t = math.ceil(t0 / step) * step
     p.setFont(f)
     while t <= t1:
@@ -388,14 +440,14 @@ def points_image(size_pt: tuple[float, float], scale: float = 3.0):
     a briefing part for slides and HTML, drawn by the same code as the PDF."""
     w, h = (max(1, round(v * scale)) for v in size_pt)
     image = QtGui.QImage(w, h, QtGui.QImage.Format.Format_RGB32)
-    dpm = round(72 / 0.0254)  # 72 dpi: a font point is one unit before the scale
+    dpm = round(DEVICE_DPI / 0.0254)
     image.setDotsPerMeterX(dpm)
     image.setDotsPerMeterY(dpm)
     image.fill(color(palette.PAPER))
     p = QtGui.QPainter(image)
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-    p.scale(scale, scale)
+    p.scale(scale, scale)  # one unit is one point (fonts: see font())
     return image, p
 
 
@@ -403,6 +455,8 @@ def map_picture(
     ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float], scale: float = 3.0
 ) -> QtGui.QImage:
     canvas = map_canvas(ts, analysis, state, size_pt)
+    if state.view == "pair":
+        closeup(canvas)
     image, p = points_image(size_pt, scale)
     try:
         paint_map(p, canvas, QtCore.QRectF(0, 0, *size_pt))

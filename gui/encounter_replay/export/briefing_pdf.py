@@ -16,6 +16,9 @@ from ..model import TrackSet
 from ..model.view_state import ViewState
 from .briefing_content import Brief, Encounter
 from .briefing_paint import (
+    DEVICE_DPI,
+    DEVICE_PER_PT,
+    closeup,
     draw_table,
     draw_text,
     map_canvas,
@@ -102,7 +105,7 @@ def _title_page(pages: _Pages, brief: Brief) -> None:
         k = dict(e.key)
         rows.append([str(e.rank), e.title, k["CPA (UTC)"], k["Slant"], k["Horizontal"],
                      k["Vertical"], k["Closure"], k["Visual contact"], k["Loss of separation"]])  # fmt: skip
-    widths = [0.05, 0.27, 0.11, 0.09, 0.1, 0.09, 0.08, 0.1, 0.11]
+    widths = [0.04, 0.25, 0.12, 0.09, 0.11, 0.09, 0.09, 0.1, 0.11]
     y += draw_table(p, MARGIN, y, [w * pages.inner for w in widths], rows, 8.5) + 10
     note = (
         f"{brief.n_pairs} pair(s) reported by the analysis; {len(brief.encounters)} briefed, "
@@ -124,7 +127,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
     # maps side by side
     gap = 10.0
     mw = (pages.inner - gap) / 2
-    mh = mw * 0.78
+    mh = mw * 0.9
     state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), theme=theme)
     overview = map_canvas(ts, analysis, state.replace(trail_s=None), (mw, mh))
     try:
@@ -137,6 +140,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
         overview.deleteLater()
     close = map_canvas(ts, analysis, state.replace(view="pair", trail_s=90.0), (mw, mh))
     try:
+        closeup(close)
         paint_map(p, close, QtCore.QRectF(MARGIN + mw + gap, y, mw, mh))
     finally:
         close.close()
@@ -149,7 +153,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
                    ink=palette.REPORT_MUTED)  # fmt: skip
     y += max(c1, c2) + 4
     # chart
-    ch = 150.0
+    ch = 165.0
     paint_chart(p, QtCore.QRectF(MARGIN, y, pages.inner, ch), ts, enc, analysis.settings)
     y += ch + 6
     # two columns of tables
@@ -198,7 +202,7 @@ def write_pdf(path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist")
     writer = QtGui.QPdfWriter(str(path))
-    writer.setResolution(72)  # device units are points
+    writer.setResolution(round(DEVICE_DPI))  # the dpi the canvas's fonts are sized for
     writer.setPageSize(_page_size(brief.paper))
     writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
     writer.setTitle(brief.title)
@@ -212,6 +216,7 @@ def write_pdf(path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str
     try:
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.scale(DEVICE_PER_PT, DEVICE_PER_PT)  # layout in points
         with themed(theme):
             if several:
                 _title_page(pages, brief)

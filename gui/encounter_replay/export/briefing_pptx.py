@@ -23,7 +23,9 @@ def _rgb(hex_: str):
     return RGBColor.from_string(hex_.lstrip("#")[:6].upper())
 
 
-def _text(slide, x, y, w, h, text: str, pt: float, *, bold=False, ink=palette.REPORT_INK, center=False):
+def _text(
+    slide, x, y, w, h, text: str, pt: float, *, bold=False, ink=palette.REPORT_INK, center=False
+):
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Pt
 
@@ -44,7 +46,9 @@ def _text(slide, x, y, w, h, text: str, pt: float, *, bold=False, ink=palette.RE
 def _table(slide, x, y, w, rows: list[list[str]], pt: float = 11):
     from pptx.util import Emu, Pt
 
-    shape = slide.shapes.add_table(len(rows), len(rows[0]), x, y, w, Emu(int(Pt(pt * 1.9)) * len(rows)))
+    shape = slide.shapes.add_table(
+        len(rows), len(rows[0]), x, y, w, Emu(int(Pt(pt * 1.9)) * len(rows))
+    )
     table = shape.table
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
@@ -70,16 +74,32 @@ def _marks(slide, prs, brief: Brief, number: int, total: int) -> None:
     W = prs.slide_width
     m = Emu(int(Pt(14)))
     if brief.markings:
-        _text(slide, m, Emu(int(Pt(2))), W - 2 * m, Pt(18), brief.markings, 11, bold=True, center=True)
+        _text(
+            slide, m, Emu(int(Pt(2))), W - 2 * m, Pt(18), brief.markings, 11, bold=True, center=True
+        )
     foot = " · ".join(x for x in (brief.source_line, f"generated {brief.generated}") if x)
     y = prs.slide_height - Pt(34)
     _text(slide, m, y, W - 2 * m - Pt(80), Pt(16), foot, 9, ink=palette.REPORT_MUTED)
-    _text(slide, W - m - Pt(80), y, Pt(80), Pt(16), f"{number}/{total}", 9, ink=palette.REPORT_MUTED)
+    _text(
+        slide, W - m - Pt(80), y, Pt(80), Pt(16), f"{number}/{total}", 9, ink=palette.REPORT_MUTED
+    )
     if brief.markings:
-        _text(slide, m, prs.slide_height - Pt(20), W - 2 * m, Pt(18), brief.markings, 11, bold=True, center=True)
+        _text(
+            slide,
+            m,
+            prs.slide_height - Pt(20),
+            W - 2 * m,
+            Pt(18),
+            brief.markings,
+            11,
+            bold=True,
+            center=True,
+        )
 
 
-def write_pptx(path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str = "print") -> Path:
+def write_pptx(
+    path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str = "print"
+) -> Path:
     """Write ``brief`` as a 16:9 deck: a title slide and one slide per encounter."""
     from pptx import Presentation
     from pptx.util import Emu, Pt
@@ -124,7 +144,9 @@ def write_pptx(path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: st
             rw = W - right - m
             _picture(slide, chart_picture(ts, enc, analysis.settings, (rw / Pt(1), 190), 3.0),
                      right, Pt(84), rw)  # fmt: skip
-            _table(slide, right, Pt(284), rw, [["Figure", "Value"], *[list(r) for r in enc.key]], 11)
+            _table(
+                slide, right, Pt(284), rw, [["Figure", "Value"], *[list(r) for r in enc.key]], 11
+            )
             _marks(slide, prs, brief, i + 2, total)
     try:
         prs.save(str(path))

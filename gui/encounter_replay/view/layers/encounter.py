@@ -244,6 +244,8 @@ class EncounterLayer:
                     dy=8,
                 )
             )
+            if abs(frame.time - c["time"]) <= 2.0 and self.readout:
+                extras.pop()  # at the CPA the pair readout already gives these figures
         else:
             self.cpa_marks.setData([], [])
             self.cpa_line.setData([], [])
