@@ -26,9 +26,7 @@ def setup(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("files", nargs="*", metavar="FILE", help=f"recordings ({FORMAT_NAMES})")
     p.add_argument("--session", metavar="JSON", help="a saved session: files, settings, notes")
-    p.add_argument(
-        "--out", required=True, type=Path, help="PATH.pdf, .pptx, .html, .csv or .json"
-    )
+    p.add_argument("--out", required=True, type=Path, help="PATH.pdf, .pptx, .html, .csv or .json")
     p.add_argument("--title", help="briefing title (default: the recording's title or file)")
     p.add_argument(
         "--pair",

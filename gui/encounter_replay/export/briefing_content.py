@@ -94,14 +94,19 @@ def select_rows(
 
 # ---------------------------------------------------------------------------- text helpers
 _PATH = re.compile(
-    r"(?:[A-Za-z]:[\\/]|[\\/]|~[\\/])(?:[^\s:;,'\"()\[\]]+[\\/])+([^\s:;,'\"()\[\]]+)"
+    r"(?<![\w.])(?:[A-Za-z]:[\\/]|[\\/]|~[\\/])(?:[^\s:;,'\"()\[\]]+[\\/])*"
+    r"([^\s:;,'\"()\[\]\\/]+)"
 )
 
 
-def strip_dirs(text: str) -> str:
+def strip_dirs(text: str, known: Sequence[str] = ()) -> str:
     """``text`` with every absolute path cut to its file name: a document handed out must
-    not show the analyst's folders."""
-    return _PATH.sub(lambda m: m.group(1), str(text))
+    not show the analyst's folders. ``known`` paths (the scene's sources, which may hold
+    spaces) are replaced whole first."""
+    text = str(text)
+    for path in sorted({str(k) for k in known if str(k)}, key=len, reverse=True):
+        text = text.replace(path, Path(path).name)
+    return _PATH.sub(lambda m: m.group(1), text)
 
 
 def nm(m: float, digits: int = 2) -> str:
@@ -331,10 +336,11 @@ def _caveats(ts: TrackSet, result, p, a: int, b: int) -> list[str]:
         out.append(f"Affected by {what} (implausible positions removed before analysis).")
     names = {str(ts.ids[a]), str(ts.ids[b]), track_label(ts, a), track_label(ts, b)}
     names |= {str(ts.meta.iloc[k].get("name") or "") for k in (a, b)} - {""}
+    sources = [str(x) for x in ts.meta["source"]] if len(ts) else []
     for w in [*ts.warnings, *result.warnings]:
         text = str(getattr(w, "message", w))
         if any(n and n in text for n in names):
-            out.append(strip_dirs(text))
+            out.append(strip_dirs(text, sources))
     if len(out) > MAX_CAVEATS:
         rest = len(out) - MAX_CAVEATS + 1
         out = [*out[: MAX_CAVEATS - 1], f"… and {rest} more (see the CSV/JSON report)."]

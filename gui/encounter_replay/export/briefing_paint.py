@@ -23,7 +23,6 @@ from ..model.units import FT, NM
 from ..model.view_state import ViewState
 from .briefing_content import Encounter, chart_window
 
-
 #: Dots per inch of the devices briefings paint on (a desktop screen's logical dpi).
 DEVICE_DPI = 96.0
 #: Device units per point.

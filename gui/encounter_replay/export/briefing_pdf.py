@@ -31,6 +31,9 @@ from .errors import ExportError
 #: Page sizes in points (portrait).
 PAGE_PT = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN = 30.0
+#: Map height (× its width) and chart height (points): Letter is 50 pt shorter than A4.
+MAP_ASPECT = {"a4": 0.9, "letter": 0.78}
+CHART_PT = {"a4": 165.0, "letter": 145.0}
 
 
 def _page_size(paper: str) -> QtGui.QPageSize:
@@ -127,7 +130,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
     # maps side by side
     gap = 10.0
     mw = (pages.inner - gap) / 2
-    mh = mw * 0.9
+    mh = mw * MAP_ASPECT[brief.paper]
     state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), theme=theme)
     overview = map_canvas(ts, analysis, state.replace(trail_s=None), (mw, mh))
     try:
@@ -153,7 +156,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
                    ink=palette.REPORT_MUTED)  # fmt: skip
     y += max(c1, c2) + 4
     # chart
-    ch = 165.0
+    ch = CHART_PT[brief.paper]
     paint_chart(p, QtCore.QRectF(MARGIN, y, pages.inner, ch), ts, enc, analysis.settings)
     y += ch + 6
     # two columns of tables

@@ -620,6 +620,68 @@ def export_report_interactive(window) -> None:
     _status(window, f"Saved {path}")
 
 
+# ---------------------------------------------------------------------------- briefing
+def briefing_pairs(ctx: ExportContext) -> list[tuple[int, int]]:
+    """The pairs Export ▸ Briefing covers: those ticked in the encounter table when it has
+    ticks (``ticked_pairs()``), else the selected pair; none means the top-ranked one."""
+    table = getattr(ctx.window, "encounter_table", None)
+    ticked = getattr(table, "ticked_pairs", None)
+    pairs = list(ticked()) if callable(ticked) else []
+    if not pairs and ctx.pair is not None:
+        pairs = [ctx.pair]
+    return pairs
+
+
+def run_window_briefing(ctx: ExportContext, path: str | Path, marking: str = "") -> int:
+    """Write the window's briefing (PDF, PPTX or HTML by suffix); returns the encounters."""
+    from .briefing_write import write_briefing_file
+
+    return write_briefing_file(
+        path,
+        ctx.ts,
+        ctx.analysis,
+        pairs=briefing_pairs(ctx),
+        marking=marking,
+        notes=list(getattr(ctx.window, "annotations", []) or []),
+    )
+
+
+def export_briefing_interactive(window) -> None:
+    """File ▸ Export ▸ Briefing…: PDF, PowerPoint or HTML of the selected (or ticked) pairs."""
+    ctx = context_of(window)
+    if ctx is None:
+        return
+    if ctx.analysis is None or not len(ctx.analysis.pairs):
+        QtWidgets.QMessageBox.information(
+            window, "Export briefing", "No encounter to brief (analysis unfinished or empty)."
+        )
+        return
+    path, _ = QtWidgets.QFileDialog.getSaveFileName(
+        window,
+        "Export briefing",
+        str(Path.home() / "briefing.pdf"),
+        "PDF (*.pdf);;PowerPoint (*.pptx);;HTML (*.html)",
+    )
+    if not path:
+        return
+    if not Path(path).suffix:
+        path += ".pdf"
+    marking, ok = QtWidgets.QInputDialog.getText(
+        window, "Export briefing", "Marking for every page (e.g. UNCLASSIFIED), or empty:"
+    )
+    if not ok:
+        return
+    QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+    try:
+        n = run_window_briefing(ctx, path, marking)
+    except ExportError as exc:
+        QtWidgets.QMessageBox.critical(window, "Export briefing", str(exc))
+        return
+    finally:
+        QtWidgets.QApplication.restoreOverrideCursor()
+    _status(window, f"Saved {Path(path).name}: {n} encounter(s)")
+
+
 # ---------------------------------------------------------------------------- menu wiring
 def _status(window, text: str) -> None:
     bar = window.statusBar() if hasattr(window, "statusBar") else None
@@ -637,7 +699,8 @@ def _file_menu(window: QtWidgets.QMainWindow) -> QtWidgets.QMenu:
 
 
 def export_actions(window) -> list[QtGui.QAction]:
-    """The export actions of ``window``: picture (Ctrl+Shift+S), copy, video, report."""
+    """The export actions of ``window``: picture (Ctrl+Shift+S), copy, video, report,
+    briefing."""
     style = window.style()
     picture = QtGui.QAction("&Picture…", window)
     picture.setObjectName("ExportPicture")
@@ -659,7 +722,11 @@ def export_actions(window) -> list[QtGui.QAction]:
     report.setObjectName("ExportReport")
     report.setToolTip("One-page HTML briefing, or the pair table as CSV/JSON")
     report.triggered.connect(lambda: export_report_interactive(window))
-    actions = [picture, copy, video, report]
+    briefing = QtGui.QAction("&Briefing…", window)
+    briefing.setObjectName("ExportBriefing")
+    briefing.setToolTip("PDF, PowerPoint or HTML: one page per encounter (selected pair)")
+    briefing.triggered.connect(lambda: export_briefing_interactive(window))
+    actions = [picture, copy, video, report, briefing]
     for a in actions:
         a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
     return actions
@@ -708,6 +775,7 @@ __all__ = [
     "VideoOptions",
     "context_of",
     "install_export_actions",
+    "run_window_briefing",
     "run_window_video",
     "window_picture",
     "window_snapshot_image",

@@ -1,0 +1,254 @@
+"""The briefing pack read back as a reader would: pages per encounter, text, markings,
+sizes on paper, no folder names; PowerPoint opened with python-pptx; the HTML printed by
+headless Chromium. Content (selection of pairs, caveats, paths) is tested without Qt."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from encounter_replay.analysis import analyze
+from encounter_replay.cli import main
+from encounter_replay.export.briefing_content import (
+    BriefingError,
+    build_brief,
+    select_rows,
+    strip_dirs,
+)
+from encounter_replay.io import read_files
+from encounter_replay.model import DataWarning
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_tracks" / "syria_oct2015_illustrative.txt.acmi"
+MARK = "UNCLASSIFIED // FOR TRAINING"
+
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="sample encounter not generated")
+
+
+@pytest.fixture(scope="module")
+def scene():
+    ts = read_files([SAMPLE])
+    return ts, analyze(ts)
+
+
+def _pair_title(ts, row) -> str:
+    from encounter_replay.export.caption import track_label
+
+    p = row
+    return f"{track_label(ts, int(p['a']))} – {track_label(ts, int(p['b']))}"
+
+
+# ---------------------------------------------------------------------------- content, no Qt
+def test_strip_dirs_leaves_file_names_only():
+    text = "/home/ann/secret ops/x.acmi:12: bad line; C:\\Users\\ann\\y.csv and ~/z.gpx ok"
+    out = strip_dirs(text, ["/home/ann/secret ops/x.acmi"])
+    assert "/home" not in out and "Users" not in out and "~/" not in out
+    assert "x.acmi:12" in out and "y.csv" in out and "z.gpx" in out
+    assert strip_dirs("1/2 NM") == "1/2 NM"  # not a path
+
+
+def test_select_rows_follows_the_ranked_table_and_filters(scene):
+    _ts, result = scene
+    assert select_rows(result) == [0]  # the top-ranked encounter is the first row
+    assert select_rows(result, top=3) == [0, 1, 2]
+    a, b = int(result.pairs.iloc[4]["a"]), int(result.pairs.iloc[4]["b"])
+    assert select_rows(result, [(b, a)]) == [4]
+    with pytest.raises(BriefingError, match="not reported"):
+        select_rows(result, [(a, a + 1000)])
+    pairs = result.pairs.copy()
+    for column, choice in (("relation", "cross-side"), ("formation", "no-formation")):
+        if column not in pairs:
+            with pytest.raises(BriefingError, match=column):
+                select_rows(result, relation=choice)
+    # with the ranking issue's columns, the filters pick rows by them
+    pairs["relation"] = ["same-side"] * 2 + ["cross-side"] * (len(pairs) - 2)
+    pairs["formation"] = [True, False] + [False] * (len(pairs) - 2)
+    ranked = dataclasses.replace(result, pairs=pairs)
+    assert select_rows(ranked, relation="cross-side", top=2) == [2, 3]
+    assert select_rows(ranked, relation="no-formation") == [1]
+
+
+def test_caveats_name_this_pairs_problems_and_no_folders(scene):
+    ts, result = scene
+    row = result.pairs.iloc[2]
+    name = str(ts.meta.iloc[int(row["a"])]["name"] or ts.ids[int(row["a"])])
+    warned = dataclasses.replace(
+        ts,
+        warnings=[
+            *ts.warnings,
+            DataWarning("/home/ann/data/x.acmi", f"{ts.ids[int(row['a'])]} jumps 40 NM", 7),
+            DataWarning("/home/ann/data/x.acmi", "someone else's problem", 9),
+        ],
+    )
+    pairs = result.pairs.copy()
+    pairs["affected_by_excluded"] = False
+    pairs["excluded_samples"] = 0
+    pairs["unassessed_s"] = 0.0
+    pairs.loc[2, "affected_by_excluded"] = True
+    pairs.loc[2, "excluded_samples"] = 3
+    pairs.loc[2, "unassessed_s"] = 75.0
+    res = dataclasses.replace(result, pairs=pairs)
+    enc = build_brief(warned, res, [2]).encounters[0]
+    text = " ".join(enc.caveats)
+    assert "jumps 40 NM" in text and "someone else" not in text
+    assert "3 excluded sample(s)" in text and "1:15" in text
+    assert "/home" not in text
+    other = build_brief(warned, res, [0]).encounters[0]
+    assert "jumps" not in " ".join(other.caveats)  # another pair's tracks: not listed there
+    assert name
+
+
+def test_encounter_figures_agree_with_the_analysis(scene):
+    ts, result = scene
+    enc = build_brief(ts, result, [2]).encounters[0]
+    row = result.pairs.iloc[2]
+    geo = dict(enc.geometry)
+    assert geo["Slant range"] == f"{row['cpa_slant_m'] / 1852:.2f} NM"
+    # who is above: from the altitudes at CPA (the identification table)
+    alt = [float(q.altitude.replace(",", "").split()[0]) for q in enc.parties]
+    higher = enc.parties[int(np.argmax(alt))].label
+    assert geo["Vertical"].endswith(f"{higher} above")
+    # heading of each aircraft at CPA against the recorded positions 1 s apart
+    for q in enc.parties:
+        assert q.heading.endswith("°") and q.speed.endswith("kt")
+
+
+# ---------------------------------------------------------------------------- PDF
+def _text(page) -> str:
+    """A page's words as a reader copies them (Qt writes word gaps as tabs, fi as a ligature)."""
+    return " ".join(page.extract_text().replace("\ufb01", "fi").replace("\ufb02", "fl").split())
+
+
+def _font_sizes(page) -> list[float]:
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sy = (tm[2] ** 2 + tm[3] ** 2) ** 0.5
+            cy = (cm[2] ** 2 + cm[3] ** 2) ** 0.5
+            sizes.append(size * sy * cy)
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_pdf_one_page_per_encounter_marked_and_readable(capsys, tmp_path, paper, size):
+    from pypdf import PdfReader
+
+    out = tmp_path / "brief.pdf"
+    rc = main(["report", str(SAMPLE), "--out", str(out), "--top", "3", "--paper", paper,
+               "--marking", MARK])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    ts = read_files([SAMPLE])
+    result = analyze(ts)
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1 + 3  # title page + one per encounter
+    texts = [_text(p) for p in reader.pages]
+    for i, (page, text) in enumerate(zip(reader.pages, texts, strict=True)):
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == size
+        assert text.count(MARK) == 2, i  # header and footer
+        assert "ILLUSTRATIVE" in text
+        assert f"page {i + 1}/4" in text
+        assert "syria_oct2015_illustrative.txt.acmi" in text
+        assert str(ROOT) not in text and "/work" not in text and "/home" not in text
+        assert min(_font_sizes(page)) >= 6.95, i  # nothing under 7 pt on paper
+    for k in range(3):
+        title = _pair_title(ts, result.pairs.iloc[k])
+        assert title in texts[0] and title in texts[k + 1]
+        page = texts[k + 1]
+        for part in ("IDENTIFICATION AT CPA", "GEOMETRY AT CPA", "INTERVALS",
+                     "EVENTS AND ANALYST NOTES", "DATA QUALITY FOR THIS PAIR", "SETTINGS USED",
+                     "5 NM minimum", "CPA", "Overview", "Close-up"):  # fmt: skip
+            assert part in page, (k, part)
+        assert " m " not in page and " km" not in page  # one unit system: NM, ft, kt
+
+
+def test_pdf_pair_option_and_errors(capsys, tmp_path):
+    from pypdf import PdfReader
+
+    ts = read_files([SAMPLE])
+    result = analyze(ts)
+    row = result.pairs.iloc[2]
+    out = tmp_path / "one.pdf"
+    rc = main(["report", str(SAMPLE), "--out", str(out), "--pair", str(row["b_id"]),
+               str(row["a_id"])])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    pages = PdfReader(out).pages
+    assert len(pages) == 1 and _pair_title(ts, row) in _text(pages[0])
+    rc = main(["report", str(SAMPLE), "--out", str(tmp_path / "x.pdf"), "--pairs", "cross-side"])
+    err = capsys.readouterr().err
+    if "relation" in result.pairs:
+        assert rc == 0, err
+    else:
+        assert rc != 0 and "relation" in err and "Traceback" not in err
+        assert not (tmp_path / "x.pdf").exists()
+
+
+# ---------------------------------------------------------------------------- PowerPoint
+def test_pptx_title_and_one_editable_slide_per_encounter(capsys, tmp_path):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    out = tmp_path / "brief.pptx"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--top", "2", "--marking", MARK]) == 0
+    prs = Presentation(str(out))
+    slides = list(prs.slides)
+    assert len(slides) == 1 + 2
+    for i, slide in enumerate(slides):
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert text.count(MARK) == 2 and "ILLUSTRATIVE" in text, i
+        assert "/work" not in text and str(ROOT) not in text
+        tables = [s for s in slide.shapes if s.has_table]
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(tables) == 1
+        assert len(pictures) == (0 if i == 0 else 2)  # close-up map and chart
+    ts = read_files([SAMPLE])
+    top = analyze(ts).pairs.iloc[0]
+    table = next(s for s in slides[1].shapes if s.has_table).table
+    cells = [c.text for r in table.rows for c in r.cells]
+    assert f"{top['cpa_slant_m'] / 1852:.2f} NM" in cells
+
+
+# ---------------------------------------------------------------------------- HTML, printed
+def test_html_prints_one_page_per_encounter_in_chromium(capsys, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    from pypdf import PdfReader
+
+    html = tmp_path / "brief.html"
+    assert main(["report", str(SAMPLE), "--out", str(html), "--top", "2", "--marking", MARK]) == 0
+    pdf = tmp_path / "printed.pdf"
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+           f"--print-to-pdf={pdf}", html.as_uri()]  # fmt: skip
+    subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    assert pdf.exists(), "chromium wrote no PDF"
+    pages = PdfReader(pdf).pages
+    assert len(pages) == 1 + 2
+    for page in pages:
+        assert _text(page).count(MARK) == 2
+
+
+# ---------------------------------------------------------------------------- theme
+def test_print_theme_is_scoped_and_validated():
+    from encounter_replay import palette
+    from encounter_replay.model.view_state import ViewState
+    from encounter_replay.view.layers import style
+
+    before = style.SEA
+    with style.themed("print"):
+        assert palette.PRINT_MAP["SEA"] == style.SEA
+        assert style.label_color("#3b82f6").lightnessF() <= 0.4
+    assert before == style.SEA and style.label_color("#3b82f6").lightnessF() >= 0.7
+    with pytest.raises(ValueError):
+        ViewState(theme="sepia")
+    assert ViewState(theme="print").theme == "print"
