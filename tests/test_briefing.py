@@ -119,13 +119,10 @@ def test_encounter_figures_agree_with_the_analysis(scene):
 
 
 # ---------------------------------------------------------------------------- PDF
-def _text(page) -> str:
-    """A page's words as a reader copies them (Qt writes word gaps as tabs, fi as a ligature)."""
-    return " ".join(page.extract_text().replace("\ufb01", "fi").replace("\ufb02", "fl").split())
-
-
-def _font_sizes(page) -> list[float]:
-    sizes = []
+def _read(page) -> tuple[str, list[float]]:
+    """A page's words as a reader copies them (Qt writes word gaps as tabs, "fi" as a
+    ligature) and the printed size in points of every piece of text, in one pass."""
+    sizes: list[float] = []
 
     def visit(text, cm, tm, font, size):
         if text.strip():
@@ -133,33 +130,40 @@ def _font_sizes(page) -> list[float]:
             cy = (cm[2] ** 2 + cm[3] ** 2) ** 0.5
             sizes.append(size * sy * cy)
 
-    page.extract_text(visitor_text=visit)
-    return sizes
+    text = page.extract_text(visitor_text=visit)
+    return " ".join(text.replace("\ufb01", "fi").replace("\ufb02", "fl").split()), sizes
 
 
-@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
-def test_pdf_one_page_per_encounter_marked_and_readable(capsys, tmp_path, paper, size):
+def _text(page) -> str:
+    return _read(page)[0]
+
+
+@pytest.mark.parametrize(
+    ("paper", "size", "top"), [("a4", (595, 842), 3), ("letter", (612, 792), 2)]
+)
+def test_pdf_one_page_per_encounter_marked_and_readable(capsys, tmp_path, paper, size, top):
     from pypdf import PdfReader
 
     out = tmp_path / "brief.pdf"
-    rc = main(["report", str(SAMPLE), "--out", str(out), "--top", "3", "--paper", paper,
+    rc = main(["report", str(SAMPLE), "--out", str(out), "--top", str(top), "--paper", paper,
                "--marking", MARK])  # fmt: skip
     assert rc == 0, capsys.readouterr().err
     ts = read_files([SAMPLE])
     result = analyze(ts)
     reader = PdfReader(out)
-    assert len(reader.pages) == 1 + 3  # title page + one per encounter
-    texts = [_text(p) for p in reader.pages]
-    for i, (page, text) in enumerate(zip(reader.pages, texts, strict=True)):
+    assert len(reader.pages) == 1 + top  # title page + one per encounter
+    read = [_read(p) for p in reader.pages]
+    texts = [t for t, _ in read]
+    for i, (page, (text, sizes)) in enumerate(zip(reader.pages, read, strict=True)):
         box = page.mediabox
         assert (round(float(box.width)), round(float(box.height))) == size
         assert text.count(MARK) == 2, i  # header and footer
         assert "ILLUSTRATIVE" in text
-        assert f"page {i + 1}/4" in text
+        assert f"page {i + 1}/{1 + top}" in text
         assert "syria_oct2015_illustrative.txt.acmi" in text
         assert str(ROOT) not in text and "/work" not in text and "/home" not in text
-        assert min(_font_sizes(page)) >= 6.95, i  # nothing under 7 pt on paper
-    for k in range(3):
+        assert min(sizes) >= 6.95, i  # nothing under 7 pt on paper
+    for k in range(top):
         title = _pair_title(ts, result.pairs.iloc[k])
         assert title in texts[0] and title in texts[k + 1]
         page = texts[k + 1]
