@@ -256,3 +256,27 @@ def test_print_theme_is_scoped_and_validated():
     with pytest.raises(ValueError):
         ViewState(theme="sepia")
     assert ViewState(theme="print").theme == "print"
+
+
+# ---------------------------------------------------------------------------- picture scale
+def test_picture_scale_enlarges_map_text_and_symbols(capsys, tmp_path):
+    """A 2× picture is the 1× picture drawn twice as large (text included), not the same
+    layout with 1×-sized text on a bigger map."""
+    from PIL import Image
+
+    def shot(name, w, h, scale):
+        out = tmp_path / name
+        rc = main(["snapshot", str(SAMPLE), "--time", "cpa", "--no-caption", "--width", str(w),
+                   "--height", str(h), "--scale", str(scale), "--out", str(out)])  # fmt: skip
+        assert rc == 0, capsys.readouterr().err
+        with Image.open(out) as im:
+            return im.convert("L")
+
+    small = np.asarray(shot("1x.png", 640, 360, 1), dtype=float)
+    big2 = shot("2x.png", 1280, 720, 2)
+    big1 = shot("2x-unscaled.png", 1280, 720, 1)
+    assert big2.size == (1280, 720)
+    down2 = np.asarray(big2.resize((640, 360), Image.Resampling.BOX), dtype=float)
+    down1 = np.asarray(big1.resize((640, 360), Image.Resampling.BOX), dtype=float)
+    near, far = np.abs(down2 - small).mean(), np.abs(down1 - small).mean()
+    assert near < 0.6 * far, (near, far)

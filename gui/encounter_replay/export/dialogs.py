@@ -90,6 +90,7 @@ def window_snapshot_image(
     caption: bool = True,
     title: str | None = None,
     placement: str = "below",
+    text_scale: float = 1.0,
 ) -> QtGui.QImage:
     """The map picture for the window's current state: what ``snapshot --session`` makes
     of the same state (the same function draws both)."""
@@ -102,6 +103,7 @@ def window_snapshot_image(
         caption=caption,
         title=title,
         placement=placement,
+        text_scale=text_scale,
     )
 
 
@@ -115,6 +117,8 @@ class ImageOptions:
     title: str
     placement: str
     whole_window: bool
+    #: map text and symbols × this (the scale of a picture sized by scale, else 1)
+    text_scale: float = 1.0
 
 
 class ExportImageDialog(QtWidgets.QDialog):
@@ -268,6 +272,7 @@ class ExportImageDialog(QtWidgets.QDialog):
             title=self.title.text(),
             placement=PLACEMENTS[self.placement.currentIndex()],
             whole_window=self.whole_window.isChecked(),
+            text_scale=self.scale.value() if self.by_scale.isChecked() else 1.0,
         )
 
 
@@ -283,6 +288,7 @@ def window_picture(ctx: ExportContext, opts: ImageOptions) -> QtGui.QImage:
         caption=opts.caption,
         title=opts.title or None,
         placement=opts.placement,
+        text_scale=opts.text_scale,
     )
 
 
@@ -321,6 +327,7 @@ def export_picture_interactive(window) -> None:
                 caption=opts.caption,
                 title=opts.title or None,
                 placement=opts.placement,
+                text_scale=opts.text_scale,
             )
     except ExportError as exc:
         QtWidgets.QMessageBox.critical(window, "Export picture", str(exc))
