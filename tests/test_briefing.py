@@ -118,6 +118,27 @@ def test_encounter_figures_agree_with_the_analysis(scene):
         assert q.heading.endswith("°") and q.speed.endswith("kt")
 
 
+def test_notes_and_events_in_time_order_on_the_pairs_page(scene):
+    from encounter_replay.model.session import Annotation
+
+    ts, result = scene
+    row = result.pairs.iloc[2]
+    t = float(row["cpa_time"])
+    a_id = str(ts.ids[int(row["a"])])
+    notes = [
+        Annotation(time=t + 5, text="Pilot reports the Su-30 passing below", track=a_id),
+        Annotation(time=t - 3, text="Scene note /home/ann/x.acmi", track=None),
+        Annotation(time=t, text="another aircraft's note", track="no-such-track"),
+    ]
+    enc = build_brief(ts, result, [2], notes=notes).encounters[0]
+    kinds = [k for _, k, _ in enc.timeline]
+    texts = [x for _, _, x in enc.timeline]
+    assert kinds.count("note") == 2 and "another aircraft's note" not in texts
+    assert "Scene note x.acmi" in texts  # folders cut from notes too
+    clocks = [c for c, _, _ in enc.timeline]
+    assert clocks == sorted(clocks)
+
+
 # ---------------------------------------------------------------------------- PDF
 def _read(page) -> tuple[str, list[float]]:
     """A page's words as a reader copies them (Qt writes word gaps as tabs, "fi" as a

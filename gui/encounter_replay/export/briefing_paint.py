@@ -246,17 +246,15 @@ def paint_chart(
     p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
     for r in (top, bot):
         p.fillRect(r, color(palette.PAPER))
-        for spans, hue, alpha in (
-            (enc.visual, palette.VISUAL, 45),
-            (enc.well_clear, palette.WELL_CLEAR, 70),
-            (enc.los, palette.LOS, 55),
+        for spans, brush in (
+            (enc.visual, _band(palette.VISUAL)),
+            (enc.los, _band(palette.LOS)),
+            (enc.well_clear, _band(palette.WELL_CLEAR, hatched=True)),
         ):
             for a, b in spans:
                 a, b = max(a, t0), min(b, t1)
                 if b > a:
-                    p.fillRect(
-                        QtCore.QRectF(tx(a), r.top(), tx(b) - tx(a), r.height()), color(hue, alpha)
-                    )
+                    p.fillRect(QtCore.QRectF(tx(a), r.top(), tx(b) - tx(a), r.height()), brush)
     # separation panel
     slant = s["slant_m"].to_numpy() / NM
     horiz = s["horizontal_m"].to_numpy() / NM
@@ -313,9 +311,8 @@ def paint_chart(
         if lx + 16 + w > rect.right():
             break
         if kind == "band":
-            p.fillRect(
-                QtCore.QRectF(lx, ly - fm.ascent() * 0.8, 12, fm.ascent() * 0.8), color(hue, 110)
-            )
+            box = QtCore.QRectF(lx, ly - fm.ascent() * 0.8, 12, fm.ascent() * 0.8)
+            p.fillRect(box, _band(hue, hatched=hue == palette.WELL_CLEAR))
         else:
             pen = QtGui.QPen(color(hue), 1.4)
             if kind == "dash":
@@ -346,6 +343,16 @@ def _altitudes(ts: TrackSet, enc: Encounter, times: np.ndarray, gap_s: float) ->
         i = np.clip(np.searchsorted(t, times), 1, len(t) - 1)
         out[j][(t[i] - t[i - 1]) > gap_s] = np.nan
     return out
+
+
+def _band(hue: str, hatched: bool = False) -> QtGui.QBrush:
+    """An interval band: a light tint, or hatching (well clear lies inside the others and
+    must show through them, in greyscale too)."""
+    if hatched:
+        brush = QtGui.QBrush(color(hue, 230), QtCore.Qt.BrushStyle.BDiagPattern)
+        brush.setTransform(QtGui.QTransform.fromScale(0.5, 0.5))
+        return brush
+    return QtGui.QBrush(color(hue, 55 if hue == palette.LOS else 45))
 
 
 def _nice_step(span: float, n: int = 4) -> float:
