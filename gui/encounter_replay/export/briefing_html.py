@@ -117,12 +117,12 @@ def _encounter(brief: Brief, enc: Encounter, ts: TrackSet, analysis, theme: str)
     caveats = "".join(f"<li>{_e(c)}</li>" for c in enc.caveats)
     return (
         f"<p class=headline>{_e(enc.headline)}</p>"
-        f"<div class=maps><figure><img alt='overview map' src='{_img(overview)}'>"
+        f'<div class=maps><figure><img alt="overview map" src="{_img(overview)}">'
         "<figcaption>Overview: both tracks up to the CPA, with the scene</figcaption></figure>"
-        f"<figure><img alt='close-up at CPA' src='{_img(close)}'>"
+        f'<figure><img alt="close-up at CPA" src="{_img(close)}">'
         f"<figcaption>Close-up at the CPA, {_e(enc.geometry[0][1])}: last 90 s of track"
         "</figcaption></figure></div>"
-        f"<img class=chart alt='separation and altitude against time' src='{_img(chart)}'>"
+        f'<img class=chart alt="separation and altitude against time" src="{_img(chart)}">'
         "<div class=cols><div>"
         "<h2>Identification at CPA</h2>"
         + _table(ident, ["Callsign", "Type", "Side", "Alt", "Speed", "Hdg"])
