@@ -301,3 +301,28 @@ def test_picture_scale_enlarges_map_text_and_symbols(capsys, tmp_path):
     down1 = np.asarray(big1.resize((640, 360), Image.Resampling.BOX), dtype=float)
     near, far = np.abs(down2 - small).mean(), np.abs(down1 - small).mean()
     assert near < 0.6 * far, (near, far)
+
+
+# ---------------------------------------------------------------------------- captions
+def test_caption_text_shrinks_or_wraps_and_is_never_cut(qapp):
+    from PySide6 import QtGui
+
+    from encounter_replay.export.image import MIN_SHRINK, _font, fit_line
+
+    font = _font(20, bold=True)
+    short = "SOKOL 01 – SOKOL 02"
+    f, lines = fit_line(short, font, 1000)
+    assert lines == [short] and f.pixelSize() == 20
+    text = (
+        "REAPER 31 · MQ-9 Reaper – SOKOL 02 · Su-30SM: slant 1.51 NM · horizontal 1.50 NM · "
+        "vertical 714 ft"
+    )
+    width = QtGui.QFontMetricsF(font).horizontalAdvance(text) * 0.8
+    f, lines = fit_line(text, font, width)  # a little too wide: shrinks, one line
+    assert lines == [text] and f.pixelSize() < 20
+    f, lines = fit_line(text, font, width * 0.45)  # far too wide: two whole lines
+    assert " ".join(lines) == text and len(lines) == 2
+    assert f.pixelSize() >= round(20 * MIN_SHRINK)
+    fm = QtGui.QFontMetricsF(f)
+    assert all(fm.horizontalAdvance(x) <= width * 0.45 for x in lines)
+    assert "…" not in "".join(lines)

@@ -367,6 +367,40 @@ def _font(px: float, bold: bool = False) -> QtGui.QFont:
     return f
 
 
+#: A caption line shrinks to this share of its size before it wraps onto two lines.
+MIN_SHRINK = 0.62
+
+
+def fit_line(text: str, font: QtGui.QFont, width: float) -> tuple[QtGui.QFont, list[str]]:
+    """(font, lines) that show all of ``text`` within ``width``: the font as given when it
+    fits, else shrunk (to :data:`MIN_SHRINK` of its size), else shrunk and wrapped onto two
+    lines at word breaks. Captions are never cut short: a reader must see the vertical
+    separation and the whole file name."""
+    size = font.pixelSize()
+    f = QtGui.QFont(font)
+    for step in range(0, 40):
+        px = size * (1 - step * 0.02)
+        if px < size * MIN_SHRINK:
+            break
+        f.setPixelSize(max(6, round(px)))
+        if QtGui.QFontMetricsF(f).horizontalAdvance(text) <= width:
+            return f, [text]
+    f.setPixelSize(max(6, round(size * MIN_SHRINK)))
+    fm = QtGui.QFontMetricsF(f)
+    words = text.split(" ")
+    best = [text]
+    for cut in range(1, len(words)):
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+        if max(fm.horizontalAdvance(x) for x in lines) <= width:
+            return f, lines
+        best = (
+            lines
+            if max(map(fm.horizontalAdvance, lines)) < max(map(fm.horizontalAdvance, best))
+            else best
+        )
+    return f, best  # (still too wide: drawn whole, spilling rather than cut)
+
+
 def _draw_text(
     p: QtGui.QPainter,
     rect: QtCore.QRectF,
@@ -375,13 +409,20 @@ def _draw_text(
     color: QtGui.QColor,
     align: QtCore.Qt.AlignmentFlag,
 ) -> float:
-    """Draw ``text`` elided to ``rect``; returns the width it took."""
-    p.setFont(font)
+    """Draw all of ``text`` in ``rect``, shrunk or wrapped to fit; returns the width taken."""
+    f, lines = fit_line(text, font, rect.width())
+    p.setFont(f)
     p.setPen(color)
-    fm = QtGui.QFontMetricsF(font)
-    shown = fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, rect.width())
-    p.drawText(rect, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), shown)
-    return fm.horizontalAdvance(shown)
+    fm = QtGui.QFontMetricsF(f)
+    if len(lines) == 1:
+        p.drawText(rect, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), lines[0])
+        return fm.horizontalAdvance(lines[0])
+    line_h = fm.height()
+    top = rect.center().y() - line_h * len(lines) / 2
+    for i, line in enumerate(lines):
+        r = QtCore.QRectF(rect.left(), top + i * line_h, rect.width(), line_h)
+        p.drawText(r, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), line)
+    return max(fm.horizontalAdvance(x) for x in lines)
 
 
 def paint_caption(
