@@ -113,6 +113,8 @@ def write_pptx(
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist")
     prs = Presentation()
+    prs.core_properties.title = brief.title
+    prs.core_properties.author = "Encounter Replay"  # not python-pptx's placeholder
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 13.33 × 7.5 in
     blank = prs.slide_layouts[6]
     W = prs.slide_width

@@ -590,7 +590,8 @@ def export_video_interactive(window) -> None:
 
 # ---------------------------------------------------------------------------- report
 def export_report_interactive(window) -> None:
-    """File ▸ Export report…: HTML briefing, or the pair table as CSV/JSON."""
+    """File ▸ Export report…: the HTML briefing of the selected pair, or the pair table as
+    CSV/JSON."""
     ctx = context_of(window)
     if ctx is None:
         return
@@ -613,12 +614,10 @@ def export_report_interactive(window) -> None:
     try:
         if Path(path).suffix.lower() in (".csv", ".json"):
             write_table(path, ctx.analysis, ctx.ts)
-        else:
-            from .briefing import write_briefing_with_map
-
+        else:  # the briefing of the selected pair (or the top-ranked one), as HTML
             if not Path(path).suffix:
                 path += ".html"
-            write_briefing_with_map(path, ctx.ts, ctx.analysis)
+            run_window_briefing(ctx, path)
     except ExportError as exc:
         QtWidgets.QMessageBox.critical(window, "Export report", str(exc))
         return
