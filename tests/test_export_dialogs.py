@@ -59,7 +59,13 @@ def _export_actions(win) -> dict[str, QtGui.QAction]:
 
 def test_actions_in_file_export_menu_and_toolbar(window, scene):
     acts = _export_actions(window)
-    assert set(acts) == {"ExportPicture", "ExportCopy", "ExportVideo", "ExportReport", "ExportBriefing"}
+    assert set(acts) == {
+        "ExportPicture",
+        "ExportCopy",
+        "ExportVideo",
+        "ExportReport",
+        "ExportBriefing",
+    }
     assert acts["ExportPicture"].shortcut() == QtGui.QKeySequence("Ctrl+Shift+S")
     assert acts["ExportPicture"] in window.toolbar.actions()
     assert not any(a.isEnabled() for a in acts.values())  # nothing to export yet

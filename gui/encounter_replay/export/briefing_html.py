@@ -30,7 +30,7 @@ body {{ font: 8pt/1.3 "DejaVu Sans", Helvetica, Arial, sans-serif; color: var(--
 section.page {{ height: {height}; display: flex; flex-direction: column; padding: 2mm 0;
         break-after: page; page-break-after: always; overflow: visible; }}
 section.page:last-child {{ break-after: auto; page-break-after: auto; }}
-.mark {{ text-align: center; font-weight: bold; font-size: 8pt; }}
+.mark {{ text-align: center; font-weight: bold; font-size: 8pt; color: var(--ink); }}
 header {{ display: flex; justify-content: space-between; align-items: baseline;
          border-bottom: 1.2pt solid var(--ink); margin: 1mm 0 1.5mm; }}
 h1 {{ font-size: 13pt; margin: 0; }}
