@@ -197,3 +197,23 @@ def test_briefing_export_from_the_window_briefs_the_selected_pair(loaded, tmp_pa
 
     assert f"{track_label(ts, a)} – {track_label(ts, b)}" in text
     assert text.count("TEST MARK") == 2  # header and footer
+
+
+def test_briefing_export_covers_the_ticked_pairs(loaded, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    table = loaded.encounters
+    model = table.model
+    checked = QtCore.Qt.CheckState.Checked.value
+    for row in (3, 1):
+        assert model.setData(model.index(row, 0), checked, QtCore.Qt.ItemDataRole.CheckStateRole)
+    assert model.data(model.index(1, 0), QtCore.Qt.ItemDataRole.CheckStateRole) == (
+        QtCore.Qt.CheckState.Checked
+    )
+    ticked = table.ticked_pairs()
+    assert ticked == [model.pair_at(1)[:2], model.pair_at(3)[:2]]  # in ranked order
+    out = tmp_path / "ticked.pdf"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QtWidgets.QInputDialog, "getText", lambda *a, **k: ("", True))
+    _export_actions(loaded)["ExportBriefing"].trigger()
+    assert len(PdfReader(out).pages) == 1 + 2  # title page + the two ticked pairs

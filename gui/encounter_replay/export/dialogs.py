@@ -630,7 +630,7 @@ def export_report_interactive(window) -> None:
 def briefing_pairs(ctx: ExportContext) -> list[tuple[int, int]]:
     """The pairs Export ▸ Briefing covers: those ticked in the encounter table when it has
     ticks (``ticked_pairs()``), else the selected pair; none means the top-ranked one."""
-    table = getattr(ctx.window, "encounter_table", None)
+    table = getattr(ctx.window, "encounters", None)
     ticked = getattr(table, "ticked_pairs", None)
     pairs = list(ticked()) if callable(ticked) else []
     if not pairs and ctx.pair is not None:
