@@ -180,12 +180,22 @@ def overview_rect(canvas, ts: TrackSet, a: int, b: int, t0: float, t1: float):
     return (cx - half, cx + half, cy - half, cy + half)
 
 
-def closeup(canvas) -> None:
-    """Shift a pair view so the pair sits left of centre: the pair readout opens to the
-    right of the pair and must stay inside a small printed map."""
-    x0, x1, y0, y1 = canvas.view_rect()
-    dx = 0.18 * (x1 - x0)
-    canvas.apply(canvas.state.replace(view=(x0 + dx, x1 + dx, y0, y1)))
+def closeup(canvas, ts: TrackSet, a: int, b: int, t: float) -> None:
+    """Frame the pair at ``t`` (:func:`~..model.framing.pair_box`, at least 4 NM across) with
+    room for labels, the pair left of centre: the pair readout opens to the right of the
+    pair and must stay inside a small printed map."""
+    from ..model.framing import pair_box
+
+    box = pair_box(ts, a, b, t, min_span_m=4 * NM)
+    if box is None:
+        return
+    lat = np.array([box.south, box.north, box.north, box.south])
+    lon = np.array([box.west, box.west, box.east, box.east])
+    x, y = canvas.scene_data.proj.forward(lat, lon)
+    cx, cy = (x.max() + x.min()) / 2, (y.max() + y.min()) / 2
+    half = max(np.ptp(x), np.ptp(y)) / 2 * 1.5
+    dx = 0.36 * half  # the readout's side gets the room
+    canvas.apply(canvas.state.replace(view=(cx - half + dx, cx + half + dx, cy - half, cy + half)))
 
 
 def paint_map(p: QtGui.QPainter, canvas, rect: QtCore.QRectF) -> None:
@@ -436,7 +446,8 @@ def _time_axis(p, r: QtCore.QRectF, t0: float, t1: float, f: QtGui.QFont) -> Non
         p.setPen(color(palette.REPORT_MUTED))
         label = clock_utc(t)
         w = fm.horizontalAdvance(label)
-        p.drawText(QtCore.QPointF(x - w / 2, r.bottom() + fm.ascent() + 2), label)
+        left = min(max(x - w / 2, r.left() - w / 2), r.right() - w)  # inside the chart
+        p.drawText(QtCore.QPointF(left, r.bottom() + fm.ascent() + 2), label)
         t += step
 
 
@@ -461,8 +472,8 @@ def map_picture(
     ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float], scale: float = 3.0
 ) -> QtGui.QImage:
     canvas = map_canvas(ts, analysis, state, size_pt)
-    if state.view == "pair":
-        closeup(canvas)
+    if state.view == "pair" and state.pair is not None:
+        closeup(canvas, ts, *state.pair, state.time)
     image, p = points_image(size_pt, scale)
     try:
         paint_map(p, canvas, QtCore.QRectF(0, 0, *size_pt))

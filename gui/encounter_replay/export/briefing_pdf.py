@@ -143,7 +143,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
         overview.deleteLater()
     close = map_canvas(ts, analysis, state.replace(view="pair", trail_s=90.0), (mw, mh))
     try:
-        closeup(close)
+        closeup(close, ts, enc.a, enc.b, enc.cpa_time)
         paint_map(p, close, QtCore.QRectF(MARGIN + mw + gap, y, mw, mh))
     finally:
         close.close()
