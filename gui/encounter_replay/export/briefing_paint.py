@@ -154,11 +154,14 @@ def print_colors(ts: TrackSet) -> dict[int, str]:
     return out
 
 
-def map_canvas(ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float]):
-    """An offscreen canvas showing ``state``, laid out for a map ``size_pt`` points big."""
+def map_canvas(
+    ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float], text: float = 1.0
+):
+    """An offscreen canvas showing ``state``, laid out for a map ``size_pt`` points big;
+    ``text`` > 1 enlarges its text and symbols that much (slides are seen from afar)."""
     from .offscreen import scene_canvas
 
-    scale = px_per_pt() * MAP_ROOM
+    scale = px_per_pt() * MAP_ROOM / text
     w, h = (max(60, round(v * scale)) for v in size_pt)
     if state.theme == "print" and not state.colors:
         state = state.replace(colors=print_colors(ts))
@@ -469,9 +472,14 @@ def points_image(size_pt: tuple[float, float], scale: float = 3.0):
 
 
 def map_picture(
-    ts: TrackSet, analysis, state: ViewState, size_pt: tuple[float, float], scale: float = 3.0
+    ts: TrackSet,
+    analysis,
+    state: ViewState,
+    size_pt: tuple[float, float],
+    scale: float = 3.0,
+    text: float = 1.0,
 ) -> QtGui.QImage:
-    canvas = map_canvas(ts, analysis, state, size_pt)
+    canvas = map_canvas(ts, analysis, state, size_pt, text)
     if state.view == "pair" and state.pair is not None:
         closeup(canvas, ts, *state.pair, state.time)
     image, p = points_image(size_pt, scale)
@@ -485,11 +493,17 @@ def map_picture(
 
 
 def chart_picture(
-    ts: TrackSet, enc: Encounter, settings, size_pt: tuple[float, float], scale: float = 3.0
+    ts: TrackSet,
+    enc: Encounter,
+    settings,
+    size_pt: tuple[float, float],
+    scale: float = 3.0,
+    pt: float = 7.5,
 ) -> QtGui.QImage:
     image, p = points_image(size_pt, scale)
     try:
-        paint_chart(p, QtCore.QRectF(2, 2, size_pt[0] - 4, size_pt[1] - 4), ts, enc, settings)
+        rect = QtCore.QRectF(2, 2, size_pt[0] - 4, size_pt[1] - 4)
+        paint_chart(p, rect, ts, enc, settings, pt)
     finally:
         p.end()
     return image

@@ -141,10 +141,17 @@ def write_pptx(
             map_w = Pt(330)
             state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), view="pair", trail_s=90.0,
                               theme=theme)  # fmt: skip
-            _picture(slide, map_picture(ts, analysis, state, (330, 300), 3.0), m, Pt(84), map_w)
+            _picture(
+                slide,
+                map_picture(ts, analysis, state, (330, 300), 3.0, text=1.3),
+                m,
+                Pt(84),
+                map_w,
+            )
             right = m + map_w + Pt(16)
             rw = W - right - m
-            _picture(slide, chart_picture(ts, enc, analysis.settings, (rw / Pt(1), 190), 3.0),
+            chart = chart_picture(ts, enc, analysis.settings, (rw / Pt(1), 190), 3.0, pt=10.5)
+            _picture(slide, chart,
                      right, Pt(84), rw)  # fmt: skip
             _table(
                 slide, right, Pt(284), rw, [["Figure", "Value"], *[list(r) for r in enc.key]], 11
