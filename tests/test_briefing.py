@@ -216,6 +216,25 @@ def test_pdf_pair_option_and_errors(capsys, tmp_path):
         assert not (tmp_path / "x.pdf").exists()
 
 
+def test_session_notes_reach_the_pdf_without_folders(capsys, tmp_path):
+    from pypdf import PdfReader
+
+    from encounter_replay.model.session import Annotation, Session, save_session
+
+    ts = read_files([SAMPLE])
+    top = analyze(ts).pairs.iloc[0]
+    session = Session(
+        files=[str(SAMPLE)],
+        annotations=[Annotation(time=float(top["cpa_time"]) + 2, text="Lead calls visual")],
+    )
+    save_session(tmp_path / "s.json", session)
+    out = tmp_path / "n.pdf"
+    assert main(["report", "--session", str(tmp_path / "s.json"), "--out", str(out)]) == 0
+    text = _text(PdfReader(out).pages[0])
+    assert "Lead calls visual" in text and "note" in text
+    assert str(ROOT) not in text and "/tmp" not in text
+
+
 # ---------------------------------------------------------------------------- PowerPoint
 def test_pptx_title_and_one_editable_slide_per_encounter(capsys, tmp_path):
     from pptx import Presentation
