@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .. import palette
 from ..model import TrackSet
-from ..model.view_state import ViewState
 from .briefing_content import Brief, Encounter
 from .errors import ExportError
 
@@ -85,30 +84,11 @@ def _frame(brief: Brief, title: str, body: str, number: int, total: int) -> str:
 
 
 def _encounter(brief: Brief, enc: Encounter, ts: TrackSet, analysis, theme: str) -> str:
-    from .briefing_content import chart_window
-    from .briefing_paint import chart_picture, map_canvas, overview_rect, paint_map, points_image
+    from .briefing_paint import chart_picture, encounter_map_picture
 
-    state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), theme=theme)
     size = (265.0, 206.0)
-    canvas = map_canvas(ts, analysis, state.replace(trail_s=None), size)
-    try:
-        window = chart_window(ts, enc.a, enc.b, enc.cpa_time, [*enc.visual, *enc.los], 120.0)
-        rect = overview_rect(canvas, ts, enc.a, enc.b, *window)
-        if rect is not None:
-            canvas.apply(canvas.state.replace(view=rect))
-        from PySide6 import QtCore
-
-        overview, p = points_image(size, 2.5)
-        try:
-            paint_map(p, canvas, QtCore.QRectF(0, 0, *size))
-        finally:
-            p.end()
-    finally:
-        canvas.close()
-        canvas.deleteLater()
-    from .briefing_paint import map_picture
-
-    close = map_picture(ts, analysis, state.replace(view="pair", trail_s=90.0), size, 2.5)
+    overview = encounter_map_picture(ts, analysis, enc, "overview", size, theme, 2.5)
+    close = encounter_map_picture(ts, analysis, enc, "closeup", size, theme, 2.5)
     chart = chart_picture(ts, enc, analysis.settings, (535, 150), 2.5)
     ident = [[q.callsign, q.type, q.side, q.altitude, q.speed, q.heading] for q in enc.parties]
     events = [list(r) for r in enc.timeline] or [["", "", "None in the chart's time range."]]

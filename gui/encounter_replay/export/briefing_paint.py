@@ -471,24 +471,58 @@ def points_image(size_pt: tuple[float, float], scale: float = 3.0):
     return image, p
 
 
-def map_picture(
+#: The two maps of an encounter: the pair in its context, and the pair at its CPA.
+MAP_KINDS = ("overview", "closeup")
+
+
+def paint_encounter_map(
+    p: QtGui.QPainter,
+    rect: QtCore.QRectF,
     ts: TrackSet,
     analysis,
-    state: ViewState,
+    enc: Encounter,
+    kind: str,
+    theme: str = "print",
+    text: float = 1.0,
+) -> None:
+    """One of an encounter's maps, painted into ``rect`` (points) at the CPA: ``overview``
+    (both tracks' whole encounter, full trails, with the scene around them) or ``closeup``
+    (the pair framed by :func:`closeup`, the last 90 s of track)."""
+    if kind not in MAP_KINDS:
+        raise ValueError(f"unknown map {kind!r}")
+    state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), theme=theme)
+    state = state.replace(trail_s=None) if kind == "overview" else state.replace(trail_s=90.0)
+    canvas = map_canvas(ts, analysis, state, (rect.width(), rect.height()), text)
+    try:
+        if kind == "overview":
+            window = chart_window(ts, enc.a, enc.b, enc.cpa_time, [*enc.visual, *enc.los], 120.0)
+            view = overview_rect(canvas, ts, enc.a, enc.b, *window)
+            if view is not None:
+                canvas.apply(canvas.state.replace(view=view))
+        else:
+            closeup(canvas, ts, enc.a, enc.b, enc.cpa_time)
+        paint_map(p, canvas, rect)
+    finally:
+        canvas.close()
+        canvas.deleteLater()
+
+
+def encounter_map_picture(
+    ts: TrackSet,
+    analysis,
+    enc: Encounter,
+    kind: str,
     size_pt: tuple[float, float],
+    theme: str = "print",
     scale: float = 3.0,
     text: float = 1.0,
 ) -> QtGui.QImage:
-    canvas = map_canvas(ts, analysis, state, size_pt, text)
-    if state.view == "pair" and state.pair is not None:
-        closeup(canvas, ts, *state.pair, state.time)
+    """:func:`paint_encounter_map` as a picture (slides, HTML)."""
     image, p = points_image(size_pt, scale)
     try:
-        paint_map(p, canvas, QtCore.QRectF(0, 0, *size_pt))
+        paint_encounter_map(p, QtCore.QRectF(0, 0, *size_pt), ts, analysis, enc, kind, theme, text)
     finally:
         p.end()
-        canvas.close()
-        canvas.deleteLater()
     return image
 
 

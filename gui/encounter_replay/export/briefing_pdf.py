@@ -13,18 +13,14 @@ from PySide6 import QtCore, QtGui
 
 from .. import palette
 from ..model import TrackSet
-from ..model.view_state import ViewState
 from .briefing_content import Brief, Encounter
 from .briefing_paint import (
     DEVICE_DPI,
     DEVICE_PER_PT,
-    closeup,
     draw_table,
     draw_text,
-    map_canvas,
-    overview_rect,
     paint_chart,
-    paint_map,
+    paint_encounter_map,
 )
 from .errors import ExportError
 
@@ -131,23 +127,9 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
     gap = 10.0
     mw = (pages.inner - gap) / 2
     mh = mw * MAP_ASPECT[brief.paper]
-    state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), theme=theme)
-    overview = map_canvas(ts, analysis, state.replace(trail_s=None), (mw, mh))
-    try:
-        rect = overview_rect(overview, ts, enc.a, enc.b, *_window(enc, brief, ts))
-        if rect is not None:
-            overview.apply(overview.state.replace(view=rect))
-        paint_map(p, overview, QtCore.QRectF(MARGIN, y, mw, mh))
-    finally:
-        overview.close()
-        overview.deleteLater()
-    close = map_canvas(ts, analysis, state.replace(view="pair", trail_s=90.0), (mw, mh))
-    try:
-        closeup(close, ts, enc.a, enc.b, enc.cpa_time)
-        paint_map(p, close, QtCore.QRectF(MARGIN + mw + gap, y, mw, mh))
-    finally:
-        close.close()
-        close.deleteLater()
+    for i, kind in enumerate(("overview", "closeup")):
+        rect = QtCore.QRectF(MARGIN + i * (mw + gap), y, mw, mh)
+        paint_encounter_map(p, rect, ts, analysis, enc, kind, theme)
     y += mh + 2
     c1 = draw_text(p, MARGIN, y, mw, "Overview: both tracks up to the CPA, with the scene", 7,
                    ink=palette.REPORT_MUTED)  # fmt: skip
@@ -187,12 +169,6 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
         raise ExportError(
             f"encounter {enc.title}: the page overflows ({max(yl, yr):.0f} > {pages.bottom:.0f} pt)"
         )
-
-
-def _window(enc: Encounter, brief: Brief, ts) -> tuple[float, float]:
-    from .briefing_content import chart_window
-
-    return chart_window(ts, enc.a, enc.b, enc.cpa_time, [*enc.visual, *enc.los], 120.0)
 
 
 def write_pdf(path: str | Path, brief: Brief, ts: TrackSet, analysis, theme: str = "print") -> Path:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .. import palette
 from ..model import TrackSet
-from ..model.view_state import ViewState
 from .briefing_content import Brief
 from .errors import ExportError
 
@@ -105,7 +104,7 @@ def write_pptx(
     from pptx.util import Emu, Pt
 
     from ..view.layers.style import themed
-    from .briefing_paint import chart_picture, map_picture
+    from .briefing_paint import chart_picture, encounter_map_picture
     from .offscreen import ensure_qapp
 
     ensure_qapp()
@@ -139,15 +138,10 @@ def write_pptx(
             _text(slide, m, Pt(22), W - 2 * m, Pt(30), f"{enc.rank}. {enc.title}", 24, bold=True)
             _text(slide, m, Pt(56), W - 2 * m, Pt(20), enc.headline, 13)
             map_w = Pt(330)
-            state = ViewState(time=enc.cpa_time, pair=(enc.a, enc.b), view="pair", trail_s=90.0,
-                              theme=theme)  # fmt: skip
-            _picture(
-                slide,
-                map_picture(ts, analysis, state, (330, 300), 3.0, text=1.3),
-                m,
-                Pt(84),
-                map_w,
+            picture = encounter_map_picture(
+                ts, analysis, enc, "closeup", (330, 300), theme, 3.0, text=1.3
             )
+            _picture(slide, picture, m, Pt(84), map_w)
             right = m + map_w + Pt(16)
             rw = W - right - m
             chart = chart_picture(ts, enc, analysis.settings, (rw / Pt(1), 190), 3.0, pt=10.5)
