@@ -63,10 +63,19 @@ def color(hex_: str, alpha: int = 255) -> QtGui.QColor:
 _WRAP = int(QtCore.Qt.TextFlag.TextWordWrap) | int(QtCore.Qt.AlignmentFlag.AlignLeft)
 
 
+def _wrap_flag(fm: QtGui.QFontMetricsF, width: float, text: str) -> int:
+    """Wrap at words; anywhere when one word is wider than the column (never cut)."""
+    widest = max((fm.horizontalAdvance(w) for w in str(text).split()), default=0.0)
+    if widest > width:
+        return int(QtCore.Qt.TextFlag.TextWrapAnywhere)
+    return int(QtCore.Qt.TextFlag.TextWordWrap)
+
+
 def text_height(p: QtGui.QPainter, width: float, text: str, f: QtGui.QFont) -> float:
     """Height ``text`` takes wrapped to ``width`` in font ``f``."""
     fm = QtGui.QFontMetricsF(f, p.device())
-    r = fm.boundingRect(QtCore.QRectF(0, 0, width, 1e6), _WRAP, text)
+    flags = _wrap_flag(fm, width, text) | int(QtCore.Qt.AlignmentFlag.AlignLeft)
+    r = fm.boundingRect(QtCore.QRectF(0, 0, width, 1e6), flags, text)
     return r.height()
 
 
@@ -98,7 +107,7 @@ def draw_text(
     h = text_height(p, width, text, f)
     p.setFont(f)
     p.setPen(color(ink))
-    flags = int(QtCore.Qt.TextFlag.TextWordWrap) | int(align)
+    flags = _wrap_flag(QtGui.QFontMetricsF(f, p.device()), width, text) | int(align)
     p.drawText(QtCore.QRectF(x, y, width, h + 1), flags, text)
     return h
 
@@ -246,7 +255,7 @@ def paint_chart(
         rect.left() + left, rect.top() + legend_h, rect.width() - left - 4,
         rect.height() - legend_h - fm.height() * 1.6,
     )  # fmt: skip
-    gap = 6.0
+    gap = fm.height() * 1.3  # room between the panels' tick labels
     top = QtCore.QRectF(plot.left(), plot.top(), plot.width(), (plot.height() - gap) * 0.55)
     bot = QtCore.QRectF(
         plot.left(), top.bottom() + gap, plot.width(), plot.height() - gap - top.height()
@@ -304,7 +313,10 @@ def paint_chart(
     p.drawLine(QtCore.QPointF(x, top.top()), QtCore.QPointF(x, bot.bottom()))
     p.setFont(f)
     p.setPen(color(palette.REPORT_INK))
-    p.drawText(QtCore.QPointF(x + 2, top.top() + fm.ascent()), f"CPA {clock_utc(enc.cpa_time)}")
+    cpa = f"CPA {clock_utc(enc.cpa_time)}"
+    w = fm.horizontalAdvance(cpa)
+    lx = x + 2 if x + 2 + w <= top.right() else x - 2 - w  # inside the chart
+    p.drawText(QtCore.QPointF(lx, top.top() + fm.ascent()), cpa)
     # time axis
     _time_axis(p, bot, t0, t1, f)
     # legend
