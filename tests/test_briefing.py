@@ -52,6 +52,14 @@ def test_strip_dirs_leaves_file_names_only():
     assert strip_dirs("1/2 NM") == "1/2 NM"  # not a path
 
 
+def test_small_separations_in_feet_as_on_the_map():
+    from encounter_replay.export.briefing_content import sep
+    from encounter_replay.model.units import NM
+
+    assert sep(42.0) == "138 ft"  # not "0.02 NM" beside the map's "138 ft"
+    assert sep(0.2 * NM) == "0.20 NM" and sep(float("nan")) == "–"
+
+
 def test_select_rows_follows_the_ranked_table_and_filters(scene):
     _ts, result = scene
     assert select_rows(result) == [0]  # the top-ranked encounter is the first row

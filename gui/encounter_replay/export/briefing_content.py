@@ -23,7 +23,7 @@ import numpy as np
 from ..model import TrackSet, positions_at
 from ..model.identity import clean_type, what_and_who
 from ..model.timefmt import clock_utc, iso_utc
-from ..model.units import FT, KT, NM, fmt_duration
+from ..model.units import FT, KT, NM, fmt_duration, fmt_separation
 from .caption import ILLUSTRATIVE, default_title, is_illustrative, track_label
 from .errors import ExportError
 
@@ -111,6 +111,11 @@ def strip_dirs(text: str, known: Sequence[str] = ()) -> str:
 
 def nm(m: float, digits: int = 2) -> str:
     return f"{m / NM:.{digits}f} NM" if _ok(m) else DASH
+
+
+def sep(m: float) -> str:
+    """A separation as the map's readout says it (feet below 0.1 NM): one figure, one unit."""
+    return fmt_separation(m, "nm") if _ok(m) else DASH
 
 
 def ft(m: float) -> str:
@@ -254,8 +259,8 @@ def _geometry(ts: TrackSet, result, p, a: int, b: int) -> list[tuple[str, str]]:
     dz = float(pos.alt[b] - pos.alt[a])
     dz = math.copysign(abs(float(p.cpa_vertical_m)), dz) if _ok(dz) else float("nan")
     la, lb = track_label(ts, a), track_label(ts, b)
-    rows = [("Time of CPA", clock_utc(t, 1)), ("Slant range", nm(p.cpa_slant_m))]
-    rows.append(("Horizontal", nm(p.cpa_horizontal_m)))
+    rows = [("Time of CPA", clock_utc(t, 1)), ("Slant range", sep(p.cpa_slant_m))]
+    rows.append(("Horizontal", sep(p.cpa_horizontal_m)))
     if _ok(dz):
         vertical = ft(abs(dz))
         who = lb if dz > 0.5 else la if dz < -0.5 else ""
@@ -290,7 +295,7 @@ def _intervals(p, settings) -> list[tuple[str, str]]:
         out.append(
             (
                 "Minimum horizontal",
-                f"{nm(p.min_horizontal_m)} at {clock_utc(p.min_horizontal_time)}",
+                f"{sep(p.min_horizontal_m)} at {clock_utc(p.min_horizontal_time)}",
             )
         )
     return out
@@ -386,7 +391,7 @@ def encounter(ts: TrackSet, result, row: int, notes=(), margin_s: float = 120.0)
     t0, t1 = chart_window(ts, a, b, t, vis + los + wcv, margin_s)
     dz = float(p["cpa_vertical_m"])
     headline = (
-        f"Closest approach {nm(p['cpa_slant_m'])} slant ({nm(p['cpa_horizontal_m'])} horizontal, "
+        f"Closest approach {sep(p['cpa_slant_m'])} slant ({sep(p['cpa_horizontal_m'])} horizontal, "
         f"{ft(abs(dz)) if _ok(dz) else 'vertical unknown'}) at {clock_utc(t, 1)}"
     )
     if los:
@@ -395,8 +400,8 @@ def encounter(ts: TrackSet, result, row: int, notes=(), margin_s: float = 120.0)
     pt = p.to_frame().T.itertuples(index=False).__next__()
     key = [
         ("CPA (UTC)", clock_utc(t, 1)),
-        ("Slant", nm(p["cpa_slant_m"])),
-        ("Horizontal", nm(p["cpa_horizontal_m"])),
+        ("Slant", sep(p["cpa_slant_m"])),
+        ("Horizontal", sep(p["cpa_horizontal_m"])),
         ("Vertical", ft(abs(dz)) if _ok(dz) else DASH),
         ("Closure", kt(p["closure_mps"])),
         ("Visual contact", fmt_duration(sum(e - s for s, e in vis)) if vis else "none"),

@@ -17,7 +17,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui
 
 from .. import palette
-from ..model import TrackSet
+from ..model import TrackSet, positions_at
 from ..model.timefmt import clock_utc
 from ..model.units import FT, NM
 from ..model.view_state import ViewState
@@ -177,9 +177,12 @@ def map_canvas(
     return scene_canvas(ts, analysis, state, (w, h))
 
 
-def overview_rect(canvas, ts: TrackSet, a: int, b: int, t0: float, t1: float):
+def overview_rect(
+    canvas, ts: TrackSet, a: int, b: int, t0: float, t1: float, t: float | None = None
+):
     """Map rectangle (x0, x1, y0, y1) holding both tracks' paths over ``[t0, t1]`` with a
-    margin: the encounter in its context."""
+    margin: the encounter in its context. With ``t`` (the CPA), the pair's position then
+    stays left of the right 70 %, where the pair readout opens."""
     keep = np.zeros(len(ts), dtype=bool)
     keep[[a, b]] = True
     sample = np.repeat(keep, np.diff(ts.offsets)) & (ts.t >= t0) & (ts.t <= t1)
@@ -189,7 +192,16 @@ def overview_rect(canvas, ts: TrackSet, a: int, b: int, t0: float, t1: float):
     x, y = canvas.scene_data.proj.forward(ts.lat[sample], ts.lon[sample])
     cx, cy = (x.max() + x.min()) / 2, (y.max() + y.min()) / 2
     half = max(np.ptp(x), np.ptp(y), 10 * NM) / 2 * 1.25
-    return (cx - half, cx + half, cy - half, cy + half)
+    x0, x1 = cx - half, cx + half
+    if t is not None:
+        pos = positions_at(ts, t)
+        px, _ = canvas.scene_data.proj.forward(pos.lat[[a, b]], pos.lon[[a, b]])
+        if np.isfinite(px).any():
+            mx = float(np.nanmean(px))
+            # extend right until the readout's side has 70 % of the width
+            if x1 - mx < 0.7 * (x1 - x0):
+                x1 = x0 + (mx - x0) / 0.3
+    return (x0, x1, cy - half, cy + half)
 
 
 def closeup(canvas, ts: TrackSet, a: int, b: int, t: float) -> None:
@@ -508,7 +520,7 @@ def paint_encounter_map(
     try:
         if kind == "overview":
             window = chart_window(ts, enc.a, enc.b, enc.cpa_time, [*enc.visual, *enc.los], 120.0)
-            view = overview_rect(canvas, ts, enc.a, enc.b, *window)
+            view = overview_rect(canvas, ts, enc.a, enc.b, *window, enc.cpa_time)
             if view is not None:
                 canvas.apply(canvas.state.replace(view=view))
         else:
