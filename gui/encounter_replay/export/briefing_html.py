@@ -84,7 +84,8 @@ def _frame(brief: Brief, title: str, body: str, number: int, total: int) -> str:
 
 
 def _encounter(brief: Brief, enc: Encounter, ts: TrackSet, analysis, theme: str) -> str:
-    from .briefing_paint import chart_picture, encounter_map_picture
+    from .briefing_chart import chart_picture
+    from .briefing_paint import encounter_map_picture
 
     size = (265.0, 206.0)
     overview = encounter_map_picture(ts, analysis, enc, "overview", size, theme, 2.5)

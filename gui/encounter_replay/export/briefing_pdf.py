@@ -13,13 +13,13 @@ from PySide6 import QtCore, QtGui
 
 from .. import palette
 from ..model import TrackSet
+from .briefing_chart import paint_chart
 from .briefing_content import Brief, Encounter
 from .briefing_paint import (
     DEVICE_DPI,
     DEVICE_PER_PT,
     draw_table,
     draw_text,
-    paint_chart,
     paint_encounter_map,
 )
 from .errors import ExportError

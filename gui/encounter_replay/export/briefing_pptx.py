@@ -104,7 +104,8 @@ def write_pptx(
     from pptx.util import Emu, Pt
 
     from ..view.layers.style import themed
-    from .briefing_paint import chart_picture, encounter_map_picture
+    from .briefing_chart import chart_picture
+    from .briefing_paint import encounter_map_picture
     from .offscreen import ensure_qapp
 
     ensure_qapp()
