@@ -157,8 +157,10 @@ def test_report_html_has_map_and_table(capsys, tmp_path):
     text = out.read_text()
     assert "<title>Syria, 10 Oct 2015</title>" in text
     assert 'src="data:image/png;base64,' in text
-    assert text.count("<tr") >= 11 + 6  # 11 pairs + settings rows
-    assert "SOKOL 01 – SOKOL 02" in text and "ILLUSTRATIVE" in text
+    assert text.count("<tr") >= 15  # identification, geometry, intervals, settings rows
+    # The headline is the top-ranked encounter, not the closest pair (a formation).
+    assert "REAPER 31 – SOKOL 02" in text and "ILLUSTRATIVE" in text
+    assert "SOKOL 01 – SOKOL 02" not in text
 
 
 @functools.cache

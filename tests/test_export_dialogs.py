@@ -59,7 +59,13 @@ def _export_actions(win) -> dict[str, QtGui.QAction]:
 
 def test_actions_in_file_export_menu_and_toolbar(window, scene):
     acts = _export_actions(window)
-    assert set(acts) == {"ExportPicture", "ExportCopy", "ExportVideo", "ExportReport"}
+    assert set(acts) == {
+        "ExportPicture",
+        "ExportCopy",
+        "ExportVideo",
+        "ExportReport",
+        "ExportBriefing",
+    }
     assert acts["ExportPicture"].shortcut() == QtGui.QKeySequence("Ctrl+Shift+S")
     assert acts["ExportPicture"] in window.toolbar.actions()
     assert not any(a.isEnabled() for a in acts.values())  # nothing to export yet
@@ -173,3 +179,41 @@ def test_report_export_from_the_window(loaded, tmp_path, monkeypatch):
     _export_actions(loaded)["ExportReport"].trigger()
     text = out.read_text()
     assert "data:image/png;base64," in text and "SOKOL 01 – SOKOL 02" in text
+
+
+def test_briefing_export_from_the_window_briefs_the_selected_pair(loaded, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    out = tmp_path / "brief.pdf"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QtWidgets.QInputDialog, "getText", lambda *a, **k: ("TEST MARK", True))
+    ts = loaded.ts
+    a, b = loaded.state.pair
+    _export_actions(loaded)["ExportBriefing"].trigger()
+    pages = PdfReader(out).pages
+    assert len(pages) == 1  # the selected pair, one page
+    text = " ".join(pages[0].extract_text().split())
+    from encounter_replay.export.caption import track_label
+
+    assert f"{track_label(ts, a)} – {track_label(ts, b)}" in text
+    assert text.count("TEST MARK") == 2  # header and footer
+
+
+def test_briefing_export_covers_the_ticked_pairs(loaded, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    table = loaded.encounters
+    model = table.model
+    checked = QtCore.Qt.CheckState.Checked.value
+    for row in (3, 1):
+        assert model.setData(model.index(row, 0), checked, QtCore.Qt.ItemDataRole.CheckStateRole)
+    assert model.data(model.index(1, 0), QtCore.Qt.ItemDataRole.CheckStateRole) == (
+        QtCore.Qt.CheckState.Checked
+    )
+    ticked = table.ticked_pairs()
+    assert ticked == [model.pair_at(1)[:2], model.pair_at(3)[:2]]  # in ranked order
+    out = tmp_path / "ticked.pdf"
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QtWidgets.QInputDialog, "getText", lambda *a, **k: ("", True))
+    _export_actions(loaded)["ExportBriefing"].trigger()
+    assert len(PdfReader(out).pages) == 1 + 2  # title page + the two ticked pairs

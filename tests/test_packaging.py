@@ -231,3 +231,8 @@ def test_frozen_gif_and_report(frozen_app: Path, tmp_path: Path) -> None:
     done = _run([str(frozen_app), "report", str(SAMPLE), "--out", str(html)])
     assert done.returncode == 0, done.stderr
     assert "<html" in html.read_text(encoding="utf-8").lower()
+    for name in ("brief.pdf", "brief.pptx"):  # Qt's PDF writer and python-pptx, bundled
+        out = tmp_path / name
+        done = _run([str(frozen_app), "report", str(SAMPLE), "--out", str(out), "--marking", "X"])
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_size > 10_000

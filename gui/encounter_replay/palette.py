@@ -136,3 +136,44 @@ REPORT_LOS_ROW = "#fde8e6"
 REPORT_BANNER = "#fff7e6"
 #: The blank picture a map and its caption are painted on (covered entirely).
 PAPER = "#ffffff"
+
+# ---------------------------------------------------------------------------- print theme
+#: The map on paper (``--theme print``): white ground, dark ink, and coalition colours that
+#: differ in lightness as well as hue, so blue and red stay apart in greyscale print.
+PRINT_MAP: dict[str, str] = {
+    "SEA": "#ffffff",
+    "LAND": "#eef1f4",
+    "COAST": "#7b8794",
+    "LAKE_SHORE": "#9aa5b1",
+    "BORDER": "#9aa5b1",
+    "GRID": "#d5dbe1",
+    "GRID_TEXT": "#4a5663",
+    "AXIS_TEXT": "#303a45",
+    "TEXT": "#111827",
+    "TEXT_DIM": "#374151",
+    "OUTLINE": "#ffffff",
+    "LABEL_BG": "#ffffff",
+    "CPA": "#a16207",
+    "SELECT": "#111827",
+    "VISUAL": "#d97706",
+    "LOS": "#dc2626",
+}
+#: Track colours on paper, by the recorder's colour name (dark blue vs mid red).
+PRINT_NAMED_COLORS: dict[str, str] = {
+    "blue": "#1d4ed8",
+    "red": "#e0483e",
+    "grey": "#6b7280",
+    "gray": "#6b7280",
+    "white": "#6b7280",
+    "green": "#15803d",
+    "orange": "#c2410c",
+    "yellow": "#a16207",
+    "violet": "#6d28d9",
+    "purple": "#6d28d9",
+    "cyan": "#0e7490",
+    "black": "#111827",
+}
+PRINT_NEUTRAL = "#4b5563"
+#: The two lines of a pair on the briefing's chart, and its separation line.
+PRINT_PAIR_TRACKS = ("#1d4ed8", "#e0483e")
+PRINT_SEPARATION = "#111827"

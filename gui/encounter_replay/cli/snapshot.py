@@ -34,6 +34,14 @@ def setup(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--out", required=True, type=Path, help="PATH.png or PATH.svg")
     p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="map text, symbols and lines S times their on-screen size (default 1; 2 for a "
+        "2x picture of a window-sized map)",
+    )
+    p.add_argument(
         "--window",
         action="store_true",
         help="the whole replay window (panels, timeline) instead of the map alone; PNG only",
@@ -41,7 +49,7 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_positive(args, "width", "height")
+    check_positive(args, "width", "height", "scale")
     suffix = check_suffix(args.out, (".png", ".svg"), "picture")
     check_out_dir(args.out)
     if args.window and suffix != ".png":
@@ -76,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
                 args.height,
                 caption=not args.no_caption,
                 title=args.title,
+                text_scale=args.scale,
             )
     except ExportError as exc:
         return fail(exc)

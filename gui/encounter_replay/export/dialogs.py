@@ -90,6 +90,7 @@ def window_snapshot_image(
     caption: bool = True,
     title: str | None = None,
     placement: str = "below",
+    text_scale: float = 1.0,
 ) -> QtGui.QImage:
     """The map picture for the window's current state: what ``snapshot --session`` makes
     of the same state (the same function draws both)."""
@@ -102,6 +103,7 @@ def window_snapshot_image(
         caption=caption,
         title=title,
         placement=placement,
+        text_scale=text_scale,
     )
 
 
@@ -115,6 +117,8 @@ class ImageOptions:
     title: str
     placement: str
     whole_window: bool
+    #: map text and symbols × this (the scale of a picture sized by scale, else 1)
+    text_scale: float = 1.0
 
 
 class ExportImageDialog(QtWidgets.QDialog):
@@ -268,6 +272,7 @@ class ExportImageDialog(QtWidgets.QDialog):
             title=self.title.text(),
             placement=PLACEMENTS[self.placement.currentIndex()],
             whole_window=self.whole_window.isChecked(),
+            text_scale=self.scale.value() if self.by_scale.isChecked() else 1.0,
         )
 
 
@@ -283,6 +288,7 @@ def window_picture(ctx: ExportContext, opts: ImageOptions) -> QtGui.QImage:
         caption=opts.caption,
         title=opts.title or None,
         placement=opts.placement,
+        text_scale=opts.text_scale,
     )
 
 
@@ -321,6 +327,7 @@ def export_picture_interactive(window) -> None:
                 caption=opts.caption,
                 title=opts.title or None,
                 placement=opts.placement,
+                text_scale=opts.text_scale,
             )
     except ExportError as exc:
         QtWidgets.QMessageBox.critical(window, "Export picture", str(exc))
@@ -583,7 +590,8 @@ def export_video_interactive(window) -> None:
 
 # ---------------------------------------------------------------------------- report
 def export_report_interactive(window) -> None:
-    """File ▸ Export report…: HTML briefing, or the pair table as CSV/JSON."""
+    """File ▸ Export report…: the HTML briefing of the selected pair, or the pair table as
+    CSV/JSON."""
     ctx = context_of(window)
     if ctx is None:
         return
@@ -606,18 +614,78 @@ def export_report_interactive(window) -> None:
     try:
         if Path(path).suffix.lower() in (".csv", ".json"):
             write_table(path, ctx.analysis, ctx.ts)
-        else:
-            from .briefing import write_briefing_with_map
-
+        else:  # the briefing of the selected pair (or the top-ranked one), as HTML
             if not Path(path).suffix:
                 path += ".html"
-            write_briefing_with_map(path, ctx.ts, ctx.analysis)
+            run_window_briefing(ctx, path)
     except ExportError as exc:
         QtWidgets.QMessageBox.critical(window, "Export report", str(exc))
         return
     finally:
         QtWidgets.QApplication.restoreOverrideCursor()
     _status(window, f"Saved {path}")
+
+
+# ---------------------------------------------------------------------------- briefing
+def briefing_pairs(ctx: ExportContext) -> list[tuple[int, int]]:
+    """The pairs Export ▸ Briefing covers: those ticked in the encounter table when it has
+    ticks (``ticked_pairs()``), else the selected pair; none means the top-ranked one."""
+    table = getattr(ctx.window, "encounters", None)
+    ticked = getattr(table, "ticked_pairs", None)
+    pairs = list(ticked()) if callable(ticked) else []
+    if not pairs and ctx.pair is not None:
+        pairs = [ctx.pair]
+    return pairs
+
+
+def run_window_briefing(ctx: ExportContext, path: str | Path, marking: str = "") -> int:
+    """Write the window's briefing (PDF, PPTX or HTML by suffix); returns the encounters."""
+    from .briefing_write import write_briefing_file
+
+    return write_briefing_file(
+        path,
+        ctx.ts,
+        ctx.analysis,
+        pairs=briefing_pairs(ctx),
+        marking=marking,
+        notes=list(getattr(ctx.window, "annotations", []) or []),
+    )
+
+
+def export_briefing_interactive(window) -> None:
+    """File ▸ Export ▸ Briefing…: PDF, PowerPoint or HTML of the selected (or ticked) pairs."""
+    ctx = context_of(window)
+    if ctx is None:
+        return
+    if ctx.analysis is None or not len(ctx.analysis.pairs):
+        QtWidgets.QMessageBox.information(
+            window, "Export briefing", "No encounter to brief (analysis unfinished or empty)."
+        )
+        return
+    path, _ = QtWidgets.QFileDialog.getSaveFileName(
+        window,
+        "Export briefing",
+        str(Path.home() / "briefing.pdf"),
+        "PDF (*.pdf);;PowerPoint (*.pptx);;HTML (*.html)",
+    )
+    if not path:
+        return
+    if not Path(path).suffix:
+        path += ".pdf"
+    marking, ok = QtWidgets.QInputDialog.getText(
+        window, "Export briefing", "Marking for every page (e.g. UNCLASSIFIED), or empty:"
+    )
+    if not ok:
+        return
+    QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+    try:
+        n = run_window_briefing(ctx, path, marking)
+    except ExportError as exc:
+        QtWidgets.QMessageBox.critical(window, "Export briefing", str(exc))
+        return
+    finally:
+        QtWidgets.QApplication.restoreOverrideCursor()
+    _status(window, f"Saved {Path(path).name}: {n} encounter(s)")
 
 
 # ---------------------------------------------------------------------------- menu wiring
@@ -637,7 +705,8 @@ def _file_menu(window: QtWidgets.QMainWindow) -> QtWidgets.QMenu:
 
 
 def export_actions(window) -> list[QtGui.QAction]:
-    """The export actions of ``window``: picture (Ctrl+Shift+S), copy, video, report."""
+    """The export actions of ``window``: picture (Ctrl+Shift+S), copy, video, report,
+    briefing."""
     style = window.style()
     picture = QtGui.QAction("&Picture…", window)
     picture.setObjectName("ExportPicture")
@@ -659,7 +728,11 @@ def export_actions(window) -> list[QtGui.QAction]:
     report.setObjectName("ExportReport")
     report.setToolTip("One-page HTML briefing, or the pair table as CSV/JSON")
     report.triggered.connect(lambda: export_report_interactive(window))
-    actions = [picture, copy, video, report]
+    briefing = QtGui.QAction("&Briefing…", window)
+    briefing.setObjectName("ExportBriefing")
+    briefing.setToolTip("PDF, PowerPoint or HTML: one page per encounter (selected pair)")
+    briefing.triggered.connect(lambda: export_briefing_interactive(window))
+    actions = [picture, copy, video, report, briefing]
     for a in actions:
         a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
     return actions
@@ -708,6 +781,7 @@ __all__ = [
     "VideoOptions",
     "context_of",
     "install_export_actions",
+    "run_window_briefing",
     "run_window_video",
     "window_picture",
     "window_snapshot_image",

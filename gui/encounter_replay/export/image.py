@@ -67,25 +67,57 @@ def render_snapshot(
     caption: CaptionText | None = None,
     *,
     placement: str = "below",
+    text_scale: float = 1.0,
 ) -> QtGui.QImage:
     """The map as drawn by ``canvas`` now, as a ``width`` × ``height`` picture.
 
     With a caption, the map takes the picture less the strip (``below``) or the whole
     picture with the strip painted over its bottom (``over``, semi-transparent).
+    ``text_scale`` > 1 lays the map out that many times smaller and draws it enlarged, so
+    a 2× export has 2× map text, symbols and lines (sharp: drawn, not resampled).
     """
     check_size(width, height)
     map_rect, cap_rect = _map_rect(width, height, caption, placement)
     if cap_rect is None:
-        return _rgb32(canvas.render_image(width, height))
+        return _rgb32(_map_image(canvas, width, height, text_scale))
     out = QtGui.QImage(width, height, QtGui.QImage.Format.Format_RGB32)
     out.fill(QtGui.QColor(palette.PAPER))
     p = QtGui.QPainter(out)
     try:
-        p.drawImage(map_rect.topLeft(), canvas.render_image(map_rect.width(), map_rect.height()))
+        p.drawImage(
+            map_rect.topLeft(), _map_image(canvas, map_rect.width(), map_rect.height(), text_scale)
+        )
         paint_caption(p, cap_rect, caption, opacity=1.0 if placement == "below" else 0.82)
     finally:
         p.end()
     return out
+
+
+def _layout_size(width: int, height: int, text_scale: float) -> tuple[int, int]:
+    if not (text_scale > 0 and text_scale < 64):
+        raise ExportError(f"text scale must be positive, not {text_scale:g}")
+    return max(1, round(width / text_scale)), max(1, round(height / text_scale))
+
+
+def _map_image(canvas, width: int, height: int, text_scale: float) -> QtGui.QImage:
+    """The canvas's map at ``width`` × ``height``, laid out at that size ÷ ``text_scale``."""
+    if abs(text_scale - 1.0) < 1e-9:
+        return canvas.render_image(width, height)
+    lw, lh = _layout_size(width, height, text_scale)
+    view = _export_view(canvas, lw, lh)
+    image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+    from ..view.layers import style  # the theme's ground (white in print)
+
+    image.fill(QtGui.QColor(style.SEA))
+    p = QtGui.QPainter(image)
+    try:
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        with _vector_mode(view, p):
+            view.render(p, QtCore.QRectF(0, 0, width, height), view.viewport().rect())
+    finally:
+        p.end()
+    return image
 
 
 def _rgb32(image: QtGui.QImage) -> QtGui.QImage:
@@ -224,6 +256,7 @@ def render_svg(
     *,
     placement: str = "below",
     title: str = "",
+    text_scale: float = 1.0,
 ) -> Path:
     """The map as vectors: the canvas's graphics scene painted onto a QSvgGenerator.
 
@@ -237,7 +270,7 @@ def render_svg(
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist")
     map_rect, cap_rect = _map_rect(width, height, caption, placement)
-    view = _export_view(canvas, map_rect.width(), map_rect.height())
+    view = _export_view(canvas, *_layout_size(map_rect.width(), map_rect.height(), text_scale))
     gen = QtSvg.QSvgGenerator()
     gen.setFileName(str(path))
     gen.setSize(QtCore.QSize(width, height))
@@ -299,14 +332,20 @@ def export_image(
     caption: CaptionText | None = None,
     *,
     placement: str = "below",
+    text_scale: float = 1.0,
 ) -> Path:
     """PNG or SVG by the suffix of ``path``."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".png":
-        return save_png(render_snapshot(canvas, width, height, caption, placement=placement), path)
+        image = render_snapshot(
+            canvas, width, height, caption, placement=placement, text_scale=text_scale
+        )
+        return save_png(image, path)
     if suffix == ".svg":
-        return render_svg(canvas, path, width, height, caption, placement=placement)
+        return render_svg(
+            canvas, path, width, height, caption, placement=placement, text_scale=text_scale
+        )
     raise ExportError(f"{path}: unknown picture format {suffix or '(none)'!r}: use .png or .svg")
 
 
@@ -328,6 +367,40 @@ def _font(px: float, bold: bool = False) -> QtGui.QFont:
     return f
 
 
+#: A caption line shrinks to this share of its size before it wraps onto two lines.
+MIN_SHRINK = 0.62
+
+
+def fit_line(text: str, font: QtGui.QFont, width: float) -> tuple[QtGui.QFont, list[str]]:
+    """(font, lines) that show all of ``text`` within ``width``: the font as given when it
+    fits, else shrunk (to :data:`MIN_SHRINK` of its size), else shrunk and wrapped onto two
+    lines at word breaks. Captions are never cut short: a reader must see the vertical
+    separation and the whole file name."""
+    size = font.pixelSize()
+    f = QtGui.QFont(font)
+    for step in range(0, 40):
+        px = size * (1 - step * 0.02)
+        if px < size * MIN_SHRINK:
+            break
+        f.setPixelSize(max(6, round(px)))
+        if QtGui.QFontMetricsF(f).horizontalAdvance(text) <= width:
+            return f, [text]
+    f.setPixelSize(max(6, round(size * MIN_SHRINK)))
+    fm = QtGui.QFontMetricsF(f)
+    words = text.split(" ")
+    best = [text]
+    for cut in range(1, len(words)):
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+        if max(fm.horizontalAdvance(x) for x in lines) <= width:
+            return f, lines
+        best = (
+            lines
+            if max(map(fm.horizontalAdvance, lines)) < max(map(fm.horizontalAdvance, best))
+            else best
+        )
+    return f, best  # (still too wide: drawn whole, spilling rather than cut)
+
+
 def _draw_text(
     p: QtGui.QPainter,
     rect: QtCore.QRectF,
@@ -336,13 +409,20 @@ def _draw_text(
     color: QtGui.QColor,
     align: QtCore.Qt.AlignmentFlag,
 ) -> float:
-    """Draw ``text`` elided to ``rect``; returns the width it took."""
-    p.setFont(font)
+    """Draw all of ``text`` in ``rect``, shrunk or wrapped to fit; returns the width taken."""
+    f, lines = fit_line(text, font, rect.width())
+    p.setFont(f)
     p.setPen(color)
-    fm = QtGui.QFontMetricsF(font)
-    shown = fm.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, rect.width())
-    p.drawText(rect, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), shown)
-    return fm.horizontalAdvance(shown)
+    fm = QtGui.QFontMetricsF(f)
+    if len(lines) == 1:
+        p.drawText(rect, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), lines[0])
+        return fm.horizontalAdvance(lines[0])
+    line_h = fm.height()
+    top = rect.center().y() - line_h * len(lines) / 2
+    for i, line in enumerate(lines):
+        r = QtCore.QRectF(rect.left(), top + i * line_h, rect.width(), line_h)
+        p.drawText(r, int(align | QtCore.Qt.AlignmentFlag.AlignVCenter), line)
+    return max(fm.horizontalAdvance(x) for x in lines)
 
 
 def paint_caption(

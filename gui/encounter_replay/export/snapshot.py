@@ -36,13 +36,17 @@ def snapshot_image(
     caption: bool = True,
     title: str | None = None,
     placement: str = "below",
+    text_scale: float = 1.0,
 ) -> QtGui.QImage:
-    """``state`` drawn at exactly ``width`` × ``height``, with the caption strip if asked."""
+    """``state`` drawn at exactly ``width`` × ``height``, with the caption strip if asked;
+    map text, symbols and lines ``text_scale`` times their on-screen size."""
     check_size(width, height)
     cap = state_caption(ts, state, title) if caption else None
     canvas = scene_canvas(ts, analysis, state, map_size(width, height, caption, placement))
     try:
-        return render_snapshot(canvas, width, height, cap, placement=placement)
+        return render_snapshot(
+            canvas, width, height, cap, placement=placement, text_scale=text_scale
+        )
     finally:
         dispose(canvas)
 
@@ -58,6 +62,7 @@ def export_snapshot(
     caption: bool = True,
     title: str | None = None,
     placement: str = "below",
+    text_scale: float = 1.0,
 ) -> Path:
     """``state`` as a PNG or SVG file (by the suffix of ``path``)."""
     check_size(width, height)
@@ -69,7 +74,9 @@ def export_snapshot(
     cap = state_caption(ts, state, title) if caption else None
     canvas = scene_canvas(ts, analysis, state, map_size(width, height, caption, placement))
     try:
-        return export_image(canvas, path, width, height, cap, placement=placement)
+        return export_image(
+            canvas, path, width, height, cap, placement=placement, text_scale=text_scale
+        )
     finally:
         dispose(canvas)
 

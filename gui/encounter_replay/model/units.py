@@ -91,6 +91,15 @@ def fmt_altitude(m: float | None, units: str) -> str:
     return f"{altitude_value(m, units):,.0f} {altitude_label(units)}"
 
 
+def fmt_separation(m: float | None, units: str, digits: int = 2) -> str:
+    """A separation: ``"4.27 NM"``, but below 0.1 NM (185 m) in feet or metres, where
+    decimals of a mile hide what matters (a 42 m pass would read "0.0 NM"). The map's
+    readout and the briefing's tables both say it this way, so one figure reads alike."""
+    if _finite(m) and m < 0.1 * NM:
+        return fmt_altitude(m, units)
+    return fmt_distance(m, units, digits)
+
+
 def fmt_flight_level(m: float | None) -> str:
     """``"FL235"``: hundreds of feet, the way controllers and pilots say it."""
     if not _finite(m):

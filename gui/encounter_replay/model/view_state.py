@@ -27,6 +27,9 @@ DEFAULT_TRAIL_S = 120.0
 #: Named framings: every aircraft track, or the selected pair at the state's time.
 VIEWS = ("all", "pair")
 
+#: Map looks a state can ask for (the view's ``layers/style.THEMES`` draws them).
+THEMES = ("screen", "print")
+
 #: ``"all"``, ``"pair"``, an explicit ``(x0, x1, y0, y1)`` in map metres, or None for
 #: "leave the framing as it is" (the window, where the user pans and zooms).
 View = str | tuple[float, float, float, float] | None
@@ -55,6 +58,8 @@ class ViewState:
     visual_range_m: float | None = None
     speed: float = 1.0
     loop: tuple[float, float] | None = None
+    #: ``screen`` (dark, the window) or ``print`` (white paper); exports honour it.
+    theme: str = "screen"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -76,6 +81,8 @@ class ViewState:
                 raise ValueError(f"bad trail length {self.trail_s!r}")
             set_(self, "trail_s", float(self.trail_s))
         set_(self, "units", check_units(self.units))
+        if self.theme not in THEMES:
+            raise ValueError(f"unknown theme {self.theme!r}: use {' or '.join(THEMES)}")
         set_(self, "hidden_classes", frozenset(str(c) for c in self.hidden_classes))
         set_(self, "hidden_tracks", frozenset(int(k) for k in self.hidden_tracks))
         set_(self, "colors", MappingProxyType({int(k): str(c) for k, c in self.colors.items()}))

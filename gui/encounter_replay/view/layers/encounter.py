@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from ...geo.projection import geodesic_circle
 from ...model import positions_at
 from ...model.timefmt import clock_utc
-from ...model.units import NM, fmt_altitude, fmt_distance, fmt_speed
+from ...model.units import NM, fmt_altitude, fmt_separation, fmt_speed
 from . import style
 from .labels import ExtraLabel
 from .tracks import Frame
@@ -30,9 +30,7 @@ CLOSURE_DT = 0.5
 def fmt_dist(m: float, units: str, digits: int = 2) -> str:
     """``"4.27 NM"``; below 0.1 NM (185 m) in feet or metres, where decimals of a mile hide
     what matters (a 42 m pass would read "0.0 NM")."""
-    if math.isfinite(m) and m < 0.1 * NM:
-        return fmt_altitude(m, units)
-    return fmt_distance(m, units, digits)
+    return fmt_separation(m, units, digits)
 
 
 class EncounterLayer:
@@ -242,6 +240,8 @@ class EncounterLayer:
                     dy=8,
                 )
             )
+            if abs(frame.time - c["time"]) <= 2.0 and self.readout:
+                extras.pop()  # at the CPA the pair readout already gives these figures
         else:
             self.cpa_marks.setData([], [])
             self.cpa_line.setData([], [])

@@ -157,19 +157,23 @@ class Furniture(pg.GraphicsObject):
         p.setFont(self.font)
         fm = QtGui.QFontMetricsF(self.font)
         p.setPen(QtGui.QColor(style.GRID_TEXT))
+        taken: list[QtCore.QRectF] = []  # a label that would overlap a drawn one is skipped
         for x, y, text, edge in self._grid.labels:
             pt = self._to_px(x, y)
             tw = fm.horizontalAdvance(text)
             if edge == "top":
                 px = pt.x() + 3
-                if px < 54 or px + tw > w - 58:
+                box = QtCore.QRectF(px - 4, 0, tw + 8, fm.height())
+                if px < 54 or px + tw > w - 58 or any(box.intersects(r) for r in taken):
                     continue
                 p.drawText(QtCore.QPointF(px, fm.ascent() + 2), text)
             else:
                 py = pt.y() - 3
-                if py < 24 or py > h - 50:
+                box = QtCore.QRectF(0, py - fm.ascent() - 2, tw + 8, fm.height() + 4)
+                if py < 24 or py > h - 50 or any(box.intersects(r) for r in taken):
                     continue
                 p.drawText(QtCore.QPointF(4, py), text)
+            taken.append(box)
 
     def _paint_scale_bar(self, p: QtGui.QPainter, w: float, h: float) -> None:
         m_per_px = self._vb.viewPixelSize()[0]

@@ -7,7 +7,9 @@ atlas on object identity and because building them per frame is waste.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
@@ -98,3 +100,45 @@ def ui_font(point_size: float = 9.0, bold: bool = False) -> QtGui.QFont:
     f.setPointSizeF(point_size)
     f.setBold(bold)
     return f
+
+
+#: Map themes: ``screen`` (the dark window) and ``print`` (white paper, dark ink). A
+#: ViewState names one (``state.theme``); exports build and paint their canvases inside
+#: :func:`themed`, the window never leaves ``screen``.
+from ...model.view_state import THEMES  # noqa: E402  (one home: the state names them)
+
+
+def _darken_for_paper(color: str) -> QtGui.QColor:
+    """A track colour pushed towards black so small text stays legible on white paper."""
+    c = QtGui.QColor(color)
+    h, s, l_, _a = c.getHslF()
+    return QtGui.QColor.fromHslF(h, min(s, 0.9), min(l_, 0.38), 1.0)
+
+
+@contextlib.contextmanager
+def themed(name: str) -> Iterator[None]:
+    """Draw with theme ``name`` while the block runs, then restore the screen look.
+
+    Layers read their colours from this module when they are built and painted, so a
+    canvas created and rendered inside the block draws in that theme. Exports are
+    synchronous (no event loop runs in between), so the window is never painted in it.
+    """
+    if name not in THEMES:
+        raise ValueError(f"unknown theme {name!r}: use {' or '.join(THEMES)}")
+    if name == "screen":
+        yield
+        return
+    from ...palette import PRINT_MAP
+
+    module = globals()
+    saved = {k: module[k] for k in (*PRINT_MAP, "label_color")}
+    try:
+        for key, value in PRINT_MAP.items():
+            module[key] = value
+        bg = QtGui.QColor(PRINT_MAP["LABEL_BG"])
+        bg.setAlpha(225)
+        module["LABEL_BG"] = bg
+        module["label_color"] = _darken_for_paper
+        yield
+    finally:
+        module.update(saved)

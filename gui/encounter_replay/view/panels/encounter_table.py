@@ -44,6 +44,8 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
+        #: Pairs ticked in the Pair column (for a briefing of several encounters).
+        self.ticked: set[tuple[int, int]] = set()
         self.labels: list[str] = []
         self.units = "nm"
         self._columns = self._make_columns()
@@ -115,6 +117,7 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
         self.labels = list(labels or [])
         self.beginResetModel()
         self._rows = list(pairs.itertuples(index=False)) if pairs is not None else []
+        self.ticked &= {(int(r.a), int(r.b)) for r in self._rows}
         self.endResetModel()
 
     def set_units(self, units: str) -> None:
@@ -143,6 +146,28 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
     def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
+    def flags(self, index: QtCore.QModelIndex) -> QtCore.Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == 0:
+            return base | QtCore.Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def setData(self, index: QtCore.QModelIndex, value: Any, role: int = 0) -> bool:
+        """Tick or untick a pair (the box in the Pair column)."""
+        if not index.isValid() or index.column() != 0:
+            return False
+        if role != QtCore.Qt.ItemDataRole.CheckStateRole:
+            return False
+        a, b, _ = self.pair_at(index.row())
+        on = QtCore.Qt.CheckState(value) == QtCore.Qt.CheckState.Checked
+        (self.ticked.add if on else self.ticked.discard)((a, b))
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+    def ticked_pairs(self) -> list[tuple[int, int]]:
+        """The ticked pairs in the analysis's (ranked) order."""
+        return [(int(r.a), int(r.b)) for r in self._rows if (int(r.a), int(r.b)) in self.ticked]
+
     def headerData(self, section: int, orientation: QtCore.Qt.Orientation, role: int = 0) -> Any:
         if orientation != QtCore.Qt.Orientation.Horizontal:
             return None
@@ -170,8 +195,11 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
                 return LOS_COLOR
             if col == 6 and r.visual_s > 0:
                 return VISUAL_COLOR
+        if role == QtCore.Qt.ItemDataRole.CheckStateRole and col == 0:
+            on = (int(r.a), int(r.b)) in self.ticked
+            return QtCore.Qt.CheckState.Checked if on else QtCore.Qt.CheckState.Unchecked
         if role == QtCore.Qt.ItemDataRole.ToolTipRole and col == 0:
-            return f"{r.a_id} / {r.b_id}"
+            return f"{r.a_id} / {r.b_id} (tick pairs to brief them together: Export ▸ Briefing)"
         return None
 
 
@@ -296,6 +324,10 @@ class EncounterTable(QtWidgets.QWidget):
 
     def row_count(self) -> int:
         return self.proxy.rowCount()
+
+    def ticked_pairs(self) -> list[tuple[int, int]]:
+        """Pairs ticked for a briefing, in the analysis's order."""
+        return self.model.ticked_pairs()
 
     def pair_at_view_row(self, row: int) -> tuple[int, int, float]:
         return self.model.pair_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
