@@ -142,9 +142,10 @@ def test_middle_drag_pans_when_zoomed(qtbot, timeline):
 def test_bands_all_pairs_or_selected_pair(timeline):
     tl = timeline
     tl.set_pairs(pairs_frame())
-    # nothing selected: union of all pairs
-    assert tl.visual_bands.tolist() == [[T0 + 250, T0 + 400]]
+    # nothing selected: the top-ranked pair's bands (the first row), every pair's CPA
+    assert tl.visual_bands.tolist() == [[T0 + 250, T0 + 350]]
     assert tl.los_bands.tolist() == [[T0 + 290, T0 + 310]]
+    assert [m.kind for m in tl._marks] == ["cpa", "cpa"]
     tl.set_selected_pair((0, 2))  # a pair selected: only its bands and its CPA
     assert tl.visual_bands.tolist() == [[T0 + 330, T0 + 400]]
     assert tl.los_bands.shape == (0, 2)

@@ -113,7 +113,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.open_files, self.rerun_analysis = self.loading.open_files, self.loading.rerun_analysis
         self.cancel_load, self.busy = self.loading.cancel_load, self.loading.busy
         self.cancel_button.clicked.connect(self.cancel_load)
-        for widget in (self.canvas, self.timeline, self.transport, self.plots, self.encounters):
+        for widget in (self.canvas, self.timeline, self.transport, self.plots, self.encounters,
+                       self.warnings):  # fmt: skip
             widget.bind(c)
         self.tracks.bind(c)
         self.menus.bind(c)
@@ -275,6 +276,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.encounters.set_pairs(pairs, self._pairs_summary(), self.track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
+        self.warnings.set_excluded(analysis.excluded if analysis is not None else None)
         self._set_marks()
         sel = self.state.pair
         if not keep_selection or (sel is not None and self._pair_row(sel) is None):

@@ -53,8 +53,10 @@ def timeline_content(
 ) -> tuple[np.ndarray, np.ndarray, list[Mark]]:
     """(visual-contact bands, loss-of-separation bands, markers with their tooltips).
 
-    Bands and CPA markers are the selected pair's, or every pair's with ``all_pairs`` or
-    while no pair is selected; notes and events are always marked.
+    Bands are the selected pair's, every pair's with ``all_pairs``, or — while no pair is
+    selected — the top-ranked pair's (the first row: a formation flies "in contact" all
+    along, so the union of every pair would cover the whole recording). CPA markers are
+    the selected pair's, or every pair's; notes and events are always marked.
     """
     marks: list[Mark] = []
     vis = los = np.zeros((0, 2))
@@ -65,7 +67,12 @@ def timeline_content(
         else:
             is_sel = np.zeros(len(pairs), dtype=bool)
         every = all_pairs or sel is None
-        chosen = pairs if every else pairs[is_sel]
+        if all_pairs:
+            chosen = pairs
+        elif sel is None:
+            chosen = pairs.iloc[:1]  # rows come in rank order
+        else:
+            chosen = pairs[is_sel]
         vis = merge_intervals(_intervals_of(chosen["visual_contact"]))
         los = merge_intervals(_intervals_of(chosen["loss_of_separation"]))
         for row, s in zip(pairs.itertuples(index=False), is_sel, strict=True):

@@ -1,4 +1,4 @@
-"""The encounter table: every reported pair, closest first — the analyst's index.
+"""The encounter table: every reported pair, in briefing (rank) order — the analyst's index.
 
 Numbers are formatted only for display (the model keeps metres and seconds, and sorts on
 them), so switching NM↔km re-labels the table without re-running anything.
@@ -36,6 +36,32 @@ def _num(x: Any, digits: int) -> str:
     except (TypeError, ValueError):
         return "—"
     return f"{v:,.{digits}f}" if math.isfinite(v) else "—"
+
+
+#: Severity as the table writes it (``analysis.pair_facts.SEVERITY_LEVELS``).
+_SEVERITY_TEXT = {
+    "nmac": "NMAC",
+    "well_clear": "well clear lost",
+    "loss_of_separation": "sep. lost",
+    "visual_contact": "visual",
+}
+
+
+def _kind_text(r: Any) -> str:
+    """Relation and caveats: 'cross-side', 'same-side · formation', 'excl.*'…"""
+    parts = [] if getattr(r, "relation", "unknown") == "unknown" else [r.relation]
+    if getattr(r, "formation", False):
+        parts.append("formation")
+    if getattr(r, "affected_by_excluded", False):
+        parts.append("excl.*")
+    if getattr(r, "implausible_closure", False):
+        parts.append("IMPLAUSIBLE closure")
+    return " · ".join(parts) or "—"
+
+
+def _rank_key(r: Any) -> float:
+    rank = getattr(r, "rank", math.nan)
+    return float(rank) if rank is not None and math.isfinite(rank) else math.inf
 
 
 class EncounterTableModel(QtCore.QAbstractTableModel):
@@ -102,6 +128,25 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
                 lambda r: "LOSS" if r.los else "",
                 lambda r: int(bool(r.los)),
                 "Loss of separation (horizontal AND vertical below the minima)",
+            ),
+            (
+                "Severity",
+                lambda r: _SEVERITY_TEXT.get(getattr(r, "severity", ""), ""),
+                lambda r: _rank_key(r),
+                "Most severe level reached: NMAC, well clear lost, separation lost, visual",
+            ),
+            (
+                "Kind",
+                _kind_text,
+                _kind_text,
+                "Relation of the two sides, formation flight, and caveats: excl.* = a sample "
+                "left out as implausible or stale lies near this encounter",
+            ),
+            (
+                "Rank",
+                lambda r: "—" if not math.isfinite(_rank_key(r)) else str(int(_rank_key(r))),
+                _rank_key,
+                "Briefing order: non-formation, cross-side, most severe, closest first",
             ),
         ]
 
@@ -203,26 +248,40 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
         return None
 
 
+#: Which pairs the table lists, as ``analyze --pairs`` says it.
+PAIR_KINDS = {"all": "All pairs", "cross-side": "Cross-side", "no-formation": "No formation"}
+
+
 class PairFilter(QtCore.QSortFilterProxyModel):
-    """Rows whose pair names contain the typed text; optionally only losses of separation."""
+    """Rows whose pair names contain the typed text; optionally only losses of separation,
+    only cross-side pairs or no formations (``pairs``, as ``analyze --pairs``)."""
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.text = ""
         self.los_only = False
+        self.pairs = "all"
 
-    def set_filter(self, text: str | None = None, los_only: bool | None = None) -> None:
+    def set_filter(
+        self, text: str | None = None, los_only: bool | None = None, pairs: str | None = None
+    ) -> None:
         self.beginFilterChange()
         if text is not None:
             self.text = text.strip().lower()
         if los_only is not None:
             self.los_only = los_only
+        if pairs is not None:
+            self.pairs = pairs
         self.endFilterChange(QtCore.QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QtCore.QModelIndex) -> bool:
         model = self.sourceModel()
         r = model._rows[row]
         if self.los_only and not r.los:
+            return False
+        if self.pairs == "cross-side" and getattr(r, "relation", "") != "cross-side":
+            return False
+        if self.pairs == "no-formation" and getattr(r, "formation", False):
             return False
         if self.text:
             return self.text in f"{model.label(r, 'a')} {model.label(r, 'b')}".lower()
@@ -246,15 +305,30 @@ class EncounterTable(QtWidgets.QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
         self.los_button = QtWidgets.QToolButton(self)
-        self.los_button.setText("Loss of separation only")
+        self.los_button.setText("Sep. lost only")
+        self.los_button.setToolTip("Only pairs that lost separation")
         self.los_button.setCheckable(True)
         self.los_button.setObjectName("FilterToggle")
         self.los_button.toggled.connect(lambda on: self.proxy.set_filter(los_only=on))
+        self.kind_box = QtWidgets.QComboBox(self)
+        for key, text in PAIR_KINDS.items():
+            self.kind_box.addItem(text, key)
+        self.kind_box.setToolTip("Which pairs to list (as analyze --pairs)")
+        # Narrow when the dock is: the window's minimum width must not grow for it.
+        self.kind_box.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind_box.setMinimumContentsLength(4)
+        self.filter_edit.setMinimumWidth(40)
+        self.kind_box.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(pairs=self.kind_box.currentData())
+        )
         self.view = QtWidgets.QTableView(self)
         self.view.setObjectName("EncounterTable")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(2, QtCore.Qt.SortOrder.AscendingOrder)
+        # Rank order first: the encounter to brief is the top row (the last column holds it).
+        self.view.sortByColumn(self.model.columnCount() - 1, QtCore.Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -271,7 +345,11 @@ class EncounterTable(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addWidget(self.summary)
+        head = QtWidgets.QHBoxLayout()
+        head.setSpacing(4)
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.kind_box)
+        lay.addLayout(head)
         row = QtWidgets.QHBoxLayout()
         row.setSpacing(4)
         row.addWidget(self.filter_edit, 1)

@@ -6,13 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
 from PySide6 import QtCore, QtWidgets
 
 from ...model import DataWarning
+from ...model.units import fmt_time_utc
+
+#: Item data role holding an excluded sample's time (clicking the row seeks there).
+TIME_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 
 
 class WarningsPanel(QtWidgets.QWidget):
+    """Findings per file, then the samples the analysis left out; clicking an excluded
+    sample asks to go to its time (``seekRequested``), so the analyst can see the spike
+    or the stale position that was set aside."""
+
     countChanged = QtCore.Signal(int)
+    seekRequested = QtCore.Signal(float)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +47,22 @@ class WarningsPanel(QtWidgets.QWidget):
         lay.addWidget(self.tree)
         self._data: list[DataWarning] = []
         self._analysis: list[DataWarning] = []
+        self._excluded = pd.DataFrame()
+        self.tree.itemClicked.connect(self._on_clicked)
+
+    def bind(self, controller) -> None:
+        """A click on an excluded sample seeks the controller's clock to it."""
+        self.seekRequested.connect(controller.seek)
+
+    def set_excluded(self, excluded: pd.DataFrame | None) -> None:
+        """The analysis's excluded samples (``AnalysisResult.excluded``)."""
+        self._excluded = excluded if excluded is not None else pd.DataFrame()
+        self._rebuild()
+
+    def _on_clicked(self, item: QtWidgets.QTreeWidgetItem, _column: int) -> None:
+        t = item.data(0, TIME_ROLE)
+        if t is not None:
+            self.seekRequested.emit(float(t))
 
     def set_data_warnings(self, warnings: Iterable[DataWarning]) -> None:
         self._data = list(warnings)
@@ -51,6 +77,27 @@ class WarningsPanel(QtWidgets.QWidget):
 
     def texts(self) -> list[str]:
         return [str(w) for w in self._data + self._analysis]
+
+    def _add_excluded(self) -> None:
+        ex = self._excluded
+        if not len(ex):
+            return
+        top = QtWidgets.QTreeWidgetItem([f"Excluded samples ({len(ex)}): click to see one", "", ""])
+        f = top.font(0)
+        f.setBold(True)
+        top.setFont(0, f)
+        top.setToolTip(0, "Samples the analysis left out as implausible or stale (not used)")
+        self.tree.addTopLevelItem(top)
+        for r in ex.itertuples(index=False):
+            line = "" if pd.isna(r.line) else str(int(r.line))
+            row = QtWidgets.QTreeWidgetItem(
+                [f"{r.name or r.id} {fmt_time_utc(r.time)}: {r.reason}", line, "1"]
+            )
+            row.setData(0, TIME_ROLE, float(r.time))
+            row.setToolTip(0, f"{r.id}: {r.reason} (click to go to {fmt_time_utc(r.time)})")
+            row.setTextAlignment(1, QtCore.Qt.AlignmentFlag.AlignRight)
+            top.addChild(row)
+        top.setExpanded(len(ex) <= 50)
 
     def _rebuild(self) -> None:
         """One group per file (and one for the analysis), the finding first: long file
@@ -78,6 +125,7 @@ class WarningsPanel(QtWidgets.QWidget):
                 row.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
                 top.addChild(row)
             top.setExpanded(True)
+        self._add_excluded()
         n = self.count()
         self.summary.setText(
             f"{n} finding{'s' if n != 1 else ''} — loading went on past each"
