@@ -345,6 +345,11 @@ class EncounterTable(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
+        # The summary may be clipped rather than widen the dock (and the window's minimum).
+        self.summary.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        self.summary.setToolTip("Pairs reported, in visual contact, with loss of separation")
         head = QtWidgets.QHBoxLayout()
         head.setSpacing(4)
         head.addWidget(self.summary, 1)
