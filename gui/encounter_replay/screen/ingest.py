@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 
 from ..io import csv_columns as cc
 from ..io.errors import ReadError
+from ..model.joining import piece_groups
 from . import extra
 from .sources import Layout, detect_layout, numeric_scale, numeric_time_probe_sql, rows_sql
 from .workdir import WorkDir
@@ -127,21 +130,52 @@ def ingest_file(
 
 def build_track_table(con, work: WorkDir) -> int:
     """One row per track id: the first non-empty metadata text in time order (as the CSV
-    reader takes it), object classes mapped as the reader maps them."""
+    reader takes it), object classes mapped as the reader maps them, and the id its
+    samples go under once pieces of one aircraft are joined (:func:`join_heads`)."""
     pattern = str(work.parts / "*" / "*.parquet").replace("'", "''")
     texts = ("name", "callsign", "type", "coalition", "cls", "color", "icao24")
     aggs = ", ".join(
         f"coalesce(arg_min({c}, t) FILTER (WHERE {c} <> ''), '') AS {c}" for c in texts
     )
     frame = con.execute(
-        f"SELECT id, {aggs} FROM read_parquet('{pattern}') GROUP BY id ORDER BY id"
+        f"""SELECT id, {aggs}, min(t) AS first_t, max(t) AS last_t,
+            arg_min(file, [file, seq]) AS first_file, arg_min(seq, [file, seq]) AS first_seq,
+            list_sort(list_distinct(list(file))) AS files
+        FROM read_parquet('{pattern}') GROUP BY id ORDER BY id"""
     ).df()
     frame["cls"] = [cc.object_class(v) or "other" if v else "" for v in frame["cls"]]
     frame["coalition"] = [cc.coalition(v) for v in frame["coalition"]]
+    frame = join_heads(frame)
     import pyarrow as pa
 
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), work.tracks)
     return len(frame)
+
+
+def join_heads(frame: pd.DataFrame) -> pd.DataFrame:
+    """The track table with ``head`` (the id a track's samples go under) and ``piece``
+    (its place in its group: of samples at equal times, the lower piece's is kept).
+
+    Pieces of one aircraft are grouped by the rule a whole-file read applies
+    (:func:`..model.joining.piece_groups`) on the archive-wide first and last times and
+    files. The head is the piece the CSV reader would put first: tracks come in file
+    order, and within a file in order of their first line.
+    """
+    order = np.lexsort((frame["first_seq"].to_numpy(), frame["first_file"].to_numpy()))
+    scene = frame.iloc[order].reset_index(drop=True)
+    files = [set(np.asarray(f).tolist()) for f in scene["files"]]
+    groups = piece_groups(
+        scene, scene["first_t"].to_numpy(float), scene["last_t"].to_numpy(float), files
+    )
+    head = scene["id"].to_numpy(dtype=object).copy()
+    piece = np.zeros(len(scene), dtype=np.int64)
+    for group in groups:
+        h = head[min(group)]
+        for rank, k in enumerate(group):
+            head[k], piece[k] = h, rank
+    scene["head"] = pd.Series(head, dtype=object)
+    scene["piece"] = piece
+    return scene.sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def _interrupted(exc: BaseException) -> bool:
