@@ -27,6 +27,7 @@ from ..analysis import AnalysisSettings
 from ..io.errors import ReadError
 from . import engines, ingest, output
 from .assemble import assemble
+from .merge import rank_pairs
 from .progress import ProgressBar
 from .sources import expand_sources
 from .window_task import WindowTask
@@ -221,7 +222,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
 
     def on_done(result) -> None:
         nonlocal samples, rows
-        work.save_window(result.index, result.pairs, result.samples)
+        work.save_window(result.index, result.pairs, result.samples, result.facts)
         rows += len(result.pairs)
         samples += result.samples
         if bar:
@@ -253,6 +254,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     def finish(merged: pd.DataFrame) -> pd.DataFrame:
         if len(merged):
             merged = merged[_reported(merged, opts.settings.within_m)].reset_index(drop=True)
+        merged = rank_pairs(merged)
         return output.finish(select_pairs(merged, opts.pairs), sources)
 
     spans = [t.span for t in tasks]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 class WorkDir:
@@ -86,17 +86,21 @@ class WorkDir:
     def checkpoint(self, index: int) -> Path:
         return self.windows / f"{index}.pkl"
 
-    def save_window(self, index: int, pairs: pd.DataFrame, samples: int) -> None:
-        _atomic_write(self.checkpoint(index), pickle.dumps((pairs, samples)))
+    def save_window(
+        self, index: int, pairs: pd.DataFrame, samples: int, facts: dict | None = None
+    ) -> None:
+        _atomic_write(self.checkpoint(index), pickle.dumps((pairs, samples, facts or {})))
 
-    def load_window(self, index: int) -> tuple[pd.DataFrame, int] | None:
+    def load_window(self, index: int) -> tuple[pd.DataFrame, int, dict] | None:
+        """``(pairs, samples, facts)`` of a finished window, or None."""
         path = self.checkpoint(index)
         if not path.exists():
             return None
         try:
-            return pickle.loads(path.read_bytes())  # our own file, written atomically
+            saved = pickle.loads(path.read_bytes())  # our own file, written atomically
         except (OSError, EOFError, pickle.UnpicklingError):
             return None
+        return saved if len(saved) == 3 else None
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
