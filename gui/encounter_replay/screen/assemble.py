@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import coverage, output
+from . import affected, coverage, output
 from .merge import merge_windows
 from .workdir import WorkDir
 
@@ -36,7 +36,7 @@ def _pass_of(frame: pd.DataFrame, passes: int) -> np.ndarray:
 
 def _facts(work: WorkDir, indices: list[int]) -> dict[str, pd.DataFrame]:
     """Per-track facts of all windows, concatenated (runs, tracks, excluded samples)."""
-    parts: dict[str, list[pd.DataFrame]] = {"runs": [], "tracks": [], "excluded": []}
+    parts: dict[str, list[pd.DataFrame]] = {"runs": [], "tracks": [], "excluded": [], "near": []}
     for k in indices:
         facts = work.load_window(k)[2]
         for name, frames in parts.items():
@@ -46,6 +46,7 @@ def _facts(work: WorkDir, indices: list[int]) -> dict[str, pd.DataFrame]:
         "runs": pd.DataFrame({c: [] for c in coverage.RUN_COLUMNS}),
         "tracks": pd.DataFrame({c: [] for c in coverage.TRACK_COLUMNS}),
         "excluded": pd.DataFrame({"id": [], "time": []}),
+        "near": pd.DataFrame({c: [] for c in affected.COLUMNS}),
     }
     return {
         name: pd.concat(frames, ignore_index=True) if frames else empty[name]
@@ -53,12 +54,16 @@ def _facts(work: WorkDir, indices: list[int]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _with_facts(merged: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _with_facts(
+    merged: pd.DataFrame, facts: dict[str, pd.DataFrame], hsep_m: float
+) -> pd.DataFrame:
     """Merged pairs with the figures that need whole tracks recomputed over them."""
     if len(merged) and "assessed_s" in merged:
         merged["assessed_s"], merged["unassessed_s"] = coverage.assessed(
             merged, facts["runs"], facts["tracks"]
         )
+    if len(merged) and "affected_by_excluded" in merged:
+        merged["affected_by_excluded"] = affected.affected(merged, facts["near"], hsep_m)
     return merged
 
 
@@ -80,13 +85,14 @@ def assemble(
     ``finish`` turns merged pairs into list rows (filters, rank, file names, replay window).
     The excluded samples of the whole archive go to :func:`excluded_path`."""
     facts = _facts(work, indices)
+    hsep = float(info["settings"]["hsep_m"])
     excluded = facts["excluded"].sort_values(["id", "time"], kind="stable")
     excluded.reset_index(drop=True).to_parquet(excluded_path(out), index=False)
     info = {**info, "excluded_samples": len(excluded)}
     passes = max(1, math.ceil(rows_total / ROWS_PER_PASS))
     if passes == 1:
         frames = [work.load_window(k)[0] for k in indices]
-        table = finish(_with_facts(merge_windows(frames), facts))
+        table = finish(_with_facts(merge_windows(frames), facts, hsep))
         output.write_parquet(table, out, info)
         return len(table)
     parts_dir = work.root / "merged"
@@ -99,7 +105,7 @@ def assemble(
         for k in indices:
             frame = work.load_window(k)[0]
             frames.append(frame[_pass_of(frame, passes) == p])
-        table = finish(_with_facts(merge_windows(frames), facts))
+        table = finish(_with_facts(merge_windows(frames), facts, hsep))
         del frames
         if len(table):
             pq.write_table(output.arrow_table(table), parts_dir / f"{p}.parquet")

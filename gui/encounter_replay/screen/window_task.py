@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..analysis import AnalysisSettings, analyze
-from . import coverage
+from . import affected, coverage
 from .tracks import trackset_from_rows
 
 #: Columns a window result adds to the analysis' pair columns.
@@ -46,7 +46,8 @@ class WindowResult:
     samples: int
     seconds: float
     #: Per-track facts the merge needs beyond the pairs: ``runs`` and ``tracks``
-    #: (:mod:`.coverage`) and ``excluded`` (samples left out, within the span).
+    #: (:mod:`.coverage`), ``near`` (:mod:`.affected`) and ``excluded`` (samples left
+    #: out, within the span).
     facts: dict = field(default_factory=dict)
 
 
@@ -112,10 +113,12 @@ def analyse_rows(
     pairs[FILES_COLUMN] = pd.Series(pair_files(files, a, b), dtype=object, index=pairs.index)
     if facts is not None:
         t0, t1 = span if span is not None else (-np.inf, np.inf)
-        facts["runs"], facts["tracks"] = coverage.window_coverage(
-            coverage.prepared(ts, settings), (t0, t1)
-        )
+        prep = coverage.prepared(ts, settings)
+        facts["runs"], facts["tracks"] = coverage.window_coverage(prep, (t0, t1))
         ex = result.excluded
+        if meta is not None and "first_t" in meta:
+            spans = affected.recorded_spans(meta, settings)
+            facts["near"] = affected.window_near(prep, ex, spans, (t0, t1), settings)
         inside = (ex["time"] >= t0) & (ex["time"] < t1)
         facts["excluded"] = ex[inside.to_numpy()].drop(columns=["track"]).reset_index(drop=True)
     return pairs
