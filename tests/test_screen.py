@@ -128,10 +128,11 @@ def test_dask_two_local_workers_give_identical_results(archive, duck, tmp_path) 
 
 def test_window_edges_merge_exactly(tmp_path) -> None:
     """Ten-minute windows: many encounters straddle an edge; their CPA, minima and joined
-    intervals still equal one run over the whole file."""
+    intervals still equal one run over the whole file (read as `analyze FILE` reads it,
+    with the pieces of one aircraft joined)."""
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    ts = read_file(CONF / DAYS[0])
+    ts = read_files([CONF / DAYS[0]])
     want = _normalised(analyze(ts).pairs.drop(columns=["a", "b"]))
     out = tmp_path / "edges.parquet"
     screen(ScreenOptions(sources=[str(CONF / DAYS[0])], out=out, window_s=600, progress=False))
@@ -150,7 +151,7 @@ def test_window_edges_merge_exactly(tmp_path) -> None:
 def test_time_range_equals_the_analysis_of_that_span(tmp_path) -> None:
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    ts = read_file(CONF / DAYS[0])
+    ts = read_files([CONF / DAYS[0]])
     t0, t1 = 1633609800.0, 1633613400.0  # 12:30 to 13:30 UTC
     want = _normalised(analyze(ts, span=(t0, t1)).pairs.drop(columns=["a", "b"]))
     out = tmp_path / "span.parquet"
@@ -232,7 +233,7 @@ def test_csv_archives_screen_like_the_csv_reader(tmp_path) -> None:
     """The gzipped CSV itself as the archive: DuckDB's reading equals the CSV reader's."""
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    want = _normalised(analyze(read_file(CONF / DAYS[0])).pairs.drop(columns=["a", "b"]))
+    want = _normalised(analyze(read_files([CONF / DAYS[0]])).pairs.drop(columns=["a", "b"]))
     out = tmp_path / "csv.parquet"
     screen(ScreenOptions(sources=[str(CONF / "quickstart_*.csv.gz")], out=out, progress=False))
     assert_same_pairs(want, read_encounters(out)[0])
@@ -344,6 +345,8 @@ def _opensky_file(folder: Path) -> tuple[Path, object]:
     )
     path = folder / "states_2021-10-07.parquet"
     pq.write_table(table, path)
+    # icao24 is the flight id here, so every flight is its own airframe and no pieces
+    # join: the scene is the file's flights as the reader makes them.
     return path, read_file(CONF / DAYS[0])
 
 
