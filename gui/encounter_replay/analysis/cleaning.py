@@ -532,12 +532,28 @@ def _on_ground(
     return out & active
 
 
+#: Meta column fixing a track's gap limit from outside: a part of a recording (an archive
+#: screened in windows) cannot see the whole track's median interval, its screen can.
+GAP_LIMIT_COLUMN = "gap_limit_s"
+
+
+def gap_limit(settings: AnalysisSettings, median_interval: np.ndarray) -> np.ndarray:
+    """The gap limit of sampled tracks from their median sampling interval (0: not
+    sparse, see :func:`_median_intervals`)."""
+    if settings.max_gap_s is not None:
+        return np.full(len(median_interval), float(settings.max_gap_s))
+    return np.maximum(float(settings.gap_s), 3.0 * median_interval)
+
+
 def _gap_limits(ts: TrackSet, settings: AnalysisSettings, is_held: np.ndarray) -> np.ndarray:
     """Each track's gap limit: ``inf`` for held (ACMI) tracks, ``max_gap_s`` when set,
-    else the larger of ``gap_s`` and three times the track's median interval."""
+    else the larger of ``gap_s`` and three times the track's median interval (or the
+    meta's :data:`GAP_LIMIT_COLUMN` where it gives one)."""
     if settings.max_gap_s is not None:
-        gap = np.full(len(ts), float(settings.max_gap_s))
+        gap = gap_limit(settings, np.zeros(len(ts)))
     else:
-        med = _median_intervals(ts.t, ts.offsets)
-        gap = np.maximum(float(settings.gap_s), 3.0 * med)
+        gap = gap_limit(settings, _median_intervals(ts.t, ts.offsets))
+        if GAP_LIMIT_COLUMN in ts.meta and len(ts):
+            fixed = pd.to_numeric(ts.meta[GAP_LIMIT_COLUMN], errors="coerce").to_numpy(float)
+            gap = np.where(np.isfinite(fixed), fixed, gap)
     return np.where(is_held, np.inf, gap)

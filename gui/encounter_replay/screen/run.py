@@ -24,13 +24,15 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import AnalysisSettings
+from ..analysis.cleaning import GAP_LIMIT_COLUMN
 from ..io.errors import ReadError
-from . import engines, ingest, output
+from . import engines, gaps, ingest, output
 from .assemble import assemble
 from .merge import rank_pairs
 from .progress import ProgressBar
 from .sources import expand_sources
-from .window_task import WindowTask
+from .tracks import trackset_from_rows
+from .window_task import WindowTask, read_rows
 from .workdir import WorkDir
 
 #: Default window: one hour of the archive per task.
@@ -205,6 +207,9 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     con.close()
     tasks = [_task(work, k, opts, wsettings, sources) for k in indices]
     tasks = [t for t in tasks if t.span[1] > t.span[0]]
+    reach = _fix_gap_limits(work, tasks, opts.settings, fresh, err if opts.progress else None)
+    if reach > ov:
+        tasks = [_task(work, k, opts, wsettings, sources, reach) for k in [t.index for t in tasks]]
     samples = rows = 0
     todo = []
     for t in tasks:
@@ -283,9 +288,57 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     return ScreenOutcome(n_pairs, opts.out, len(tasks), samples, failed, failed_windows, resumed)
 
 
+def _fix_gap_limits(
+    work: WorkDir,
+    tasks: list[WindowTask],
+    settings: AnalysisSettings,
+    fresh: bool,
+    err: TextIO | None,
+) -> float:
+    """Each track's gap limit over the whole archive (:mod:`.gaps`), written into the
+    track table; returns how far beyond its span a window needs rows (the largest limit
+    and a second). One cleaning pass over the windows, in this process, a window at a
+    time."""
+    if settings.max_gap_s is not None or not tasks:
+        return overlap_s(settings)
+    meta = pd.read_parquet(work.tracks)
+    if GAP_LIMIT_COLUMN in meta and not fresh:
+        return float(np.nanmax(meta[GAP_LIMIT_COLUMN].to_numpy(float), initial=0.0)) + 1.0
+    table = meta.set_index("id", drop=False)
+    stats, longs = [], []
+    bar = ProgressBar("gap limits", len(tasks), err) if err is not None else None
+    for t in tasks:
+        rows = read_rows(t.parts)
+        if rows.num_rows:
+            ts, _ = trackset_from_rows(rows, table, list(t.sources))
+            st, lg = gaps.window_intervals(ts, t.settings, t.span)
+            stats.append(st)
+            longs.append(lg)
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    limits = gaps.gap_table(
+        pd.concat(stats, ignore_index=True) if stats else pd.DataFrame(),
+        pd.concat(longs, ignore_index=True) if longs else pd.DataFrame({"id": [], "dt": []}),
+        settings,
+    )
+    head = meta["head"] if "head" in meta else meta["id"]
+    meta[GAP_LIMIT_COLUMN] = limits.reindex(head.to_numpy(dtype=object)).to_numpy(float)
+    meta.to_parquet(work.tracks, index=False)
+    return float(np.nanmax(meta[GAP_LIMIT_COLUMN].to_numpy(float), initial=0.0)) + 1.0
+
+
 def _task(
-    work: WorkDir, k: int, opts: ScreenOptions, settings: AnalysisSettings, sources: list[str]
+    work: WorkDir,
+    k: int,
+    opts: ScreenOptions,
+    settings: AnalysisSettings,
+    sources: list[str],
+    reach: float = 0.0,
 ) -> WindowTask:
+    """Window ``k``; with ``reach`` beyond the ingest overlap, the neighbouring windows'
+    rows that far are read too."""
     s0, s1 = k * opts.window_s, (k + 1) * opts.window_s
     f = opts.filters
     if f.t_from is not None:
@@ -295,11 +348,18 @@ def _task(
     return WindowTask(
         index=k,
         span=(s0, s1),
-        parts=work.window_parts(k),
+        parts=_parts(work, k, opts, reach),
         tracks_path=str(work.tracks),
         sources=tuple(sources),
         settings=settings,
+        reach=reach,
     )
+
+
+def _parts(work: WorkDir, k: int, opts: ScreenOptions, reach: float) -> tuple[str, ...]:
+    extra = max(0.0, reach - overlap_s(opts.settings))
+    m = math.ceil(extra / opts.window_s) if extra > 0 else 0
+    return tuple(p for j in range(k - m, k + m + 1) for p in work.window_parts(j))
 
 
 __all__ = ["ScreenInterrupted", "ScreenOptions", "ScreenOutcome", "screen"]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..analysis.cleaning import GAP_LIMIT_COLUMN
 from ..io.sanitize import sanitize
 from ..model.trackset import META_COLUMNS, ObjectClass, TrackSet
 
@@ -105,6 +106,8 @@ def _meta(
     frame = pd.DataFrame({c: out[c] for c in META_COLUMNS})
     if found is not None and "icao24" in found and (out["icao24"] != "").any():
         frame["icao24"] = out["icao24"]
+    if found is not None and GAP_LIMIT_COLUMN in found:  # fixed over the whole archive
+        frame[GAP_LIMIT_COLUMN] = found[GAP_LIMIT_COLUMN].to_numpy(np.float64)
     return frame
 
 

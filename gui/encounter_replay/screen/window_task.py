@@ -37,6 +37,9 @@ class WindowTask:
     tracks_path: str
     sources: tuple[str, ...]
     settings: AnalysisSettings
+    #: Rows are used this far beyond the span (the largest gap limit and a second);
+    #: ``parts`` then include the neighbouring windows' rows that far.
+    reach: float = 0.0
 
 
 @dataclass
@@ -128,6 +131,12 @@ def run_window(task: WindowTask) -> WindowResult:
     """Read, analyse and reduce one window (runs in-process or on a Dask worker)."""
     t0 = time.perf_counter()
     rows = read_rows(task.parts)
+    if task.reach > 0 and rows.num_rows:
+        import pyarrow.compute as pc
+
+        t = rows.column("t")
+        lo, hi = task.span[0] - task.reach, task.span[1] + task.reach
+        rows = rows.filter(pc.and_(pc.greater_equal(t, lo), pc.less_equal(t, hi)))
     meta = read_track_meta(task.tracks_path) if rows.num_rows else None
     facts: dict = {}
     pairs = analyse_rows(
