@@ -161,6 +161,7 @@ def _spikes(
     lim_v: np.ndarray,
     active: np.ndarray,
     steps: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    recorded: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Codes of samples to exclude (0 keep, 1 position, 2 altitude, 3 track end) and the
     implausible steps (``bad[i]``: step ``i → i+1``) of one pass over ``cols``
@@ -204,6 +205,11 @@ def _spikes(
     track_len = t_last - t_first + 1
     at_start = (starts == t_first) & bad_after & ~bad_before
     at_end = (ends == t_last) & bad_before & ~bad_after
+    if recorded is not None:  # a part of the recording: only its true ends are ends
+        t = cols["t"]
+        with np.errstate(invalid="ignore"):
+            at_start &= ~(t[starts] > recorded[0][piece_track])
+            at_end &= ~(t[ends] < recorded[1][piece_track])
     edge = np.flatnonzero(short & (at_start | at_end) & (track_len >= 3 * length))
     for which, value in ((mid, 0), (edge, 3)):
         if not len(which):
@@ -328,7 +334,7 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     steps = _pair_steps(cols) if n > 1 else None
 
     if not settings.keep_outliers and n > 1:
-        code, bad = _spikes(cols, track, lim_h, lim_v, active, steps)
+        code, bad = _spikes(cols, track, lim_h, lim_v, active, steps, _recorded(ts))
         reason[code > 0] = code[code > 0]
         if (code > 0).any():
             # Steps between the samples left: unchanged where consecutive, else a bridge
@@ -530,6 +536,19 @@ def _on_ground(
     with np.errstate(invalid="ignore"):
         out[i] |= speed < GROUND_SPEED_MPS
     return out & active
+
+
+#: Meta columns giving the first and last recorded time of each track when the set holds
+#: only part of it (an archive screened in windows): a window's edge is not a track's end.
+RECORDED_COLUMNS = ("recorded_first_t", "recorded_last_t")
+
+
+def _recorded(ts: TrackSet) -> tuple[np.ndarray, np.ndarray] | None:
+    if not all(c in ts.meta for c in RECORDED_COLUMNS) or not len(ts):
+        return None
+    return tuple(
+        pd.to_numeric(ts.meta[c], errors="coerce").to_numpy(np.float64) for c in RECORDED_COLUMNS
+    )
 
 
 #: Meta column fixing a track's gap limit from outside: a part of a recording (an archive

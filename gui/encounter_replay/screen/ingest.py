@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..analysis.cleaning import RECORDED_COLUMNS
 from ..io import csv_columns as cc
 from ..io.errors import ReadError
 from ..model.joining import piece_groups
@@ -175,6 +176,10 @@ def join_heads(frame: pd.DataFrame) -> pd.DataFrame:
             head[k], piece[k] = h, rank
     scene["head"] = pd.Series(head, dtype=object)
     scene["piece"] = piece
+    # The joined track's recorded span, on every piece's row (a window sees part of it).
+    first = scene.groupby("head")["first_t"].transform("min")
+    last = scene.groupby("head")["last_t"].transform("max")
+    scene[RECORDED_COLUMNS[0]], scene[RECORDED_COLUMNS[1]] = first, last
     return scene.sort_values("id", kind="stable").reset_index(drop=True)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..analysis.cleaning import GAP_LIMIT_COLUMN
+from ..analysis.cleaning import GAP_LIMIT_COLUMN, RECORDED_COLUMNS
 from ..io.sanitize import sanitize
 from ..model.trackset import META_COLUMNS, ObjectClass, TrackSet
 
@@ -108,6 +108,9 @@ def _meta(
         frame["icao24"] = out["icao24"]
     if found is not None and GAP_LIMIT_COLUMN in found:  # fixed over the whole archive
         frame[GAP_LIMIT_COLUMN] = found[GAP_LIMIT_COLUMN].to_numpy(np.float64)
+    if found is not None and all(c in found for c in RECORDED_COLUMNS):
+        for c in RECORDED_COLUMNS:  # a window's edge is not the track's end
+            frame[c] = found[c].to_numpy(np.float64)
     return frame
 
 
