@@ -89,11 +89,17 @@ def _covered_upto(cov: tuple[np.ndarray, ...], prep: PreparedTracks, j, t) -> np
 
 
 def assessed_time(
-    prep: PreparedTracks, ja: np.ndarray, jb: np.ndarray
+    prep: PreparedTracks,
+    ja: np.ndarray,
+    jb: np.ndarray,
+    span: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(assessed_s, common_s)`` of prepared-track pairs ``ja``, ``jb``."""
+    """``(assessed_s, common_s)`` of prepared-track pairs ``ja``, ``jb`` (within ``span``
+    when given: an analysis of a span answers for that time only)."""
     c0 = np.maximum(prep.first[ja], prep.first[jb])
     c1 = np.minimum(prep.last[ja], prep.last[jb])
+    if span is not None:
+        c0, c1 = np.maximum(c0, span[0]), np.minimum(c1, span[1])
     common = np.maximum(c1 - c0, 0.0)
     cov = _coverage(prep)
     key0, length, _, run_track = cov
@@ -342,12 +348,13 @@ def add_pair_facts(
     excluded: pd.DataFrame,
     limits_h: np.ndarray,
     settings: AnalysisSettings,
+    span: tuple[float, float] | None = None,
 ) -> tuple[pd.DataFrame, list[DataWarning]]:
     """``pairs`` with the columns of the module docstring added, sorted by rank."""
     warnings: list[DataWarning] = []
     a = pairs["a"].to_numpy(np.int64)
     b = pairs["b"].to_numpy(np.int64)
-    assessed, common = assessed_time(prep, ja, jb)
+    assessed, common = assessed_time(prep, ja, jb, span)
     cls = np.array([str(c) for c in ts.meta["cls"]], dtype=object)
     both_air = (cls[a] == ObjectClass.AIRCRAFT.value) & (cls[b] == ObjectClass.AIRCRAFT.value)
     with np.errstate(invalid="ignore"):

@@ -62,11 +62,17 @@ def window_coverage(
     j = np.searchsorted(prep.offsets, inside, side="right") - 1
     head = np.r_[True, j[1:] != j[:-1]] if len(j) else np.zeros(0, bool)
     tail = np.r_[j[1:] != j[:-1], True] if len(j) else np.zeros(0, bool)
+    # A track present across the span's edge (samples on both sides) is there from the
+    # edge: the screened time starts at the first window's start, as an analysis of a
+    # span counts common time from the span's start.
+    tj = j[head]
+    before = prep.first[tj] < span[0]
+    after = prep.last[tj] > span[1]
     tracks = pd.DataFrame(
         {
-            "id": pd.Series(ids[j[head]], dtype=object),
-            "first": prep.t[inside[head]],
-            "last": prep.t[inside[tail]],
+            "id": pd.Series(ids[tj], dtype=object),
+            "first": np.where(before, span[0], prep.t[inside[head]]),
+            "last": np.where(after, span[1], prep.t[inside[tail]]),
         }
     )
     return runs, tracks

@@ -122,11 +122,26 @@ def ingest_file(
     """
     try:
         rows = con.execute(sql).fetchone()
+        if filters.t_from is not None or filters.t_to is not None:
+            _recorded_spans(con, inner, filters, work.root / "spans" / f"{file_index}.parquet")
     except Exception as exc:
         if _interrupted(exc):
             raise KeyboardInterrupt from None
         raise ReadError(layout.path, f"cannot read: {_first_line(exc)}") from None
     return int(rows[0]) if rows else 0
+
+
+def _recorded_spans(con, inner: str, filters: Filters, path: Path) -> None:
+    """First and last time of every track in the file, whatever ``--from``/``--to`` say:
+    an analysis of a time range joins pieces, and counts common time, by the tracks as
+    recorded (a track going on after the range is present up to its end)."""
+    path.parent.mkdir(exist_ok=True)
+    unbounded = Filters(region=filters.region)
+    target = str(path).replace("'", "''")
+    con.execute(
+        f"""COPY (SELECT id, min(t) AS first_t, max(t) AS last_t FROM ({inner})
+            WHERE {where_sql(unbounded, 0.0)} GROUP BY id) TO '{target}' (FORMAT parquet)"""
+    )
 
 
 def build_track_table(con, work: WorkDir) -> int:
@@ -144,6 +159,16 @@ def build_track_table(con, work: WorkDir) -> int:
             list_sort(list_distinct(list(file))) AS files
         FROM read_parquet('{pattern}') GROUP BY id ORDER BY id"""
     ).df()
+    spans = work.root / "spans"
+    if spans.is_dir() and any(spans.glob("*.parquet")):  # a time range: tracks as recorded
+        pattern = str(spans / "*.parquet").replace("'", "''")
+        whole = con.execute(
+            f"""SELECT id, min(first_t) AS first_t, max(last_t) AS last_t
+            FROM read_parquet('{pattern}') GROUP BY id"""
+        ).df()
+        got = whole.set_index("id").reindex(frame["id"])
+        frame["first_t"] = got["first_t"].fillna(frame["first_t"].set_axis(got.index)).to_numpy()
+        frame["last_t"] = got["last_t"].fillna(frame["last_t"].set_axis(got.index)).to_numpy()
     frame["cls"] = [cc.object_class(v) or "other" if v else "" for v in frame["cls"]]
     frame["coalition"] = [cc.coalition(v) for v in frame["coalition"]]
     frame = join_heads(frame)

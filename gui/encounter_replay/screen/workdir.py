@@ -64,6 +64,7 @@ class WorkDir:
         """Files a broken-off read of source ``index`` may have left."""
         for p in self.parts.glob(f"win=*/f{index}_*.parquet"):
             p.unlink()
+        (self.root / "spans" / f"{index}.parquet").unlink(missing_ok=True)
 
     def forget_windows_of(self, index: int) -> None:
         """Drop the checkpoints of the windows holding rows of source ``index`` (read now
