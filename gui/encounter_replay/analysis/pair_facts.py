@@ -266,6 +266,7 @@ def affected_by_excluded(
     ja: np.ndarray,
     jb: np.ndarray,
     radius: np.ndarray,
+    span: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """Whether an excluded sample of either aircraft could have changed the pair: it lies
     in their common time (of the tracks as recorded, so stale repeats after a track's end
@@ -279,6 +280,8 @@ def affected_by_excluded(
     first, last = ts.first_times, ts.last_times
     c0 = np.maximum(first[a], first[b])
     c1 = np.minimum(last[a], last[b])
+    if span is not None:  # (an analysis of a span answers for that time only)
+        c0, c1 = np.maximum(c0, span[0]), np.minimum(c1, span[1])
     ex_track = excluded["track"].to_numpy(np.int64)
     ex_time = excluded["time"].to_numpy(np.float64)
     span = float(np.nanmax(np.abs(ts.t))) * 4.0 + 1.0 if ts.n_samples else 1.0
@@ -382,6 +385,7 @@ def add_pair_facts(
                         pairs["min_horizontal_m"].to_numpy(np.float64),
                     ]
                 ),
+                span,
             ),
             "implausible_closure": flagged,
         }

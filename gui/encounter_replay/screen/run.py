@@ -353,6 +353,7 @@ def _task(
         sources=tuple(sources),
         settings=settings,
         reach=reach,
+        closed_end=f.t_to is not None and s1 == f.t_to,
     )
 
 

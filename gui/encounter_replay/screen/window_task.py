@@ -40,6 +40,8 @@ class WindowTask:
     #: Rows are used this far beyond the span (the largest gap limit and a second);
     #: ``parts`` then include the neighbouring windows' rows that far.
     reach: float = 0.0
+    #: The span's end is the screened range's end (``--to``): it belongs to this window.
+    closed_end: bool = False
 
 
 @dataclass
@@ -103,6 +105,7 @@ def analyse_rows(
     span: tuple[float, float] | None,
     index: int = 0,
     facts: dict | None = None,
+    closed_end: bool = False,
 ) -> pd.DataFrame:
     """Pairs of one window: the analysis' columns without the track indices (which mean
     nothing outside the window), plus the window index and the files of the two tracks.
@@ -116,6 +119,8 @@ def analyse_rows(
     pairs[FILES_COLUMN] = pd.Series(pair_files(files, a, b), dtype=object, index=pairs.index)
     if facts is not None:
         t0, t1 = span if span is not None else (-np.inf, np.inf)
+        if closed_end:  # (excluded samples at the range's end count, as in analyze)
+            t1 = float(np.nextafter(t1, np.inf))
         prep = coverage.prepared(ts, settings)
         facts["runs"], facts["tracks"] = coverage.window_coverage(prep, (t0, t1))
         ex = result.excluded
@@ -140,7 +145,7 @@ def run_window(task: WindowTask) -> WindowResult:
     meta = read_track_meta(task.tracks_path) if rows.num_rows else None
     facts: dict = {}
     pairs = analyse_rows(
-        rows, meta, list(task.sources), task.settings, task.span, task.index, facts
+        rows, meta, list(task.sources), task.settings, task.span, task.index, facts, task.closed_end
     )
     n = 0
     if rows.num_rows:  # samples the window answers for (its overlap is its neighbours')
