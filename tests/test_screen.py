@@ -54,11 +54,15 @@ def archive(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def expected() -> pd.DataFrame:
+def whole():
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    ts = read_files([CONF / d for d in DAYS])
-    return _normalised(analyze(ts).pairs.drop(columns=["a", "b"]))
+    return analyze(read_files([CONF / d for d in DAYS]))
+
+
+@pytest.fixture(scope="module")
+def expected(whole) -> pd.DataFrame:
+    return _normalised(whole.pairs.drop(columns=["a", "b"]))
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +119,47 @@ def test_duckdb_screen_equals_analyze_on_the_whole_files(duck, expected) -> None
     assert all(len(f) >= 1 and all(Path(p).suffix == ".parquet" for p in f) for f in files)
     assert (duck["replay_start"] <= duck["cpa_time"] - 60).all()
     assert (duck["replay_end"] >= duck["cpa_time"] + 60).all()
+
+
+def test_screen_lists_the_samples_the_analysis_excludes(duck_list, whole) -> None:
+    """The cleaning's excluded samples over the archive, beside the list: the same
+    samples, tracks (joined pieces under one id) and reasons as on the whole files."""
+    from encounter_replay.screen.assemble import excluded_path
+
+    got = pd.read_parquet(excluded_path(duck_list))
+    want = whole.excluded
+    assert len(want) > 1000
+    key = ["id", "time", "reason"]
+    a = want[key].sort_values(key).reset_index(drop=True)
+    b = got[key].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert read_encounters(duck_list)[1]["excluded_samples"] == len(want)
+
+
+def test_sparse_tracks_keep_their_whole_track_gap_limit(tmp_path) -> None:
+    """31 s sampling (FlightAware-style): each track's gap limit is three median
+    intervals (93 s), more than the ingest overlap, and a window sees only part of a
+    track; screened in ten-minute windows the pair still equals one analysis, its
+    interpolated 31 s segments included."""
+    from encounter_replay.model.units import FT as ft
+
+    t = np.arange(0.0, 3600.0, 31.0) + 1.6e9
+    lines = ["timestamp,flight_id,callsign,latitude,longitude,altitude,groundspeed,track"]
+    for fid, lat0, dlon in (("AAA1", 47.0, 0.002), ("BBB2", 47.02, -0.002)):
+        for k, tk in enumerate(t):
+            if fid == "AAA1" and 40 <= k < 42:
+                continue  # one 93 s gap: interpolated under the limit (3 × 31 s)
+            lon = 8.0 + dlon * k
+            lines.append(f"{int(tk)},{fid},{fid},{lat0},{lon:.6f},{10000 + 0 * ft},250,90")
+    path = tmp_path / "sparse.csv"
+    path.write_text("\n".join(lines) + "\n")
+    want = _normalised(analyze(read_files([path])).pairs.drop(columns=["a", "b"]))
+    assert len(want) == 1 and want["unassessed_s"].iat[0] == 0.0
+    out = tmp_path / "sparse.parquet"
+    screen(ScreenOptions(sources=[str(path)], out=out, window_s=600, progress=False))
+    got = read_encounters(out)[0]
+    assert got["windows"].iat[0] > 3
+    assert_same_pairs(want, got)
 
 
 def test_dask_two_local_workers_give_identical_results(archive, duck, tmp_path) -> None:

@@ -28,6 +28,7 @@ from ..analysis.cleaning import GAP_LIMIT_COLUMN
 from ..io.errors import ReadError
 from . import engines, gaps, ingest, output
 from .assemble import assemble
+from .formation import whole_formations
 from .merge import rank_pairs
 from .progress import ProgressBar
 from .sources import expand_sources
@@ -259,6 +260,10 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     def finish(merged: pd.DataFrame) -> pd.DataFrame:
         if len(merged):
             merged = merged[_reported(merged, opts.settings.within_m)].reset_index(drop=True)
+        if "formation" in merged:
+            merged["formation"] = whole_formations(
+                merged, work, opts.settings, opts.window_s, sources, opts.memory_limit
+            )
         merged = rank_pairs(merged)
         return output.finish(select_pairs(merged, opts.pairs), sources)
 
