@@ -147,8 +147,8 @@ def test_sparse_tracks_keep_their_whole_track_gap_limit(tmp_path) -> None:
     lines = ["timestamp,flight_id,callsign,latitude,longitude,altitude,groundspeed,track"]
     for fid, lat0, dlon in (("AAA1", 47.0, 0.002), ("BBB2", 47.02, -0.002)):
         for k, tk in enumerate(t):
-            if fid == "AAA1" and 40 <= k < 42:
-                continue  # one 93 s gap: interpolated under the limit (3 × 31 s)
+            if fid == "AAA1" and 45 <= k < 47:
+                continue  # a 93 s gap (3 × 31 s, interpolated) across a window edge
             lon = 8.0 + dlon * k
             lines.append(f"{int(tk)},{fid},{fid},{lat0},{lon:.6f},{10000 + 0 * ft},250,90")
     path = tmp_path / "sparse.csv"

@@ -59,7 +59,7 @@ def whole_formations(
         pieces = meta.loc[head.isin(names).to_numpy(), "id"].tolist()
         con.execute("CREATE OR REPLACE TEMP TABLE want (id VARCHAR)")
         con.executemany("INSERT INTO want VALUES (?)", [[p] for p in pieces])
-        rows = con.execute(
+        rows = con.sql(
             f"""SELECT r.* EXCLUDE (win) FROM read_parquet('{pattern}', hive_partitioning = true)
             r SEMI JOIN want USING (id) WHERE r.win = CAST(floor(r.t / {w!r}) AS BIGINT)"""
         ).to_arrow_table()
