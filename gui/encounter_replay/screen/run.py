@@ -1,9 +1,16 @@
 """A whole screen: sources → partitions (DuckDB) → window tasks (here or on Dask) →
 merged pairs → the encounter list. Resumable: see :mod:`.workdir`.
 
+Exactness beyond one window: pieces of one aircraft are joined on the archive-wide track
+table (:func:`.ingest.join_heads`); each track's gap limit comes from its whole recording
+(:mod:`.gaps`, a cleaning pass before the analysis) and windows read rows that far beyond
+their span; figures that are not reductions of window figures are recomputed after the
+merge (:mod:`.coverage`, :mod:`.affected`, :mod:`.formation`, rank in :mod:`.merge`).
+
 Memory bound. Partitioning runs inside DuckDB under its memory limit (spilling to disk
 beyond it). A window task holds its rows, its TrackSet and the analysis: measured at about
-0.45 kB per sample of the busiest window (rows spanning the window plus twice the overlap)
+0.45 kB per sample of the busiest window (rows spanning the window plus twice the reach:
+the ingest overlap, or the largest gap limit when a sparse track makes it longer)
 over a fixed ~330 MB of loaded libraries (``tests/benchmarks/bench_screen.py``). With Dask,
 each worker holds one window at a time. Window results go to checkpoints on disk as they
 come; the merge reads them back in passes of a bounded number of pairs (:mod:`.assemble`).
