@@ -367,6 +367,19 @@ def test_neighbourhood_holds_the_pair_and_what_came_within_visual_range(
     assert len(ts) < 238
 
 
+def test_neighbourhood_joins_pieces_as_the_list_did(duck, duck_list, archive) -> None:
+    """A pair whose aircraft was recorded as several pieces replays under the listed id,
+    its pieces in the replayed time joined into that one track."""
+    joined = read_encounters(duck_list)[1]["joined"]
+    heads = {h for h, _ in joined.values()}
+    assert len(joined) >= 3
+    rows = np.flatnonzero(duck["a_id"].isin(heads) | duck["b_id"].isin(heads))
+    row = duck.iloc[rows[0]]
+    ts = load_neighbourhood([str(archive)], f"{duck_list}:{rows[0]}")
+    assert row["a_id"] in ts.ids and row["b_id"] in ts.ids
+    assert not set(joined) & set(ts.ids)  # no piece under its own id
+
+
 @pytest.mark.gui
 def test_encounter_replays_in_the_window(qtbot, duck, archive, tmp_path) -> None:
     from encounter_replay.desktop import build_window

@@ -289,6 +289,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
         "units": [opts.altitude_unit, opts.speed_unit],
         "pairs_filter": opts.pairs,
         "incomplete_windows": failed_windows,
+        "joined": _joined_pieces(work),
     }
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     done = [t.index for t in tasks if t.index not in set(failed_windows)]
@@ -298,6 +299,19 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     if not opts.keep_work and not failed_windows:
         work.remove()
     return ScreenOutcome(n_pairs, opts.out, len(tasks), samples, failed, failed_windows, resumed)
+
+
+def _joined_pieces(work: WorkDir) -> dict[str, list]:
+    """``{piece id: [joined track's id, piece rank]}`` of the pieces joined under another
+    id, kept in the list so a replay joins the neighbourhood's pieces the same way."""
+    if not work.tracks.exists():
+        return {}
+    meta = pd.read_parquet(work.tracks, columns=["id", "head", "piece"])
+    moved = meta[meta["id"] != meta["head"]]
+    return {
+        str(i): [str(h), int(r)]
+        for i, h, r in zip(moved["id"], moved["head"], moved["piece"], strict=True)
+    }
 
 
 def _fix_gap_limits(
