@@ -17,7 +17,7 @@ pytest.importorskip("duckdb", reason="the optional 'screen' extra is not install
 
 from encounter_replay.analysis import analyze
 from encounter_replay.cli import main
-from encounter_replay.io import read_file, read_files
+from encounter_replay.io import read_files
 from encounter_replay.model.units import FT, KT, NM
 from encounter_replay.screen import engines, extra
 from encounter_replay.screen.ingest import Filters
@@ -54,11 +54,15 @@ def archive(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def expected() -> pd.DataFrame:
+def whole():
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    ts = read_files([CONF / d for d in DAYS])
-    return _normalised(analyze(ts).pairs.drop(columns=["a", "b"]))
+    return analyze(read_files([CONF / d for d in DAYS]))
+
+
+@pytest.fixture(scope="module")
+def expected(whole) -> pd.DataFrame:
+    return _normalised(whole.pairs.drop(columns=["a", "b"]))
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +121,47 @@ def test_duckdb_screen_equals_analyze_on_the_whole_files(duck, expected) -> None
     assert (duck["replay_end"] >= duck["cpa_time"] + 60).all()
 
 
+def test_screen_lists_the_samples_the_analysis_excludes(duck_list, whole) -> None:
+    """The cleaning's excluded samples over the archive, beside the list: the same
+    samples, tracks (joined pieces under one id) and reasons as on the whole files."""
+    from encounter_replay.screen.assemble import excluded_path
+
+    got = pd.read_parquet(excluded_path(duck_list))
+    want = whole.excluded
+    assert len(want) > 1000
+    key = ["id", "time", "reason"]
+    a = want[key].sort_values(key).reset_index(drop=True)
+    b = got[key].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert read_encounters(duck_list)[1]["excluded_samples"] == len(want)
+
+
+def test_sparse_tracks_keep_their_whole_track_gap_limit(tmp_path) -> None:
+    """31 s sampling (FlightAware-style): each track's gap limit is three median
+    intervals (93 s), more than the ingest overlap, and a window sees only part of a
+    track; screened in ten-minute windows the pair still equals one analysis, its
+    interpolated 31 s segments included."""
+    from encounter_replay.model.units import FT as ft
+
+    t = np.arange(0.0, 3600.0, 31.0) + 1.6e9
+    lines = ["timestamp,flight_id,callsign,latitude,longitude,altitude,groundspeed,track"]
+    for fid, lat0, dlon in (("AAA1", 47.0, 0.002), ("BBB2", 47.02, -0.002)):
+        for k, tk in enumerate(t):
+            if fid == "AAA1" and 45 <= k < 47:
+                continue  # a 93 s gap (3 × 31 s, interpolated) across a window edge
+            lon = 8.0 + dlon * k
+            lines.append(f"{int(tk)},{fid},{fid},{lat0},{lon:.6f},{10000 + 0 * ft},250,90")
+    path = tmp_path / "sparse.csv"
+    path.write_text("\n".join(lines) + "\n")
+    want = _normalised(analyze(read_files([path])).pairs.drop(columns=["a", "b"]))
+    assert len(want) == 1 and want["unassessed_s"].iat[0] == 0.0
+    out = tmp_path / "sparse.parquet"
+    screen(ScreenOptions(sources=[str(path)], out=out, window_s=600, progress=False))
+    got = read_encounters(out)[0]
+    assert got["windows"].iat[0] > 3
+    assert_same_pairs(want, got)
+
+
 def test_dask_two_local_workers_give_identical_results(archive, duck, tmp_path) -> None:
     pytest.importorskip("distributed")
     out = tmp_path / "dask.parquet"
@@ -128,10 +173,11 @@ def test_dask_two_local_workers_give_identical_results(archive, duck, tmp_path) 
 
 def test_window_edges_merge_exactly(tmp_path) -> None:
     """Ten-minute windows: many encounters straddle an edge; their CPA, minima and joined
-    intervals still equal one run over the whole file."""
+    intervals still equal one run over the whole file (read as `analyze FILE` reads it,
+    with the pieces of one aircraft joined)."""
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    ts = read_file(CONF / DAYS[0])
+    ts = read_files([CONF / DAYS[0]])
     want = _normalised(analyze(ts).pairs.drop(columns=["a", "b"]))
     out = tmp_path / "edges.parquet"
     screen(ScreenOptions(sources=[str(CONF / DAYS[0])], out=out, window_s=600, progress=False))
@@ -148,9 +194,18 @@ def test_window_edges_merge_exactly(tmp_path) -> None:
 
 
 def test_time_range_equals_the_analysis_of_that_span(tmp_path) -> None:
+    """``--from/--to`` equals ``analyze(..., span=…)``, but for ``unassessed_s`` of a track
+    that goes on after the range only after a gap longer than the screen's reach: the
+    screen reads the range and its overlap, so it cannot know the track comes back, and
+    counts its common time up to its last sample (the whole-file analysis up to the
+    range's end). Those pairs' assessed time is still equal, their unassessed time less."""
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    ts = read_file(CONF / DAYS[0])
+    from encounter_replay.analysis import AnalysisSettings
+    from encounter_replay.analysis.cleaning import clean
+    from encounter_replay.screen.run import overlap_s
+
+    ts = read_files([CONF / DAYS[0]])
     t0, t1 = 1633609800.0, 1633613400.0  # 12:30 to 13:30 UTC
     want = _normalised(analyze(ts, span=(t0, t1)).pairs.drop(columns=["a", "b"]))
     out = tmp_path / "span.parquet"
@@ -161,8 +216,25 @@ def test_time_range_equals_the_analysis_of_that_span(tmp_path) -> None:
     )
     got = read_encounters(out)[0]
     assert len(got) < len(_normalised(analyze(ts).pairs.drop(columns=["a", "b"])))
-    assert_same_pairs(want, got)
+    assert_same_pairs(want.drop(columns=["unassessed_s"]), got)
     assert ((got["cpa_time"] >= t0) & (got["cpa_time"] <= t1)).all()
+    # Tracks whose next analysed sample after the range lies beyond the overlap.
+    kept = clean(ts, AnalysisSettings()).ts
+    reach = t1 + overlap_s(AnalysisSettings())
+    resumes = {
+        kept.ids[k]
+        for k in range(len(kept))
+        if (lambda t: (t > t1).any() and t[t > t1].min() > reach and (t <= t1).any())(
+            kept.t[kept.track_slice(k)]
+        )
+    }
+    assert 0 < len(resumes) < 10
+    g = _normalised(got)["unassessed_s"]
+    w = want["unassessed_s"]
+    odd = np.array([a in resumes or b in resumes for a, b in want.index])
+    np.testing.assert_allclose(g[~odd].to_numpy(), w[~odd].to_numpy(), rtol=1e-9, atol=1e-6)
+    assert (g[odd].to_numpy() <= w[odd].to_numpy() + 1e-6).all()
+    assert (g[odd].to_numpy() < w[odd].to_numpy()).sum() >= 20  # the figure it cannot know
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +304,7 @@ def test_csv_archives_screen_like_the_csv_reader(tmp_path) -> None:
     """The gzipped CSV itself as the archive: DuckDB's reading equals the CSV reader's."""
     if not CONF.is_dir():
         pytest.skip("../shared/data is not present")
-    want = _normalised(analyze(read_file(CONF / DAYS[0])).pairs.drop(columns=["a", "b"]))
+    want = _normalised(analyze(read_files([CONF / DAYS[0]])).pairs.drop(columns=["a", "b"]))
     out = tmp_path / "csv.parquet"
     screen(ScreenOptions(sources=[str(CONF / "quickstart_*.csv.gz")], out=out, progress=False))
     assert_same_pairs(want, read_encounters(out)[0])
@@ -295,6 +367,19 @@ def test_neighbourhood_holds_the_pair_and_what_came_within_visual_range(
     assert len(ts) < 238
 
 
+def test_neighbourhood_joins_pieces_as_the_list_did(duck, duck_list, archive) -> None:
+    """A pair whose aircraft was recorded as several pieces replays under the listed id,
+    its pieces in the replayed time joined into that one track."""
+    joined = read_encounters(duck_list)[1]["joined"]
+    heads = {h for h, _ in joined.values()}
+    assert len(joined) >= 3
+    rows = np.flatnonzero(duck["a_id"].isin(heads) | duck["b_id"].isin(heads))
+    row = duck.iloc[rows[0]]
+    ts = load_neighbourhood([str(archive)], f"{duck_list}:{rows[0]}")
+    assert row["a_id"] in ts.ids and row["b_id"] in ts.ids
+    assert not set(joined) & set(ts.ids)  # no piece under its own id
+
+
 @pytest.mark.gui
 def test_encounter_replays_in_the_window(qtbot, duck, archive, tmp_path) -> None:
     from encounter_replay.desktop import build_window
@@ -344,7 +429,9 @@ def _opensky_file(folder: Path) -> tuple[Path, object]:
     )
     path = folder / "states_2021-10-07.parquet"
     pq.write_table(table, path)
-    return path, read_file(CONF / DAYS[0])
+    # The flights as `analyze FILE` reads them, pieces of one aircraft joined (the icao24
+    # column is the id here, so the screen joins by callsign, as the CSV reader would).
+    return path, read_files([CONF / DAYS[0]])
 
 
 def test_opensky_state_vectors_and_the_altitude_source(tmp_path) -> None:
@@ -450,8 +537,12 @@ def test_merge_in_passes_gives_the_same_list(small_archive, tmp_path, monkeypatc
     want = read_encounters(one)[0]
     assert info["windows"] >= 3 and len(got) == len(want) > 2000
     assert_same_pairs(_normalised(want), got, atol=0.0)
-    slant = got["cpa_slant_m"].to_numpy()
-    assert (np.diff(slant[np.isfinite(slant)]) >= 0).all()
+    # In rank order, ranked over all passes (as `analyze` ranks): 1, 2, … then the
+    # pairs of implausible closure, unranked.
+    rank = got["rank"].to_numpy(float)
+    ranked = np.isfinite(rank)
+    assert ranked.sum() > 2000 and (rank[ranked] == np.arange(1, ranked.sum() + 1)).all()
+    assert ranked[: ranked.sum()].all()
     assert len(pd.read_csv(many.with_suffix(".csv"))) == len(got)
 
 

@@ -161,6 +161,7 @@ def _spikes(
     lim_v: np.ndarray,
     active: np.ndarray,
     steps: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    recorded: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Codes of samples to exclude (0 keep, 1 position, 2 altitude, 3 track end) and the
     implausible steps (``bad[i]``: step ``i → i+1``) of one pass over ``cols``
@@ -204,6 +205,11 @@ def _spikes(
     track_len = t_last - t_first + 1
     at_start = (starts == t_first) & bad_after & ~bad_before
     at_end = (ends == t_last) & bad_before & ~bad_after
+    if recorded is not None:  # a part of the recording: only its true ends are ends
+        t = cols["t"]
+        with np.errstate(invalid="ignore"):
+            at_start &= ~(t[starts] > recorded[0][piece_track])
+            at_end &= ~(t[ends] < recorded[1][piece_track])
     edge = np.flatnonzero(short & (at_start | at_end) & (track_len >= 3 * length))
     for which, value in ((mid, 0), (edge, 3)):
         if not len(which):
@@ -328,7 +334,7 @@ def clean(ts: TrackSet, settings: AnalysisSettings) -> Cleaned:
     steps = _pair_steps(cols) if n > 1 else None
 
     if not settings.keep_outliers and n > 1:
-        code, bad = _spikes(cols, track, lim_h, lim_v, active, steps)
+        code, bad = _spikes(cols, track, lim_h, lim_v, active, steps, _recorded(ts))
         reason[code > 0] = code[code > 0]
         if (code > 0).any():
             # Steps between the samples left: unchanged where consecutive, else a bridge
@@ -532,12 +538,41 @@ def _on_ground(
     return out & active
 
 
+#: Meta columns giving the first and last recorded time of each track when the set holds
+#: only part of it (an archive screened in windows): a window's edge is not a track's end.
+RECORDED_COLUMNS = ("recorded_first_t", "recorded_last_t")
+
+
+def _recorded(ts: TrackSet) -> tuple[np.ndarray, np.ndarray] | None:
+    if not all(c in ts.meta for c in RECORDED_COLUMNS) or not len(ts):
+        return None
+    return tuple(
+        pd.to_numeric(ts.meta[c], errors="coerce").to_numpy(np.float64) for c in RECORDED_COLUMNS
+    )
+
+
+#: Meta column fixing a track's gap limit from outside: a part of a recording (an archive
+#: screened in windows) cannot see the whole track's median interval, its screen can.
+GAP_LIMIT_COLUMN = "gap_limit_s"
+
+
+def gap_limit(settings: AnalysisSettings, median_interval: np.ndarray) -> np.ndarray:
+    """The gap limit of sampled tracks from their median sampling interval (0: not
+    sparse, see :func:`_median_intervals`)."""
+    if settings.max_gap_s is not None:
+        return np.full(len(median_interval), float(settings.max_gap_s))
+    return np.maximum(float(settings.gap_s), 3.0 * median_interval)
+
+
 def _gap_limits(ts: TrackSet, settings: AnalysisSettings, is_held: np.ndarray) -> np.ndarray:
     """Each track's gap limit: ``inf`` for held (ACMI) tracks, ``max_gap_s`` when set,
-    else the larger of ``gap_s`` and three times the track's median interval."""
+    else the larger of ``gap_s`` and three times the track's median interval (or the
+    meta's :data:`GAP_LIMIT_COLUMN` where it gives one)."""
     if settings.max_gap_s is not None:
-        gap = np.full(len(ts), float(settings.max_gap_s))
+        gap = gap_limit(settings, np.zeros(len(ts)))
     else:
-        med = _median_intervals(ts.t, ts.offsets)
-        gap = np.maximum(float(settings.gap_s), 3.0 * med)
+        gap = gap_limit(settings, _median_intervals(ts.t, ts.offsets))
+        if GAP_LIMIT_COLUMN in ts.meta and len(ts):
+            fixed = pd.to_numeric(ts.meta[GAP_LIMIT_COLUMN], errors="coerce").to_numpy(float)
+            gap = np.where(np.isfinite(fixed), fixed, gap)
     return np.where(is_held, np.inf, gap)

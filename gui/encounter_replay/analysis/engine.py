@@ -317,7 +317,7 @@ def analyze(
     )
     limits_h, _ = class_limits(ts, settings)
     pairs, facts = add_pair_facts(
-        pairs, ts, prep, pair_a[idx], pair_b[idx], cleaned.excluded, limits_h, settings
+        pairs, ts, prep, pair_a[idx], pair_b[idx], cleaned.excluded, limits_h, settings, span
     )
     warnings += facts
     pairs = pairs[list(PAIR_COLUMNS)].reset_index(drop=True)

@@ -89,11 +89,17 @@ def _covered_upto(cov: tuple[np.ndarray, ...], prep: PreparedTracks, j, t) -> np
 
 
 def assessed_time(
-    prep: PreparedTracks, ja: np.ndarray, jb: np.ndarray
+    prep: PreparedTracks,
+    ja: np.ndarray,
+    jb: np.ndarray,
+    span: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(assessed_s, common_s)`` of prepared-track pairs ``ja``, ``jb``."""
+    """``(assessed_s, common_s)`` of prepared-track pairs ``ja``, ``jb`` (within ``span``
+    when given: an analysis of a span answers for that time only)."""
     c0 = np.maximum(prep.first[ja], prep.first[jb])
     c1 = np.minimum(prep.last[ja], prep.last[jb])
+    if span is not None:
+        c0, c1 = np.maximum(c0, span[0]), np.minimum(c1, span[1])
     common = np.maximum(c1 - c0, 0.0)
     cov = _coverage(prep)
     key0, length, _, run_track = cov
@@ -260,6 +266,7 @@ def affected_by_excluded(
     ja: np.ndarray,
     jb: np.ndarray,
     radius: np.ndarray,
+    span: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """Whether an excluded sample of either aircraft could have changed the pair: it lies
     in their common time (of the tracks as recorded, so stale repeats after a track's end
@@ -273,6 +280,8 @@ def affected_by_excluded(
     first, last = ts.first_times, ts.last_times
     c0 = np.maximum(first[a], first[b])
     c1 = np.minimum(last[a], last[b])
+    if span is not None:  # (an analysis of a span answers for that time only)
+        c0, c1 = np.maximum(c0, span[0]), np.minimum(c1, span[1])
     ex_track = excluded["track"].to_numpy(np.int64)
     ex_time = excluded["time"].to_numpy(np.float64)
     span = float(np.nanmax(np.abs(ts.t))) * 4.0 + 1.0 if ts.n_samples else 1.0
@@ -342,12 +351,13 @@ def add_pair_facts(
     excluded: pd.DataFrame,
     limits_h: np.ndarray,
     settings: AnalysisSettings,
+    span: tuple[float, float] | None = None,
 ) -> tuple[pd.DataFrame, list[DataWarning]]:
     """``pairs`` with the columns of the module docstring added, sorted by rank."""
     warnings: list[DataWarning] = []
     a = pairs["a"].to_numpy(np.int64)
     b = pairs["b"].to_numpy(np.int64)
-    assessed, common = assessed_time(prep, ja, jb)
+    assessed, common = assessed_time(prep, ja, jb, span)
     cls = np.array([str(c) for c in ts.meta["cls"]], dtype=object)
     both_air = (cls[a] == ObjectClass.AIRCRAFT.value) & (cls[b] == ObjectClass.AIRCRAFT.value)
     with np.errstate(invalid="ignore"):
@@ -375,6 +385,7 @@ def add_pair_facts(
                         pairs["min_horizontal_m"].to_numpy(np.float64),
                     ]
                 ),
+                span,
             ),
             "implausible_closure": flagged,
         }

@@ -52,13 +52,26 @@ def _identity(meta: pd.DataFrame) -> list[tuple | None]:
 
 def _groups(ts: TrackSet) -> list[list[int]]:
     """Groups of track indices to become one track (each in start-time order)."""
-    keys = _identity(ts.meta)
+    sources = ts.meta["source"].astype(str).tolist() if len(ts) else []
+    return piece_groups(ts.meta, ts.first_times, ts.last_times, [{s} for s in sources])
+
+
+def piece_groups(
+    meta: pd.DataFrame, first: np.ndarray, last: np.ndarray, files: list[set]
+) -> list[list[int]]:
+    """Groups of rows of ``meta`` (tracks in the scene's order) to become one track, each
+    in start-time order; its lowest index is the head, whose id the joined track keeps.
+
+    Works on metadata alone (first and last times, the files each track came from), so an
+    archive screened in windows joins its tracks exactly as a whole-file read does. Two
+    overlapping pieces are kept apart when they share a file (one file does not record one
+    aircraft twice at once); a track read from one file has just that file.
+    """
+    keys = _identity(meta)
     by_key: dict[tuple, list[int]] = defaultdict(list)
     for k, key in enumerate(keys):
         if key is not None:
             by_key[key].append(k)
-    sources = ts.meta["source"].astype(str).to_numpy() if len(ts) else np.zeros(0)
-    first, last = ts.first_times, ts.last_times
     out: list[list[int]] = []
     for members in by_key.values():
         if len(members) < 2:
@@ -68,7 +81,7 @@ def _groups(ts: TrackSet) -> list[list[int]]:
         end = last[members[0]]
         for k in members[1:]:
             overlaps = first[k] <= end
-            if overlaps and all(sources[g] == sources[k] for g in group):
+            if overlaps and all(files[g] & files[k] for g in group):
                 continue  # same file, same time: another aircraft with that callsign
             group.append(k)
             end = max(end, last[k])

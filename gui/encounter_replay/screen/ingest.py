@@ -13,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 
+from ..analysis.cleaning import RECORDED_COLUMNS
 from ..io import csv_columns as cc
 from ..io.errors import ReadError
+from ..model.joining import piece_groups
 from . import extra
 from .sources import Layout, detect_layout, numeric_scale, numeric_time_probe_sql, rows_sql
 from .workdir import WorkDir
@@ -118,6 +122,8 @@ def ingest_file(
     """
     try:
         rows = con.execute(sql).fetchone()
+        if filters.t_from is not None or filters.t_to is not None:
+            _recorded_spans(con, inner, filters, work.root / "spans" / f"{file_index}.parquet")
     except Exception as exc:
         if _interrupted(exc):
             raise KeyboardInterrupt from None
@@ -125,23 +131,81 @@ def ingest_file(
     return int(rows[0]) if rows else 0
 
 
+def _recorded_spans(con, inner: str, filters: Filters, path: Path) -> None:
+    """First and last time of every track in the file, whatever ``--from``/``--to`` say:
+    an analysis of a time range joins pieces, and counts common time, by the tracks as
+    recorded (a track going on after the range is present up to its end)."""
+    path.parent.mkdir(exist_ok=True)
+    unbounded = Filters(region=filters.region)
+    target = str(path).replace("'", "''")
+    con.execute(
+        f"""COPY (SELECT id, min(t) AS first_t, max(t) AS last_t FROM ({inner})
+            WHERE {where_sql(unbounded, 0.0)} GROUP BY id) TO '{target}' (FORMAT parquet)"""
+    )
+
+
 def build_track_table(con, work: WorkDir) -> int:
     """One row per track id: the first non-empty metadata text in time order (as the CSV
-    reader takes it), object classes mapped as the reader maps them."""
+    reader takes it), object classes mapped as the reader maps them, and the id its
+    samples go under once pieces of one aircraft are joined (:func:`join_heads`)."""
     pattern = str(work.parts / "*" / "*.parquet").replace("'", "''")
     texts = ("name", "callsign", "type", "coalition", "cls", "color", "icao24")
     aggs = ", ".join(
         f"coalesce(arg_min({c}, t) FILTER (WHERE {c} <> ''), '') AS {c}" for c in texts
     )
     frame = con.execute(
-        f"SELECT id, {aggs} FROM read_parquet('{pattern}') GROUP BY id ORDER BY id"
+        f"""SELECT id, {aggs}, min(t) AS first_t, max(t) AS last_t,
+            arg_min(file, [file, seq]) AS first_file, arg_min(seq, [file, seq]) AS first_seq,
+            list_sort(list_distinct(list(file))) AS files
+        FROM read_parquet('{pattern}') GROUP BY id ORDER BY id"""
     ).df()
+    spans = work.root / "spans"
+    if spans.is_dir() and any(spans.glob("*.parquet")):  # a time range: tracks as recorded
+        pattern = str(spans / "*.parquet").replace("'", "''")
+        whole = con.execute(
+            f"""SELECT id, min(first_t) AS first_t, max(last_t) AS last_t
+            FROM read_parquet('{pattern}') GROUP BY id"""
+        ).df()
+        got = whole.set_index("id").reindex(frame["id"])
+        frame["first_t"] = got["first_t"].fillna(frame["first_t"].set_axis(got.index)).to_numpy()
+        frame["last_t"] = got["last_t"].fillna(frame["last_t"].set_axis(got.index)).to_numpy()
     frame["cls"] = [cc.object_class(v) or "other" if v else "" for v in frame["cls"]]
     frame["coalition"] = [cc.coalition(v) for v in frame["coalition"]]
+    frame = join_heads(frame)
     import pyarrow as pa
 
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), work.tracks)
     return len(frame)
+
+
+def join_heads(frame: pd.DataFrame) -> pd.DataFrame:
+    """The track table with ``head`` (the id a track's samples go under) and ``piece``
+    (its place in its group: of samples at equal times, the lower piece's is kept).
+
+    Pieces of one aircraft are grouped by the rule a whole-file read applies
+    (:func:`..model.joining.piece_groups`) on the archive-wide first and last times and
+    files. The head is the piece the CSV reader would put first: tracks come in file
+    order, and within a file in order of their first line.
+    """
+    order = np.lexsort((frame["first_seq"].to_numpy(), frame["first_file"].to_numpy()))
+    scene = frame.iloc[order].reset_index(drop=True)
+    files = [set(np.asarray(f).tolist()) for f in scene["files"]]
+    groups = piece_groups(
+        scene, scene["first_t"].to_numpy(float), scene["last_t"].to_numpy(float), files
+    )
+    head = scene["id"].to_numpy(dtype=object).copy()
+    piece = np.zeros(len(scene), dtype=np.int64)
+    for group in groups:
+        h = head[min(group)]
+        for rank, k in enumerate(group):
+            head[k], piece[k] = h, rank
+    scene["head"] = pd.Series(head, dtype=object)
+    scene["piece"] = piece
+    # The joined track's recorded span, on every piece's row (a window sees part of it).
+    first = scene.groupby("head")["first_t"].transform("min")
+    last = scene.groupby("head")["last_t"].transform("max")
+    scene[RECORDED_COLUMNS[0]], scene[RECORDED_COLUMNS[1]] = first, last
+    return scene.sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def _interrupted(exc: BaseException) -> bool:

@@ -154,3 +154,19 @@ def merge_windows(frames: list[pd.DataFrame]) -> pd.DataFrame:
     hmin = out["min_horizontal_m"].to_numpy(dtype=np.float64) if "min_horizontal_m" in out else 0
     order = np.lexsort((hmin, np.nan_to_num(slant, nan=np.inf)))
     return out.iloc[order].reset_index(drop=True)
+
+
+def rank_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Severity from the merged intervals, then the analysis' ranking over all merged
+    pairs (a window's rank only ranks that window's pairs): rows in rank order, ``rank``
+    1… with pairs of implausible closure last and unranked, as :func:`analyze` gives."""
+    if "rank" not in pairs or not len(pairs):
+        return pairs
+    from ..analysis.pair_facts import rank_order, severities
+
+    out = pairs.copy()
+    out["severity"] = pd.Series(severities(out), dtype=object, index=out.index)
+    out = out.iloc[rank_order(out)].reset_index(drop=True)
+    ranked = ~out["implausible_closure"].to_numpy(bool)
+    out["rank"] = np.where(ranked, np.cumsum(ranked), np.nan)
+    return out

@@ -109,7 +109,7 @@ def load_neighbourhood(archive: list[str], spec: str, options=None) -> TrackSet:
             f"no samples between {row['replay_start']} and {row['replay_end']} in the archive"
         )
     rows = pa.concat_tables(tables, promote_options="default")
-    meta = _first_texts(rows)
+    meta = _joined_as_listed(_first_texts(rows), info.get("joined") or {})
     ts, _ = trackset_from_rows(
         rows, meta, [str(f) for f in files], title=f"{row['a_name']} / {row['b_name']}"
     )
@@ -127,6 +127,23 @@ def load_neighbourhood(archive: list[str], spec: str, options=None) -> TrackSet:
         ]
     )
     return ts.subset(_near(ts, pair, reach))
+
+
+def _joined_as_listed(meta: pd.DataFrame, joined: dict) -> pd.DataFrame:
+    """Pieces of one aircraft under the id the screen gave the joined track (its list
+    records them), so the pair's ids are the neighbourhood's."""
+    if not joined or meta.empty:
+        return meta
+    ids = meta["id"].astype(str)
+    meta = meta.copy()
+    meta["head"] = [joined.get(i, [i, 0])[0] for i in ids]
+    meta["piece"] = [int(joined.get(i, [i, 0])[1]) for i in ids]
+    # The joined track's texts: the head's, else (its piece is not in the time) this one's.
+    heads = meta[~meta["id"].isin(list(joined))]
+    extra = meta[meta["id"].isin(list(joined)) & ~meta["head"].isin(heads["id"])]
+    extra = extra.drop_duplicates("head").assign(id=lambda f: f["head"])
+    extra = extra.assign(head=extra["id"], piece=0).set_index("id", drop=False)
+    return pd.concat([meta, extra])
 
 
 def _first_texts(rows: pa.Table) -> pd.DataFrame:

@@ -1,9 +1,16 @@
 """A whole screen: sources → partitions (DuckDB) → window tasks (here or on Dask) →
 merged pairs → the encounter list. Resumable: see :mod:`.workdir`.
 
+Exactness beyond one window: pieces of one aircraft are joined on the archive-wide track
+table (:func:`.ingest.join_heads`); each track's gap limit comes from its whole recording
+(:mod:`.gaps`, a cleaning pass before the analysis) and windows read rows that far beyond
+their span; figures that are not reductions of window figures are recomputed after the
+merge (:mod:`.coverage`, :mod:`.affected`, :mod:`.formation`, rank in :mod:`.merge`).
+
 Memory bound. Partitioning runs inside DuckDB under its memory limit (spilling to disk
 beyond it). A window task holds its rows, its TrackSet and the analysis: measured at about
-0.45 kB per sample of the busiest window (rows spanning the window plus twice the overlap)
+0.45 kB per sample of the busiest window (rows spanning the window plus twice the reach:
+the ingest overlap, or the largest gap limit when a sparse track makes it longer)
 over a fixed ~330 MB of loaded libraries (``tests/benchmarks/bench_screen.py``). With Dask,
 each worker holds one window at a time. Window results go to checkpoints on disk as they
 come; the merge reads them back in passes of a bounded number of pairs (:mod:`.assemble`).
@@ -24,12 +31,16 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import AnalysisSettings
+from ..analysis.cleaning import GAP_LIMIT_COLUMN
 from ..io.errors import ReadError
-from . import engines, ingest, output
+from . import engines, gaps, ingest, output
 from .assemble import assemble
+from .formation import whole_formations
+from .merge import rank_pairs
 from .progress import ProgressBar
 from .sources import expand_sources
-from .window_task import WindowTask
+from .tracks import trackset_from_rows
+from .window_task import WindowTask, read_rows
 from .workdir import WorkDir
 
 #: Default window: one hour of the archive per task.
@@ -204,6 +215,9 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     con.close()
     tasks = [_task(work, k, opts, wsettings, sources) for k in indices]
     tasks = [t for t in tasks if t.span[1] > t.span[0]]
+    reach = _fix_gap_limits(work, tasks, opts.settings, fresh, err if opts.progress else None)
+    if reach > ov:
+        tasks = [_task(work, k, opts, wsettings, sources, reach) for k in [t.index for t in tasks]]
     samples = rows = 0
     todo = []
     for t in tasks:
@@ -221,7 +235,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
 
     def on_done(result) -> None:
         nonlocal samples, rows
-        work.save_window(result.index, result.pairs, result.samples)
+        work.save_window(result.index, result.pairs, result.samples, result.facts)
         rows += len(result.pairs)
         samples += result.samples
         if bar:
@@ -253,6 +267,11 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     def finish(merged: pd.DataFrame) -> pd.DataFrame:
         if len(merged):
             merged = merged[_reported(merged, opts.settings.within_m)].reset_index(drop=True)
+        if "formation" in merged:
+            merged["formation"] = whole_formations(
+                merged, work, opts.settings, opts.window_s, sources, opts.memory_limit
+            )
+        merged = rank_pairs(merged)
         return output.finish(select_pairs(merged, opts.pairs), sources)
 
     spans = [t.span for t in tasks]
@@ -270,6 +289,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
         "units": [opts.altitude_unit, opts.speed_unit],
         "pairs_filter": opts.pairs,
         "incomplete_windows": failed_windows,
+        "joined": _joined_pieces(work),
     }
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     done = [t.index for t in tasks if t.index not in set(failed_windows)]
@@ -281,9 +301,70 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
     return ScreenOutcome(n_pairs, opts.out, len(tasks), samples, failed, failed_windows, resumed)
 
 
+def _joined_pieces(work: WorkDir) -> dict[str, list]:
+    """``{piece id: [joined track's id, piece rank]}`` of the pieces joined under another
+    id, kept in the list so a replay joins the neighbourhood's pieces the same way."""
+    if not work.tracks.exists():
+        return {}
+    meta = pd.read_parquet(work.tracks, columns=["id", "head", "piece"])
+    moved = meta[meta["id"] != meta["head"]]
+    return {
+        str(i): [str(h), int(r)]
+        for i, h, r in zip(moved["id"], moved["head"], moved["piece"], strict=True)
+    }
+
+
+def _fix_gap_limits(
+    work: WorkDir,
+    tasks: list[WindowTask],
+    settings: AnalysisSettings,
+    fresh: bool,
+    err: TextIO | None,
+) -> float:
+    """Each track's gap limit over the whole archive (:mod:`.gaps`), written into the
+    track table; returns how far beyond its span a window needs rows (the largest limit
+    and a second). One cleaning pass over the windows, in this process, a window at a
+    time."""
+    if settings.max_gap_s is not None or not tasks:
+        return overlap_s(settings)
+    meta = pd.read_parquet(work.tracks)
+    if GAP_LIMIT_COLUMN in meta and not fresh:
+        return float(np.nanmax(meta[GAP_LIMIT_COLUMN].to_numpy(float), initial=0.0)) + 1.0
+    table = meta.set_index("id", drop=False)
+    stats, longs = [], []
+    bar = ProgressBar("gap limits", len(tasks), err) if err is not None else None
+    for t in tasks:
+        rows = read_rows(t.parts)
+        if rows.num_rows:
+            ts, _ = trackset_from_rows(rows, table, list(t.sources))
+            st, lg = gaps.window_intervals(ts, t.settings, t.span)
+            stats.append(st)
+            longs.append(lg)
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    limits = gaps.gap_table(
+        pd.concat(stats, ignore_index=True) if stats else pd.DataFrame(),
+        pd.concat(longs, ignore_index=True) if longs else pd.DataFrame({"id": [], "dt": []}),
+        settings,
+    )
+    head = meta["head"] if "head" in meta else meta["id"]
+    meta[GAP_LIMIT_COLUMN] = limits.reindex(head.to_numpy(dtype=object)).to_numpy(float)
+    meta.to_parquet(work.tracks, index=False)
+    return float(np.nanmax(meta[GAP_LIMIT_COLUMN].to_numpy(float), initial=0.0)) + 1.0
+
+
 def _task(
-    work: WorkDir, k: int, opts: ScreenOptions, settings: AnalysisSettings, sources: list[str]
+    work: WorkDir,
+    k: int,
+    opts: ScreenOptions,
+    settings: AnalysisSettings,
+    sources: list[str],
+    reach: float = 0.0,
 ) -> WindowTask:
+    """Window ``k``; with ``reach`` beyond the ingest overlap, the neighbouring windows'
+    rows that far are read too."""
     s0, s1 = k * opts.window_s, (k + 1) * opts.window_s
     f = opts.filters
     if f.t_from is not None:
@@ -293,11 +374,19 @@ def _task(
     return WindowTask(
         index=k,
         span=(s0, s1),
-        parts=work.window_parts(k),
+        parts=_parts(work, k, opts, reach),
         tracks_path=str(work.tracks),
         sources=tuple(sources),
         settings=settings,
+        reach=reach,
+        closed_end=f.t_to is not None and s1 == f.t_to,
     )
+
+
+def _parts(work: WorkDir, k: int, opts: ScreenOptions, reach: float) -> tuple[str, ...]:
+    extra = max(0.0, reach - overlap_s(opts.settings))
+    m = math.ceil(extra / opts.window_s) if extra > 0 else 0
+    return tuple(p for j in range(k - m, k + m + 1) for p in work.window_parts(j))
 
 
 __all__ = ["ScreenInterrupted", "ScreenOptions", "ScreenOutcome", "screen"]

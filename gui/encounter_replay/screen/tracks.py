@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..analysis.cleaning import GAP_LIMIT_COLUMN, RECORDED_COLUMNS
 from ..io.sanitize import sanitize
 from ..model.trackset import META_COLUMNS, ObjectClass, TrackSet
 
@@ -42,11 +43,12 @@ def trackset_from_rows(
     """
     n = rows.num_rows
     ids = rows.column("id").to_numpy(zero_copy_only=False) if n else np.zeros(0, dtype=object)
+    ids, piece = _joined(ids, meta)
     codes, uniques = pd.factorize(ids, sort=True)
     cols = {name: _floats(rows, name) for name in ROW_FLOATS}
     file_idx = rows.column("file").to_numpy().astype(np.int64) if n else np.zeros(0, np.int64)
     seq = rows.column("seq").to_numpy().astype(np.int64) if n else np.zeros(0, np.int64)
-    order = np.lexsort((seq, file_idx, cols["t"], codes))
+    order = np.lexsort((seq, file_idx, piece, cols["t"], codes))
     codes, file_idx = codes[order], file_idx[order]
     cols = {k: v[order] for k, v in cols.items()}
     keep = np.r_[True, (codes[1:] != codes[:-1]) | (cols["t"][1:] != cols["t"][:-1])]
@@ -71,6 +73,20 @@ def trackset_from_rows(
     return ts, files
 
 
+def _joined(ids: np.ndarray, meta: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """Row ids put under their joined track's id (the track table's ``head``) and each
+    row's piece rank, so pieces merge as :func:`..model.joining.join_pieces` merges them:
+    time order, and of equal times the sample of the earlier piece."""
+    piece = np.zeros(len(ids), dtype=np.int64)
+    if meta is None or "head" not in meta or not len(ids):
+        return ids, piece
+    codes, uniques = pd.factorize(ids)
+    found = meta.reindex(uniques)
+    heads = found["head"].where(found["head"].notna(), pd.Series(uniques, index=found.index))
+    ranks = found["piece"].fillna(0).to_numpy(np.int64)
+    return heads.to_numpy(dtype=object)[codes], ranks[codes]
+
+
 def _meta(
     track_ids: np.ndarray, meta: pd.DataFrame | None, sources: list[str], first_file: np.ndarray
 ) -> pd.DataFrame:
@@ -90,6 +106,11 @@ def _meta(
     frame = pd.DataFrame({c: out[c] for c in META_COLUMNS})
     if found is not None and "icao24" in found and (out["icao24"] != "").any():
         frame["icao24"] = out["icao24"]
+    if found is not None and GAP_LIMIT_COLUMN in found:  # fixed over the whole archive
+        frame[GAP_LIMIT_COLUMN] = found[GAP_LIMIT_COLUMN].to_numpy(np.float64)
+    if found is not None and all(c in found for c in RECORDED_COLUMNS):
+        for c in RECORDED_COLUMNS:  # a window's edge is not the track's end
+            frame[c] = found[c].to_numpy(np.float64)
     return frame
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..analysis import AnalysisSettings, analyze
+from . import affected, coverage
 from .tracks import trackset_from_rows
 
 #: Columns a window result adds to the analysis' pair columns.
@@ -36,6 +37,11 @@ class WindowTask:
     tracks_path: str
     sources: tuple[str, ...]
     settings: AnalysisSettings
+    #: Rows are used this far beyond the span (the largest gap limit and a second);
+    #: ``parts`` then include the neighbouring windows' rows that far.
+    reach: float = 0.0
+    #: The span's end is the screened range's end (``--to``): it belongs to this window.
+    closed_end: bool = False
 
 
 @dataclass
@@ -44,6 +50,10 @@ class WindowResult:
     pairs: pd.DataFrame
     samples: int
     seconds: float
+    #: Per-track facts the merge needs beyond the pairs: ``runs`` and ``tracks``
+    #: (:mod:`.coverage`), ``near`` (:mod:`.affected`) and ``excluded`` (samples left
+    #: out, within the span).
+    facts: dict = field(default_factory=dict)
 
 
 def read_rows(parts: tuple[str, ...] | list[str]) -> pa.Table:
@@ -94,15 +104,31 @@ def analyse_rows(
     settings: AnalysisSettings,
     span: tuple[float, float] | None,
     index: int = 0,
+    facts: dict | None = None,
+    closed_end: bool = False,
 ) -> pd.DataFrame:
     """Pairs of one window: the analysis' columns without the track indices (which mean
-    nothing outside the window), plus the window index and the files of the two tracks."""
+    nothing outside the window), plus the window index and the files of the two tracks.
+    ``facts`` (a dict), when given, receives the window's per-track facts (see
+    :class:`WindowResult`)."""
     ts, files = trackset_from_rows(rows, meta, sources)
     result = analyze(ts, settings, span=span)
     pairs = result.pairs.drop(columns=["a", "b"])
     a, b = result.pairs["a"].to_numpy(), result.pairs["b"].to_numpy()
     pairs[WINDOW_COLUMN] = np.full(len(pairs), index, dtype=np.int64)
     pairs[FILES_COLUMN] = pd.Series(pair_files(files, a, b), dtype=object, index=pairs.index)
+    if facts is not None:
+        t0, t1 = span if span is not None else (-np.inf, np.inf)
+        if closed_end:  # (excluded samples at the range's end count, as in analyze)
+            t1 = float(np.nextafter(t1, np.inf))
+        prep = coverage.prepared(ts, settings)
+        facts["runs"], facts["tracks"] = coverage.window_coverage(prep, (t0, t1))
+        ex = result.excluded
+        if meta is not None and "first_t" in meta:
+            spans = affected.recorded_spans(meta, settings)
+            facts["near"] = affected.window_near(prep, ex, spans, (t0, t1), settings)
+        inside = (ex["time"] >= t0) & (ex["time"] < t1)
+        facts["excluded"] = ex[inside.to_numpy()].drop(columns=["track"]).reset_index(drop=True)
     return pairs
 
 
@@ -110,10 +136,19 @@ def run_window(task: WindowTask) -> WindowResult:
     """Read, analyse and reduce one window (runs in-process or on a Dask worker)."""
     t0 = time.perf_counter()
     rows = read_rows(task.parts)
+    if task.reach > 0 and rows.num_rows:
+        import pyarrow.compute as pc
+
+        t = rows.column("t")
+        lo, hi = task.span[0] - task.reach, task.span[1] + task.reach
+        rows = rows.filter(pc.and_(pc.greater_equal(t, lo), pc.less_equal(t, hi)))
     meta = read_track_meta(task.tracks_path) if rows.num_rows else None
-    pairs = analyse_rows(rows, meta, list(task.sources), task.settings, task.span, task.index)
+    facts: dict = {}
+    pairs = analyse_rows(
+        rows, meta, list(task.sources), task.settings, task.span, task.index, facts, task.closed_end
+    )
     n = 0
     if rows.num_rows:  # samples the window answers for (its overlap is its neighbours')
         t = rows.column("t").to_numpy(zero_copy_only=False)
         n = int(np.count_nonzero((t >= task.span[0]) & (t < task.span[1])))
-    return WindowResult(task.index, pairs, n, time.perf_counter() - t0)
+    return WindowResult(task.index, pairs, n, time.perf_counter() - t0, facts)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 class WorkDir:
@@ -64,6 +64,7 @@ class WorkDir:
         """Files a broken-off read of source ``index`` may have left."""
         for p in self.parts.glob(f"win=*/f{index}_*.parquet"):
             p.unlink()
+        (self.root / "spans" / f"{index}.parquet").unlink(missing_ok=True)
 
     def forget_windows_of(self, index: int) -> None:
         """Drop the checkpoints of the windows holding rows of source ``index`` (read now
@@ -86,17 +87,21 @@ class WorkDir:
     def checkpoint(self, index: int) -> Path:
         return self.windows / f"{index}.pkl"
 
-    def save_window(self, index: int, pairs: pd.DataFrame, samples: int) -> None:
-        _atomic_write(self.checkpoint(index), pickle.dumps((pairs, samples)))
+    def save_window(
+        self, index: int, pairs: pd.DataFrame, samples: int, facts: dict | None = None
+    ) -> None:
+        _atomic_write(self.checkpoint(index), pickle.dumps((pairs, samples, facts or {})))
 
-    def load_window(self, index: int) -> tuple[pd.DataFrame, int] | None:
+    def load_window(self, index: int) -> tuple[pd.DataFrame, int, dict] | None:
+        """``(pairs, samples, facts)`` of a finished window, or None."""
         path = self.checkpoint(index)
         if not path.exists():
             return None
         try:
-            return pickle.loads(path.read_bytes())  # our own file, written atomically
+            saved = pickle.loads(path.read_bytes())  # our own file, written atomically
         except (OSError, EOFError, pickle.UnpicklingError):
             return None
+        return saved if len(saved) == 3 else None
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

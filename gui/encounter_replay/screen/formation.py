@@ -1,0 +1,87 @@
+"""``formation`` of merged pairs, from the two whole tracks.
+
+Formation is a share over a pair's whole common time (probed at evenly spaced times over
+it, a wingman's height compared up to 30 s back or on), so no window's share decides it
+and no reduction of window figures gives it. The candidates are few (the merged least
+horizontal separation must be within the formation distance), so their tracks are read
+whole from the partitions (each row once: from the window it falls in), cleaned and
+prepared as the analysis does, and the analysis' own test runs on them, a bounded batch
+of tracks at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..analysis import AnalysisSettings
+from ..analysis.pair_facts import formations
+from .coverage import prepared
+from .tracks import trackset_from_rows
+from .workdir import WorkDir
+
+#: Tracks read at once (whole tracks: a few thousand samples each).
+TRACKS_PER_BATCH = 200
+
+
+def whole_formations(
+    pairs: pd.DataFrame,
+    work: WorkDir,
+    settings: AnalysisSettings,
+    window_s: float,
+    sources: list[str],
+    memory_limit: str | None = None,
+) -> np.ndarray:
+    """The analysis' ``formation`` of each merged pair, on the whole tracks."""
+    out = np.zeros(len(pairs), dtype=bool)
+    if not len(pairs):
+        return out
+    hmin = pairs["min_horizontal_m"].to_numpy(np.float64)
+    with np.errstate(invalid="ignore"):
+        cand = np.flatnonzero(hmin <= settings.formation_h_m)
+    if not len(cand):
+        return out
+    from .ingest import connect
+    from .window_task import read_track_meta
+
+    meta = read_track_meta(str(work.tracks))
+    head = meta["head"] if "head" in meta else meta["id"]
+    a_ids = pairs["a_id"].to_numpy(dtype=object)
+    b_ids = pairs["b_id"].to_numpy(dtype=object)
+    con = connect(memory_limit)
+    pattern = str(work.parts / "*" / "*.parquet").replace("'", "''")
+    w = float(window_s)
+    batch: list[int] = []
+    tracks: set = set()
+
+    def run(batch: list[int]) -> None:
+        names = sorted({a_ids[k] for k in batch} | {b_ids[k] for k in batch})
+        pieces = meta.loc[head.isin(names).to_numpy(), "id"].tolist()
+        con.execute("CREATE OR REPLACE TEMP TABLE want (id VARCHAR)")
+        con.executemany("INSERT INTO want VALUES (?)", [[p] for p in pieces])
+        rows = con.sql(
+            f"""SELECT r.* EXCLUDE (win) FROM read_parquet('{pattern}', hive_partitioning = true)
+            r SEMI JOIN want USING (id) WHERE r.win = CAST(floor(r.t / {w!r}) AS BIGINT)"""
+        ).to_arrow_table()
+        ts, _ = trackset_from_rows(rows, meta, sources)
+        prep = prepared(ts, settings)
+        index = {name: j for j, name in enumerate(prep.ids)}
+        ks = [k for k in batch if a_ids[k] in index and b_ids[k] in index]
+        if not ks:
+            return
+        ja = np.array([index[a_ids[k]] for k in ks], dtype=np.int64)
+        jb = np.array([index[b_ids[k]] for k in ks], dtype=np.int64)
+        out[ks] = formations(prep, ja, jb, hmin[ks], settings)
+
+    for k in cand.tolist():
+        new = {a_ids[k], b_ids[k]} - tracks
+        if batch and len(tracks) + len(new) > TRACKS_PER_BATCH:
+            run(batch)
+            batch, tracks = [], set()
+            new = {a_ids[k], b_ids[k]}
+        batch.append(k)
+        tracks |= new
+    if batch:
+        run(batch)
+    con.close()
+    return out
