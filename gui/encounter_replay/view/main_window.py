@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..analysis import AnalysisResult, AnalysisSettings
 from ..io import ReadOptions
 from ..model import TrackSet
+from ..model.framing import first_aircraft_time
 from ..model.session import Annotation, Session
 from ..model.units import fmt_speed_factor
 from ..model.view_state import ViewState
@@ -219,15 +220,18 @@ class MainWindow(QtWidgets.QMainWindow):
         for f in files:
             self.recent.remember(f)
         start, end = (ts.start, ts.end) if len(ts) else (0.0, 0.0)
+        opening = first_aircraft_time(ts) if len(ts) and not added else start
         if not added:
             self.annotations = []  # notes belonged to the scene being replaced
         keep = {} if added else {"hidden_tracks": (), "colors": {}}
         first = self.state.replace(
-            time=start, view="all", pair=None, selected_track=None, follow_track=None, **keep
+            time=opening, view="all", pair=None, selected_track=None, follow_track=None, **keep
         )
         self.canvas.set_scene(ts, None, first)  # drawn once, before the others hear of it
         self.tracks.set_meta(ts.meta)
         self.controller.reset_scene(start, end, keep_tracks=added)
+        if opening != start:  # the map opens where the first aircraft is, not on nothing
+            self.controller.seek(opening)
         self.warnings.set_data_warnings(ts.warnings)
         self.warnings.set_analysis_warnings([])
         self.encounters.set_pairs(None, "Analysing separation…" if self.busy() else "No analysis")

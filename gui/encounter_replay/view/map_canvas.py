@@ -20,6 +20,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..geo.projection import UNIT_M
 from ..model import TrackSet, positions_at
+from ..model.speeds import air_data_at
 from ..model.units import FT, NM, fmt_flight_level, fmt_speed
 from ..model.view_state import ViewState
 from .layers import style
@@ -53,6 +54,16 @@ def alt_text(m: float, units: str) -> str:
     if ft >= 18000:
         return fmt_flight_level(m)
     return f"{round(ft / 100) * 100:,} ft"
+
+
+def speed_text(kind: str, value: float, units: str) -> str:
+    """A speed named by its kind ("IAS 350 kt", "M0.92", "GS 420 kt"): a bare "24 kt" under
+    a fighter in a vertical fight reads as its air speed and is not."""
+    if not math.isfinite(value):
+        return ""
+    if kind == "Mach":
+        return f"M{value:.2f}"
+    return f"{kind} {fmt_speed(value, units)}"
 
 
 def _drawn(state: ViewState) -> ViewState:
@@ -109,9 +120,17 @@ class MapCanvas(QtWidgets.QWidget):
         self._hold_ts: TrackSet | None = None
         self._hold_idx = np.zeros(0, dtype=np.int64)
         self._twin: MapCanvas | None = None
+        self._air: dict[str, np.ndarray] = {}
+        #: Fit every object (bullseyes, far tracks) rather than the aircraft action.
+        self.fit_all = False
+        #: The view is the fit (not zoomed or panned by the user): refit on resize.
+        self.auto_fit = True
+        self._fitting = False
         self._show_units("nm")
         self.vb.sigRangeChanged.connect(self._view_changed)
         self.vb.sigResized.connect(self._view_changed)
+        self.vb.sigResized.connect(self._refit)
+        self.vb.sigRangeChangedManually.connect(self._user_zoomed)
         self.plot_widget.scene().sigMouseClicked.connect(self._mouse_clicked)
 
     # ================================================================== state
@@ -260,6 +279,7 @@ class MapCanvas(QtWidgets.QWidget):
             return
         frame = self._frame_at(self.time)
         self.frame = frame
+        self._air = air_data_at(scene.ts, self.time, scene.gap_s) if scene.ts.air else {}
         if self.follow_track is not None:
             self._follow(frame)  # first, so the trails are cut to the view they appear in
         colors = self._colors_list
@@ -340,6 +360,15 @@ class MapCanvas(QtWidgets.QWidget):
         names = scene.labels
         cls = scene.cls
 
+        air = self._air
+
+        def speed(k: int) -> str:
+            for key, kind in (("ias", "IAS"), ("tas", "TAS"), ("mach", "Mach")):
+                col = air.get(key)
+                if col is not None and math.isfinite(col[k]):
+                    return speed_text(kind, float(col[k]), units)
+            return speed_text("GS", float(frame.speed[k]), units)
+
         def fmt(k: int) -> list[list[tuple[str, str]]]:
             head = [(names[k], style.label_color(colors[k]).name())]
             if cls[k] == "reference":
@@ -348,7 +377,7 @@ class MapCanvas(QtWidgets.QWidget):
                 head,
                 [
                     (alt_text(frame.alt[k], units), style.TEXT_DIM),
-                    (fmt_speed(frame.speed[k], units), style.TEXT_DIM),
+                    (speed(k), style.TEXT_DIM),
                 ],
             ]
 
@@ -446,10 +475,28 @@ class MapCanvas(QtWidgets.QWidget):
         scene = self.scene_data
         if scene is None:
             return
-        x0, x1, y0, y1 = scene.bounds
-        self._set_range_centred(
-            0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.5 * (x1 - x0), 0.5 * (y1 - y0), pad=0.08
-        )
+        x0, x1, y0, y1 = scene.bounds_all if self.fit_all else scene.bounds
+        self._fitting = True
+        try:
+            self._set_range_centred(
+                0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.5 * (x1 - x0), 0.5 * (y1 - y0), pad=0.08
+            )
+        finally:
+            self._fitting = False
+        self.auto_fit = True
+
+    def set_fit_all(self, on: bool) -> None:
+        """Fit every object (on) or the aircraft action only (off, the default); refits."""
+        self.fit_all = bool(on)
+        self.fit_to_tracks()
+
+    def _user_zoomed(self, *_: object) -> None:
+        self.auto_fit = False
+
+    def _refit(self, *_: object) -> None:
+        if self.auto_fit and self.scene_data is not None and self.follow_track is None:
+            self.fit_to_tracks()
+            self._redraw()
 
     def zoom_to_pair(self, a: int, b: int, t: float) -> None:
         """Frame two aircraft at time ``t`` with room around them for labels."""
@@ -465,6 +512,7 @@ class MapCanvas(QtWidgets.QWidget):
         x, y = scene.proj.forward(lat[ok], lon[ok])
         half = max(0.5 * float(np.hypot(np.ptp(x), np.ptp(y))), 2.5 * NM)
         self._set_range_centred(float(x.mean()), float(y.mean()), half, half, pad=0.35)
+        self.auto_fit = False
 
     def _set_range_centred(self, cx: float, cy: float, hx: float, hy: float, pad: float) -> None:
         hx = max(hx, 1.0 * NM)
@@ -479,6 +527,7 @@ class MapCanvas(QtWidgets.QWidget):
 
     def set_view_rect(self, x0: float, x1: float, y0: float, y1: float) -> None:
         if all(math.isfinite(v) for v in (x0, x1, y0, y1)) and x1 > x0 and y1 > y0:
+            self.auto_fit = False
             self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
             self.vb.updateViewRange()
             self.vb.updateMatrix()

@@ -50,6 +50,7 @@ class PairNavigation(QtCore.QObject):
             cpa_time = float(row.cpa_time) if row is not None else None
         if cpa_time is not None and math.isfinite(cpa_time):
             self.controller.seek(cpa_time)
+            self.canvas.zoom_to_pair(a, b, cpa_time)  # the CPA framed, not a dot at the edge
 
     def zoom_from_table(self, a: int, b: int, t: float) -> None:
         self.select_pair(a, b, t)

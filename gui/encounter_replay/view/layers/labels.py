@@ -107,6 +107,8 @@ class LabelLayer(pg.GraphicsObject):
         self.heads_y = np.zeros(0)
         self.keep_out: list[QtCore.QRectF] = []  # screen areas labels avoid (furniture)
         self.placed: list[tuple[str, QtCore.QRectF]] = []  # what the last paint showed
+        #: Per labelled track, how many objects its label stands for besides itself.
+        self.group_sizes: dict[int, int] = {}
         self._serial = 0
         self._layout_key: tuple = ()
         self._layout: list[tuple] = []
@@ -205,6 +207,7 @@ class LabelLayer(pg.GraphicsObject):
             occ[cells(r.left(), r.top(), r.right(), r.bottom())] = True
 
         cands: list[tuple[float, bool, float, float, object]] = []
+        self.group_sizes: dict[int, int] = {}
         tl = self.tracks
         if len(tl.x):
             px, py = self._to_px(tl.x, tl.y)
@@ -217,6 +220,17 @@ class LabelLayer(pg.GraphicsObject):
                 order = np.lexsort((-tl.priority[idx], cell))
                 first = np.r_[True, cell[order][1:] != cell[order][:-1]]
                 keep = idx[order[first]]
+                # Objects sharing a cell with a labelled one are never dropped silently:
+                # the label that wins the cell says how many it stands for ("SOKOL 01 +1");
+                # zooming in separates them into cells of their own.
+                starts = np.flatnonzero(first)
+                sizes = np.diff(np.r_[starts, len(order)])
+                forced_here = tl.forced[idx[order]]
+                run = np.cumsum(first) - 1
+                np.subtract.at(sizes, run[forced_here & ~first], 1)  # forced ones get their own
+                self.group_sizes = {
+                    int(tl.track[k]): int(n - 1) for k, n in zip(keep, sizes, strict=True) if n > 1
+                }
                 keep = np.union1d(keep, idx[tl.forced[idx]])
                 keep = keep[np.argsort(-tl.priority[keep], kind="stable")][:MAX_LABELS]
                 for i in keep:
@@ -243,6 +257,9 @@ class LabelLayer(pg.GraphicsObject):
             is_track = not isinstance(what, ExtraLabel)
             if is_track:
                 lines = tl.format(what)  # type: ignore[misc]
+                more = self.group_sizes.get(what, 0)
+                if more:
+                    lines = [[*lines[0], (f" +{more}", lines[0][0][1])], *lines[1:]]
                 tries = track_tries_forced if forced else track_tries
                 prev = self._last_try.get(what)
                 order = range(len(tries))
