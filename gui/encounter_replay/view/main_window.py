@@ -83,6 +83,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plots, self.warnings = self.panels.plots, self.panels.warnings
         self.dock_encounters, self.dock_plots = self.panels.dock_encounters, self.panels.dock_plots
         self.dock_tracks, self.dock_warnings = self.panels.dock_tracks, self.panels.dock_warnings
+        self.tote, self.dock_tote = self.panels.tote, self.panels.dock_tote
         self.nav = PairNavigation(self, self.controller, self.canvas, self.timeline, self._pair_row)
         self.nav.bind(self.encounters, self.tracks, self.transport)
         self.select_pair, self.zoom_to_selected_pair = (
@@ -117,6 +118,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for widget in (self.canvas, self.timeline, self.transport, self.plots, self.encounters):
             widget.bind(c)
         self.tracks.bind(c)
+        self.tote.bind(c)
+        self.tote.pairActivated.connect(lambda a, b: c.select_pair((a, b)))
         self.menus.bind(c)
         self._connect()
         self.resize(1500, 920)
@@ -242,6 +245,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
         self.timeline.set_time(start)
         self.plots.set_scene(ts, names)
+        self.tote.set_scene(ts, names)
         self.clock.set_start(start)
         self.clock.set_time(start)
         self.stack.setCurrentWidget(self.canvas)
@@ -276,6 +280,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if analysis is not None:
             self.plots.set_thresholds(analysis.settings.visual_range_m, analysis.settings.hsep_m)
         self.canvas.set_analysis(analysis)
+        self.tote.set_analysis(analysis)
         self.encounters.set_pairs(pairs, self._pairs_summary(), self.track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])

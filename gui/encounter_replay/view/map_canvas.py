@@ -75,6 +75,8 @@ class MapCanvas(QtWidgets.QWidget):
     """See the module docstring."""
 
     trackClicked = QtCore.Signal(int)
+    #: Two objects picked on the map (click one, Ctrl+click the other): the new pair.
+    pairPicked = QtCore.Signal(int, int)
     #: The visible map area changed (pan, zoom, resize, follow).
     viewChanged = QtCore.Signal()
 
@@ -562,6 +564,11 @@ class MapCanvas(QtWidgets.QWidget):
         k = self.track_at(self.vb.mapSceneToView(ev.scenePos()))
         if k is not None:
             ev.accept()
+            ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+            first = self.selected_track
+            if ctrl and first is not None and first != k:
+                self.pairPicked.emit(first, k)
+                return
             self.trackClicked.emit(k)
 
     def track_at(self, pos: QtCore.QPointF) -> int | None:

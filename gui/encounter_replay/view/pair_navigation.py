@@ -35,6 +35,7 @@ class PairNavigation(QtCore.QObject):
         encounters.pairActivated.connect(self.select_pair)
         encounters.pairZoomRequested.connect(self.zoom_from_table)
         self.canvas.trackClicked.connect(self.track_clicked)
+        self.canvas.pairPicked.connect(self.pair_picked)
         transport.loopClicked.connect(self.loop_button_clicked)
 
     @property
@@ -70,6 +71,10 @@ class PairNavigation(QtCore.QObject):
     def track_clicked(self, k: int) -> None:
         self.controller.select_track(k)
         self._tracks.select_track(k)
+
+    def pair_picked(self, a: int, b: int) -> None:
+        """Any two objects picked on the map become the pair (analysed or not)."""
+        self.controller.select_pair((a, b))
 
     def toggle_follow_selected(self, on: bool) -> None:
         """Keep the selected track centred on the map (off: stop following anything)."""

@@ -1,0 +1,175 @@
+"""The analyst's window (issue 12): who is who, the Tote, framing, events and notes, places.
+
+Real widgets driven with pytest-qt on the synthetic scene of :mod:`gui_scene` (answers
+known without the analysis code) and, where they exist, the real recordings.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from pyproj import Geod, Transformer
+from PySide6 import QtCore, QtWidgets
+
+import gui_scene
+from encounter_replay.analysis import analyze
+from encounter_replay.io import ReadOptions
+from encounter_replay.model import TrackSet
+from encounter_replay.view.main_window import MainWindow
+from encounter_replay.view.map_canvas import MapCanvas
+
+pytestmark = pytest.mark.gui
+T0 = gui_scene.T0
+
+
+@pytest.fixture(scope="module")
+def scene():
+    ts = gui_scene.trackset()
+    return ts, analyze(ts)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, scene, monkeypatch):
+    monkeypatch.setattr(QtWidgets.QMessageBox, "critical", staticmethod(lambda *a, **k: None))
+    settings = QtCore.QSettings(str(tmp_path / "s.ini"), QtCore.QSettings.Format.IniFormat)
+    w = MainWindow(ReadOptions(), settings=settings)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    ts, result = scene
+    w.set_scene(ts, result, ["scene.csv"])
+    return w
+
+
+def test_names_types_and_shades(window):
+    """Labels, track list and table name what and who; types read as words; two aircraft
+    of one side get two colours."""
+    names = window.track_names()
+    assert names[:3] == ["F-16C · VIPER 1", "Su-24M · FENCER 1", "KC-135 · TEXACO"]
+    assert window.canvas.scene_data.labels[:3] == names[:3]
+    colors = window.canvas.scene_data.base_colors
+    assert colors[0] != colors[2]  # VIPER 1 and TEXACO, both blue
+    window.controller.seek(T0 + 100)
+    shown = {t for t, _ in window.canvas.labels.placed}
+    assert any("F-16C · VIPER 1" in t for t in shown), shown
+
+
+def test_opens_at_first_aircraft():
+    ts = TrackSet.from_tracks(
+        [
+            dict(t=[T0, T0 + 50], lat=[35.0, 35.0], lon=[36.0, 36.0], id="1", name="Bullseye",
+                 type="Navaid+Static+Bullseye", cls="reference"),
+            dict(t=[T0 + 30, T0 + 40], lat=[35.0, 35.1], lon=[36.0, 36.0], id="2",
+                 name="F-15E", callsign="Пилот #2", cls="aircraft"),
+        ]
+    )  # fmt: skip
+    from encounter_replay.model.framing import first_aircraft_time
+
+    assert first_aircraft_time(ts) == T0 + 30
+
+
+def test_group_label_for_overlapping_aircraft(qtbot):
+    """Two aircraft 60 m apart seen from 40 NM: one label says "+1"; zoomed in, two."""
+    t = np.arange(0.0, 60.0)
+    ts = TrackSet.from_tracks(
+        [
+            dict(t=T0 + t, lat=np.full(60, 35.0), lon=36.0 + t * 1e-4, alt=np.full(60, 5000.0),
+                 id="1", name="Su-30SM", callsign="SOKOL 01", cls="aircraft", coalition="Red"),
+            dict(t=T0 + t, lat=np.full(60, 35.0005), lon=36.0 + t * 1e-4, alt=np.full(60, 5000.0),
+                 id="2", name="Su-30SM", callsign="SOKOL 02", cls="aircraft", coalition="Red"),
+            dict(t=T0 + t, lat=np.full(60, 35.4), lon=np.full(60, 36.3), alt=np.full(60, 5000.0),
+                 id="3", name="F-16C", callsign="VIPER", cls="aircraft", coalition="Blue"),
+        ]
+    )  # fmt: skip
+    c = MapCanvas()
+    qtbot.addWidget(c)
+    c.resize(800, 600)
+    c.show()
+    qtbot.waitExposed(c)
+    c.set_scene(ts)
+    c.set_time(T0 + 30)
+    c.grab()
+    heads = [t for t, _ in c.labels.placed]
+    assert any(h.endswith(" +1") and "SOKOL 0" in h for h in heads), heads
+    x, y = c.frame.x[:2].mean(), c.frame.y[:2].mean()
+    c.set_view_rect(x - 150, x + 150, y - 150, y + 150)
+    c.set_time(T0 + 30)
+    c.grab()
+    heads = [t for t, _ in c.labels.placed]
+    assert sum("SOKOL" in h for h in heads) == 2 and not any("+1" in h for h in heads), heads
+
+
+def _ecef(lat, lon, alt):
+    tr = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+    return np.array(tr.transform(lon, lat, alt))
+
+
+def test_tote_live_sortable_and_selects_pair(qtbot, window, scene):
+    """Tote figures against pyproj; the table follows the clock; a row selects the pair."""
+    ts, _ = scene
+    tote = window.tote
+    tote.set_primary(0)
+    t = T0 + 250.0
+    window.controller.seek(t)
+    assert tote.tote is not None and tote.tote.time == t
+    m = tote.model
+    rows = {m.target(r): r for r in range(m.rowCount())}
+    assert 1 in rows and 2 in rows and 0 not in rows
+    # independent: the jets are on one parallel, 0.8 - 2*RATE*250 deg apart
+    lon_a = gui_scene.LON0 - 0.4 + 250 * gui_scene.RATE
+    lon_b = gui_scene.LON0 + 0.4 - 250 * gui_scene.RATE
+    lat = gui_scene.LAT0
+    slant = np.linalg.norm(_ecef(lat, lon_a, 6000.0) - _ecef(lat, lon_b, 6100.0))
+    _, _, horiz = Geod(ellps="WGS84").inv(lon_a, lat, lon_b, lat)
+    i = int(np.flatnonzero(tote.tote.target == 1)[0])
+    assert tote.tote.slant_m[i] == pytest.approx(slant, rel=1e-6)
+    assert tote.tote.horizontal_m[i] == pytest.approx(horiz, rel=1e-6)
+    assert tote.tote.vertical_m[i] == pytest.approx(100.0)
+    assert tote.tote.aspect_deg[i] == pytest.approx(180.0, abs=1.0)  # head-on
+    assert m.data(m.index(rows[1], 3)).endswith("above")
+    # live: the range shrinks as the clock runs towards the CPA
+    before = tote.tote.slant_m[i]
+    window.controller.seek(t + 20)
+    assert tote.tote.slant_m[i] < before
+    # sortable: by slant, the closest object first
+    tote.view.sortByColumn(1, QtCore.Qt.SortOrder.AscendingOrder)
+    first = tote.proxy.mapToSource(tote.proxy.index(0, 0)).row()
+    slants = tote.tote.slant_m[m.rows]
+    assert m.rows[first] == m.rows[np.nanargmin(slants)]
+    # a row selects that pair
+    proxy_row = tote.proxy.mapFromSource(m.index(rows[2], 0)).row()
+    rect = tote.view.visualRect(tote.proxy.index(proxy_row, 0))
+    qtbot.mouseClick(tote.view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.state.pair == (0, 2)
+
+
+def test_map_click_then_ctrl_click_picks_a_pair(qtbot, window):
+    c = window.canvas
+    window.controller.seek(T0 + 100)
+    window.controller.update(view="all")
+
+    def click(k, mods=QtCore.Qt.KeyboardModifier.NoModifier):
+        scene_pt = c.vb.mapViewToScene(QtCore.QPointF(c.frame.x[k], c.frame.y[k]))
+        pt = c.plot_widget.mapFromScene(scene_pt)
+        qtbot.mouseClick(c.plot_widget.viewport(), QtCore.Qt.MouseButton.LeftButton, mods, pt)
+
+    click(2)
+    assert window.state.selected_track == 2
+    click(1, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert window.state.pair == (1, 2)
+
+
+def test_select_pair_frames_its_cpa(window, scene):
+    _, result = scene
+    row = result.pairs.iloc[0]
+    a, b = int(row.a), int(row.b)
+    window.select_pair(a, b)
+    assert window.state.time == pytest.approx(float(row.cpa_time))
+    x0, x1, y0, y1 = window.canvas.view_rect()
+    fx, fy = window.canvas.frame.x[[a, b]], window.canvas.frame.y[[a, b]]
+    assert np.all((fx > x0) & (fx < x1) & (fy > y0) & (fy < y1))
+    assert x1 - x0 < 20 * 1852  # zoomed in, not the whole recording
+    assert math.isfinite(window.state.time)
