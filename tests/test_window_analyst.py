@@ -107,9 +107,8 @@ def _ecef(lat, lon, alt):
     return np.array(tr.transform(lon, lat, alt))
 
 
-def test_tote_live_sortable_and_selects_pair(qtbot, window, scene):
+def test_tote_live_sortable_and_selects_pair(qtbot, window):
     """Tote figures against pyproj; the table follows the clock; a row selects the pair."""
-    ts, _ = scene
     tote = window.tote
     tote.set_primary(0)
     t = T0 + 250.0
@@ -173,3 +172,59 @@ def test_select_pair_frames_its_cpa(window, scene):
     assert np.all((fx > x0) & (fx < x1) & (fy > y0) & (fy < y1))
     assert x1 - x0 < 20 * 1852  # zoomed in, not the whole recording
     assert math.isfinite(window.state.time)
+
+
+def test_events_markers_dock_and_timeline(qtbot, window):
+    """The missile's appearance is a derived launch by VIPER 1: a marker on the map once it
+    happened, a row in the events dock whose click seeks there, a tick on the timeline."""
+    ev = window.events
+    launch = ev[ev["kind"].str.lower() == "launch"]
+    assert len(launch) == 1 and int(launch["other"].iloc[0]) == 0
+    t_launch = float(launch["time"].iloc[0])
+    i = int(launch.index[0])
+    window.controller.seek(t_launch - 5)
+    assert i not in window.canvas.events.shown
+    window.controller.seek(t_launch + 2)
+    assert i in window.canvas.events.shown
+    x, y = window.canvas.events.item.getData()
+    lat, lon = float(launch["lat"].iloc[0]), float(launch["lon"].iloc[0])
+    ex, ey = window.canvas.scene_data.proj.forward(np.array([lat]), np.array([lon]))
+    assert np.any(np.hypot(x - ex[0], y - ey[0]) < 1.0)
+    panel = window.events_panel
+    assert panel.rowCount() == len(ev)
+    assert "VIPER 1" in panel.item(i, 2).text()
+    window.controller.seek(T0)
+    rect = panel.visualItemRect(panel.item(i, 0))
+    qtbot.mouseClick(panel.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.state.time == pytest.approx(t_launch)
+    assert t_launch in window.controller.marks
+
+
+def test_notes_dock_map_session_and_png(qtbot, window, tmp_path):
+    """A note is listed, drawn on the map at its time, edited and deleted in the dock,
+    survives a session round trip and appears in a PNG export of the map."""
+    from encounter_replay.export.image import render_snapshot
+
+    window.controller.select_track(0)
+    window.controller.seek(T0 + 120)
+    window.add_annotation("Tally two bandits")
+    panel = window.notes_panel
+    assert panel.list.count() == 1 and panel.list.item(0).text() == "Tally two bandits"
+    window.canvas.grab()
+    assert any("Tally two bandits" in t for t, _ in window.canvas.labels.placed)
+    panel.list.item(0).setText("Tally one bandit")  # edited in place
+    assert window.annotations[0].text == "Tally one bandit"
+    session = window.current_session()
+    assert [a.text for a in session.annotations] == ["Tally one bandit"]
+    image = render_snapshot(window.canvas, 640, 400)
+    window.canvas._twin.grab()
+    assert any("Tally one bandit" in t for t, _ in window.canvas._twin.labels.placed)
+    assert image.width() == 640
+    window.controller.seek(T0 + 400)  # far from the note: not on the map
+    window.canvas.grab()
+    assert not any("Tally" in t for t, _ in window.canvas.labels.placed)
+    panel.list.setCurrentRow(0)
+    panel.delete_button.click()
+    assert window.annotations == [] and panel.list.count() == 0
+    window.set_annotations(session.annotations)  # what opening the session does
+    assert panel.list.count() == 1

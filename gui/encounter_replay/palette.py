@@ -136,3 +136,20 @@ REPORT_LOS_ROW = "#fde8e6"
 REPORT_BANNER = "#fff7e6"
 #: The blank picture a map and its caption are painted on (covered entirely).
 PAPER = "#ffffff"
+
+# ---------------------------------------------------------------------------- analyst's window
+# (issue 12: events on the map, places, the relative view; kept in one block for merges)
+#: Weapon launches and gun bursts on the map and in the events list.
+EVENT_LAUNCH = "#fca5a5"
+#: An aircraft destroyed or removed from the recording.
+EVENT_DESTROYED = "#f87171"
+#: Airfields and their ICAO codes.
+AIRFIELD = "#9fb3c8"
+#: Towns and their names.
+TOWN = "#c8b99f"
+#: Rivers (lake shores use LAKE_SHORE).
+RIVER = "#2f5a85"
+#: Range rings and bearing lines of the primary-centred view.
+RANGE_RING = "#3d5a7a"
+#: Arrow at the map's edge pointing to an off-screen selected pair.
+EDGE_ARROW = "#ffffff"

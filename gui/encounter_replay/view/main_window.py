@@ -21,6 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..analysis import AnalysisResult, AnalysisSettings
 from ..io import ReadOptions
 from ..model import TrackSet
+from ..model.derived_events import merged_events
 from ..model.framing import first_aircraft_time
 from ..model.session import Annotation, Session
 from ..model.units import fmt_speed_factor
@@ -84,6 +85,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dock_encounters, self.dock_plots = self.panels.dock_encounters, self.panels.dock_plots
         self.dock_tracks, self.dock_warnings = self.panels.dock_tracks, self.panels.dock_warnings
         self.tote, self.dock_tote = self.panels.tote, self.panels.dock_tote
+        self.events_panel, self.notes_panel = self.panels.events, self.panels.notes
+        self.events = None  # recorded + derived events of the scene (merged_events)
         self.nav = PairNavigation(self, self.controller, self.canvas, self.timeline, self._pair_row)
         self.nav.bind(self.encounters, self.tracks, self.transport)
         self.select_pair, self.zoom_to_selected_pair = (
@@ -120,6 +123,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tracks.bind(c)
         self.tote.bind(c)
         self.tote.pairActivated.connect(lambda a, b: c.select_pair((a, b)))
+        self.events_panel.seekRequested.connect(c.seek)
+        self.notes_panel.seekRequested.connect(c.seek)
+        self.notes_panel.notesChanged.connect(self.set_annotations)
         self.menus.bind(c)
         self._connect()
         self.resize(1500, 920)
@@ -239,10 +245,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.warnings.set_analysis_warnings([])
         self.encounters.set_pairs(None, "Analysing separation…" if self.busy() else "No analysis")
         names = self.track_names()
+        self.events = merged_events(ts) if len(ts) else None
+        self.canvas.set_events(self.events)
+        self.events_panel.set_events(self.events, names, start)
         self.timeline.set_span(start, end)
-        self.timeline.set_scene(names, ts.events)
+        self.timeline.set_scene(names, self.events)
         self.timeline.set_pairs(None)
-        self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
+        self.set_annotations(self.annotations)
         self.timeline.set_time(start)
         self.plots.set_scene(ts, names)
         self.tote.set_scene(ts, names)
@@ -264,7 +273,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _set_marks(self) -> None:
         """Times Shift+←/→ jump between: events, notes and every pair's CPA."""
-        marks = [self.ts.events["time"].to_numpy(float)] if self.ts is not None else []
+        events = self.events if self.events is not None else None
+        marks = [events["time"].to_numpy(float)] if events is not None and len(events) else []
         marks.append(np.array([a.time for a in self.annotations], dtype=np.float64))
         if self.analysis is not None and len(self.analysis.pairs):
             marks.append(self.analysis.pairs["cpa_time"].to_numpy(float))
@@ -371,6 +381,10 @@ class MainWindow(QtWidgets.QMainWindow):
         """Replace the notes and show them on the timeline (and among Shift+←/→ stops)."""
         self.annotations = list(annotations)
         self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
+        index = {tid: k for k, tid in enumerate(self.ts.ids)} if self.ts is not None else {}
+        self.canvas.set_notes([(a.time, a.text, index.get(a.track)) for a in self.annotations])
+        start = self.ts.start if self.ts is not None and len(self.ts) else float("nan")
+        self.notes_panel.set_notes(self.annotations, start)
         self._set_marks()
 
     def add_note_dialog(self) -> QtWidgets.QInputDialog:

@@ -26,6 +26,7 @@ from ..model.view_state import ViewState
 from .layers import style
 from .layers.basemap_layer import BasemapLayer
 from .layers.encounter import EncounterLayer
+from .layers.events_layer import EventsLayer, note_labels
 from .layers.furniture import Furniture, Graticule
 from .layers.labels import ExtraLabel, LabelLayer, TrackLabels
 from .layers.tiles_layer import TilesLayer
@@ -106,6 +107,9 @@ class MapCanvas(QtWidgets.QWidget):
         self.graticule = Graticule(self.plot)
         self.tracks = TracksLayer(self.plot)
         self.encounter = EncounterLayer(self.plot)
+        self.events = EventsLayer(self.plot)
+        #: The analyst's notes: (time, text, track index or None), drawn near their time.
+        self.notes: list[tuple[float, str, int | None]] = []
         self.labels = LabelLayer(self.vb)
         self.furniture = Furniture(self.vb, self.graticule)
 
@@ -241,6 +245,7 @@ class MapCanvas(QtWidgets.QWidget):
         self.tracks.set_scene(scene)
         self.labels.reset()
         self.encounter.set_scene(scene, analysis)
+        self.events.set_events(scene, None)
         self.encounter.visual_range_m = self.visual_range_m
         self.encounter.units = self.units
         self.furniture.proj = scene.proj if scene is not None else None
@@ -292,6 +297,9 @@ class MapCanvas(QtWidgets.QWidget):
         rings = [k for k in (self.selected_track, *(self.selected_pair or ())) if k is not None]
         self.tracks.update_heads(scene, frame, colors, frame.visible, rings)
         extras = self.encounter.update(frame, scene.labels)
+        extras += self.events.update(self.time, self.trail_s)
+        if self.notes:
+            extras += note_labels(self.notes, self.time, frame, view)
         self._update_labels(frame, extras)
 
     def _frame_at(self, t: float) -> Frame:
@@ -463,6 +471,16 @@ class MapCanvas(QtWidgets.QWidget):
         self.encounter.units = units
         self.furniture.update()
 
+    def set_events(self, events) -> None:
+        """The scene's events (recorded and derived, ``merged_events`` columns) as markers."""
+        self.events.set_events(self.scene_data, events)
+        self._redraw()
+
+    def set_notes(self, notes: list[tuple[float, str, int | None]]) -> None:
+        """The analyst's notes, drawn on the map within a few seconds of their time."""
+        self.notes = list(notes)
+        self._redraw()
+
     def set_basemap_visible(self, on: bool) -> None:
         self.basemap.set_visible(on)
 
@@ -620,6 +638,10 @@ class MapCanvas(QtWidgets.QWidget):
         if other.scene_data is not self.scene_data or other.analysis is not self.analysis:
             self._install(other.scene_data, other.analysis)
         self.basemap.set_visible(other.basemap.visible)
+        if self.events.events is not other.events.events:
+            self.events.set_events(self.scene_data, other.events.events)
+        self.events.set_visible(other.events.visible)
+        self.notes = list(other.notes)
         self.tiles.copy_source(other.tiles)
         self.basemap.set_fill_land(other.basemap.item.fill_land)
         view = other.view_rect() if other.scene_data is not None else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from .panels.encounter_table import EncounterTable
+from .panels.events_panel import EventsPanel, NotesPanel
 from .panels.plots import PlotsPanel
 from .panels.tote_panel import TotePanel
 from .panels.track_list import TrackList
@@ -41,17 +42,23 @@ class PanelDocks:
         self.plots = PlotsPanel(window)
         self.warnings = WarningsPanel(window)
         self.tote = TotePanel(window)
+        self.events = EventsPanel(window)
+        self.notes = NotesPanel(window)
         self.dock_encounters = _dock(window, "Encounters", "EncountersDock", self.encounters)
         self.dock_plots = _dock(window, "Separation", "PlotsDock", self.plots)
         self.dock_tracks = _dock(window, "Tracks", "TracksDock", self.tracks)
         self.dock_warnings = _dock(window, "Data quality", "WarningsDock", self.warnings)
         self.dock_tote = _dock(window, "Tote", "ToteDock", self.tote)
+        self.dock_events = _dock(window, "Events", "EventsDock", self.events)
+        self.dock_notes = _dock(window, "Notes", "NotesDock", self.notes)
         right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
         window.addDockWidget(right, self.dock_encounters)
         window.addDockWidget(right, self.dock_plots)
         window.addDockWidget(right, self.dock_tracks)
         window.tabifyDockWidget(self.dock_encounters, self.dock_tote)
         window.tabifyDockWidget(self.dock_tracks, self.dock_warnings)
+        window.tabifyDockWidget(self.dock_warnings, self.dock_events)
+        window.tabifyDockWidget(self.dock_events, self.dock_notes)
         self.dock_plots.raise_()
         self.dock_encounters.raise_()
         self.dock_tracks.raise_()
@@ -69,6 +76,8 @@ class PanelDocks:
             self.dock_tote,
             self.dock_plots,
             self.dock_tracks,
+            self.dock_events,
+            self.dock_notes,
             self.dock_warnings,
         )
 
