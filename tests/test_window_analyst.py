@@ -228,3 +228,51 @@ def test_notes_dock_map_session_and_png(qtbot, window, tmp_path):
     assert window.annotations == [] and panel.list.count() == 0
     window.set_annotations(session.annotations)  # what opening the session does
     assert panel.list.count() == 1
+
+
+def test_places_by_zoom_and_basemap_menu(qtbot):
+    """Around Paris: CDG's ICAO code and Paris drawn; a small field's code only close in;
+    the Basemap menu turns airfields off."""
+    t = np.arange(0.0, 120.0)
+    ts = TrackSet.from_tracks(
+        [dict(t=T0 + t, lat=49.0 + t * 1e-3, lon=np.full(120, 2.55), alt=np.full(120, 900.0),
+              id="39c4d2", callsign="AFR12", type="A320", cls="aircraft")]
+    )  # fmt: skip
+    c = MapCanvas()
+    qtbot.addWidget(c)
+    c.resize(900, 700)
+    c.show()
+    qtbot.waitExposed(c)
+    c.set_scene(ts)
+    c.set_view_rect(-60_000, 60_000, -60_000, 60_000)
+    c.set_time(T0)
+    c.grab()
+    drawn = c.places.item.drawn
+    assert "LFPG" in drawn and "Paris" in drawn, drawn
+    wide = set(drawn)
+    c.set_view_rect(-800_000, 800_000, -800_000, 800_000)
+    c.grab()
+    assert "LFPG" in c.places.item.drawn
+    assert len(set(c.places.item.drawn) & wide) < len(wide)  # small fields left out far out
+
+
+def test_window_basemap_menu_and_tiles_option(window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        QtWidgets.QMessageBox, "critical", staticmethod(lambda *a, **k: shown.append(a[2]))
+    )
+    menu = window.basemap_menu
+    menu.airfields.setChecked(False)
+    assert not window.canvas.places.item.show_airfields
+    menu.fit_all.setChecked(True)
+    wide = window.canvas.view_rect()
+    menu.fit_all.setChecked(False)
+    narrow = window.canvas.view_rect()
+    assert wide[1] - wide[0] >= narrow[1] - narrow[0]
+    bad = tmp_path / "x.mbtiles"
+    bad.write_text("not tiles")
+    assert not menu.load_tiles(str(bad)) and "x.mbtiles" in shown[0]
+    from encounter_replay.cli.window import run_window
+
+    with pytest.raises(SystemExit):
+        run_window(["--tiles", str(tmp_path / "missing.pmtiles")])

@@ -28,6 +28,7 @@ from ..model.units import fmt_speed_factor
 from ..model.view_state import ViewState
 from . import dialogs, notes, scene_text, session_bridge
 from .actions import create_actions
+from .basemap_menu import BasemapMenu
 from .file_drop import FileDrop
 from .map_canvas import MapCanvas
 from .pair_navigation import PairNavigation
@@ -106,6 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
             on_class_visible=c.set_class_visible,
         )
         self.recent = self.menus.recent
+        self.basemap_menu = BasemapMenu(self, self.canvas, self.menus.view_menu)
         self.class_actions = self.menus.class_actions
         self.export_menu = self.menus.export_menu
         self.toolbar = build_toolbar(self, self.commands)

@@ -29,6 +29,7 @@ from .layers.encounter import EncounterLayer
 from .layers.events_layer import EventsLayer, note_labels
 from .layers.furniture import Furniture, Graticule
 from .layers.labels import ExtraLabel, LabelLayer, TrackLabels
+from .layers.places_layer import PlacesLayer
 from .layers.tiles_layer import TilesLayer
 from .layers.tracks import Frame, TracksLayer
 from .scene_data import SceneData, prepare_scene
@@ -104,6 +105,7 @@ class MapCanvas(QtWidgets.QWidget):
             ax.setStyle(tickFont=style.ui_font(8.0))
         self.tiles = TilesLayer(self.plot)
         self.basemap = BasemapLayer(self.plot)
+        self.places = PlacesLayer(self.plot)
         self.graticule = Graticule(self.plot)
         self.tracks = TracksLayer(self.plot)
         self.encounter = EncounterLayer(self.plot)
@@ -242,6 +244,7 @@ class MapCanvas(QtWidgets.QWidget):
         if analysis is not None:
             self.visual_range_m = float(analysis.settings.visual_range_m)
         self.basemap.set_scene(scene)
+        self.places.set_scene(scene)
         self.tracks.set_scene(scene)
         self.labels.reset()
         self.encounter.set_scene(scene, analysis)
@@ -567,6 +570,7 @@ class MapCanvas(QtWidgets.QWidget):
         extent = max(rect.width(), rect.height())
         if self.scene_data is not None:
             self.basemap.update_view(extent)
+            self.places.update_view(extent)
         self.graticule.update(proj, rect)
         self.tiles.view_changed(rect, self.vb.width(), sync=False)
         self.furniture.update()
@@ -638,6 +642,8 @@ class MapCanvas(QtWidgets.QWidget):
         if other.scene_data is not self.scene_data or other.analysis is not self.analysis:
             self._install(other.scene_data, other.analysis)
         self.basemap.set_visible(other.basemap.visible)
+        self.basemap.set_rivers(other.basemap.item.show_rivers)
+        self.places.set_shown(other.places.item.show_airfields, other.places.item.show_towns)
         if self.events.events is not other.events.events:
             self.events.set_events(self.scene_data, other.events.events)
         self.events.set_visible(other.events.visible)

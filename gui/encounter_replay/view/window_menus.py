@@ -63,6 +63,7 @@ class WindowMenus(QtCore.QObject):
         m.addAction(a.quit)
 
         v = mb.addMenu("&View")
+        self.view_menu = v
         v.addActions([a.fit, a.zoom_pair, a.follow])
         trail_menu = v.addMenu("&Trail length")
         self.trail_group = QtGui.QActionGroup(window)
