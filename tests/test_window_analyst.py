@@ -276,3 +276,27 @@ def test_window_basemap_menu_and_tiles_option(window, tmp_path, monkeypatch):
 
     with pytest.raises(SystemExit):
         run_window(["--tiles", str(tmp_path / "missing.pmtiles")])
+
+
+def test_reverse_play_step_sizes_and_clock(qtbot, window):
+    c = window.controller
+    assert window.clock.elapsed_label.text() != "T+--:--"
+    c.seek(T0 + 100)
+    c.play_reverse()
+    assert window.clock.speed_label.text().startswith("◀")
+    qtbot.waitUntil(lambda: c.time < T0 + 99.9, timeout=3000)
+    c.pause()
+    assert not c.playing
+    for size, expected in ((0.1, 0.1), (10.0, 10.0)):
+        i = window.transport.step_combo.findData(size)
+        window.transport.step_combo.setCurrentIndex(i)
+        window.transport.step_combo.activated.emit(i)
+        t = c.time
+        window.commands.fwd.trigger()
+        assert c.time - t == pytest.approx(expected)
+    c.set_step(0.0)  # next sample: the scene samples every second on the second
+    c.seek(T0 + 50.3)
+    window.commands.fwd.trigger()
+    assert c.time == pytest.approx(T0 + 51.0)
+    window.commands.back.trigger()
+    assert c.time == pytest.approx(T0 + 50.0)

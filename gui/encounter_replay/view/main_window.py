@@ -240,7 +240,9 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self.canvas.set_scene(ts, None, first)  # drawn once, before the others hear of it
         self.tracks.set_meta(ts.meta)
+        self.clock.set_start(start)
         self.controller.reset_scene(start, end, keep_tracks=added)
+        self.controller.set_sample_times(ts.t)
         if opening != start:  # the map opens where the first aircraft is, not on nothing
             self.controller.seek(opening)
         self.warnings.set_data_warnings(ts.warnings)

@@ -92,7 +92,7 @@ class WindowMenus(QtCore.QObject):
             panels.addAction(d.toggleViewAction())
 
         p = mb.addMenu("&Playback")
-        p.addActions([a.play, a.back, a.fwd, a.prev, a.next])
+        p.addActions([a.play, a.reverse, a.back, a.fwd, a.prev, a.next])
         p.addSeparator()
         p.addActions([a.faster, a.slower])
         p.addSeparator()
