@@ -300,3 +300,29 @@ def test_reverse_play_step_sizes_and_clock(qtbot, window):
     assert c.time == pytest.approx(T0 + 51.0)
     window.commands.back.trigger()
     assert c.time == pytest.approx(T0 + 50.0)
+
+
+def test_edge_arrow_readout_angles_and_furniture(qtbot, window, scene):
+    """Pan the pair off-screen: an arrow at the border points to it; the readout gives
+    who is above and the Tote's angles; it never covers the scale bar."""
+    _, result = scene
+    row = result.pairs.iloc[0]
+    a, b = int(row.a), int(row.b)
+    window.select_pair(a, b)
+    c = window.canvas
+    c.grab()
+    assert c.edge_arrow.tip is None
+    r = c.readout
+    assert {"ata_deg", "aspect_deg", "hca_deg"} <= set(r)
+    texts = [t for t, _ in c.labels.placed]
+    x0, x1, y0, y1 = c.view_rect()
+    w = x1 - x0
+    c.set_view_rect(x0 + 5 * w, x1 + 5 * w, y0, y1)  # the pair is now far to the west
+    c.set_time(window.state.time)
+    c.grab()
+    tip = c.edge_arrow.tip
+    assert tip is not None and tip.x() < c.vb.boundingRect().width() * 0.1
+    assert texts
+    for t, box in c.labels.placed:
+        hit = [k for k in c.furniture.keep_out() if box.intersects(k)]
+        assert not hit, (t, box, hit, c.labels.keep_out)

@@ -21,10 +21,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..geo.projection import UNIT_M
 from ..model import TrackSet, positions_at
 from ..model.speeds import air_data_at
-from ..model.units import FT, NM, fmt_flight_level, fmt_speed
+from ..model.units import FT, NM, fmt_distance, fmt_flight_level, fmt_speed
 from ..model.view_state import ViewState
 from .layers import style
 from .layers.basemap_layer import BasemapLayer
+from .layers.edge_arrow import EdgeArrow
 from .layers.encounter import EncounterLayer
 from .layers.events_layer import EventsLayer, note_labels
 from .layers.furniture import Furniture, Graticule
@@ -113,6 +114,7 @@ class MapCanvas(QtWidgets.QWidget):
         #: The analyst's notes: (time, text, track index or None), drawn near their time.
         self.notes: list[tuple[float, str, int | None]] = []
         self.labels = LabelLayer(self.vb)
+        self.edge_arrow = EdgeArrow(self.vb)
         self.furniture = Furniture(self.vb, self.graticule)
 
         self.scene_data: SceneData | None = None
@@ -304,6 +306,17 @@ class MapCanvas(QtWidgets.QWidget):
         if self.notes:
             extras += note_labels(self.notes, self.time, frame, view)
         self._update_labels(frame, extras)
+        self._update_edge_arrow(frame, view)
+
+    def _update_edge_arrow(self, frame: Frame, view: QtCore.QRectF) -> None:
+        pair = self.selected_pair
+        pts = [(float(frame.x[k]), float(frame.y[k])) for k in pair or () if frame.visible[k]]
+        text = ""
+        if pts:
+            mx = sum(x for x, _ in pts) / len(pts) - view.center().x()
+            my = sum(y for _, y in pts) / len(pts) - view.center().y()
+            text = fmt_distance(math.hypot(mx, my), self.units, 0)
+        self.edge_arrow.set_targets(pts, text)
 
     def _frame_at(self, t: float) -> Frame:
         scene = self.scene_data

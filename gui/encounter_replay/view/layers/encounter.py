@@ -294,16 +294,34 @@ class EncounterLayer:
             else (f"{fmt_dist(r['horizontal_m'], u)} horiz. (no alt.)")
         )
         word = "closing" if closure >= 0 else "opening"
+        dz = r["vertical_m"]
+        above = ""
+        if math.isfinite(dz) and abs(dz) > 0.5:
+            above = f" · {names[b] if dz > 0 else names[a]} above"
+        # Angles from a's seat (the Tote's definitions), on the pair's two tracks only.
+        from ...analysis.relative import tote
+
+        seat = tote(self._pair_ts, ia, t, positions=None).row(ib) or {}
+        r.update(
+            {k: float(seat.get(k, float("nan"))) for k in ("ata_deg", "aspect_deg", "hca_deg")}
+        )
+        angles = "   ".join(
+            f"{name} {r[key]:.0f}°"
+            for name, key in (("ATA", "ata_deg"), ("AA", "aspect_deg"), ("HCA", "hca_deg"))
+            if math.isfinite(r[key])
+        )
         lines = [
             (head, style.TEXT),
             (
-                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(r['vertical_m']), u)}",
+                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(dz), u)}{above}",
                 style.TEXT_DIM,
             ),
             (f"{names[a]}→{names[b]} {r['bearing_ab_deg']:05.1f}°", style.TEXT_DIM),
             (f"{names[b]}→{names[a]} {r['bearing_ba_deg']:05.1f}°", style.TEXT_DIM),
             (f"{word} {fmt_speed(abs(closure), u)}", style.TEXT_DIM),
         ]
+        if angles:
+            lines.insert(2, (f"{angles}  (from {names[a]})", style.TEXT_DIM))
         mx = 0.5 * (frame.x[a] + frame.x[b])
         my = 0.5 * (frame.y[a] + frame.y[b])
         return ExtraLabel(

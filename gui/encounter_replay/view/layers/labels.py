@@ -91,6 +91,28 @@ class _TextCache:
         return hit
 
 
+def _push_out(
+    x0: float, y0: float, w: float, h: float, r: QtCore.QRectF, width: float, height: float
+) -> tuple[float, float]:
+    """The smallest move of a ``w`` × ``h`` box at (x0, y0) off rectangle ``r`` that keeps
+    it on the screen (unchanged if none does)."""
+    moves = [
+        (r.right() + 2 - x0, 0.0),
+        (r.left() - 2 - (x0 + w), 0.0),
+        (0.0, r.bottom() + 2 - y0),
+        (0.0, r.top() - 2 - (y0 + h)),
+    ]
+    ok = [
+        (abs(dx) + abs(dy), dx, dy)
+        for dx, dy in moves
+        if x0 + dx >= 0 and x0 + dx + w <= width and y0 + dy >= 0 and y0 + dy + h <= height
+    ]
+    if not ok:
+        return x0, y0
+    _, dx, dy = min(ok)
+    return x0 + dx, y0 + dy
+
+
 class LabelLayer(pg.GraphicsObject):
     """Screen-space labels over the map; a child of the ViewBox."""
 
@@ -205,6 +227,7 @@ class LabelLayer(pg.GraphicsObject):
 
         for r in self.keep_out:
             occ[cells(r.left(), r.top(), r.right(), r.bottom())] = True
+        furn = occ.copy()  # the scale bar, legend, north arrow: never under a label
 
         cands: list[tuple[float, bool, float, float, object]] = []
         self.group_sizes: dict[int, int] = {}
@@ -297,10 +320,24 @@ class LabelLayer(pg.GraphicsObject):
             if placed is None:
                 if not forced:
                     continue
-                dx, dy = tries[0]
-                x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
-                y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
-                placed = (x0, y0)
+                # A forced label (the pair readout) may cover heads and other labels but
+                # never the map's furniture: first spot clear of it, else clamped and
+                # lifted above whatever furniture it would sit on.
+                for dx, dy in tries:
+                    x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
+                    y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
+                    if not furn[cells(x0, y0, x0 + w, y0 + h)].any():
+                        placed = (x0, y0)
+                        break
+                if placed is None:
+                    dx, dy = tries[0]
+                    x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
+                    y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
+                    for _ in range(2):
+                        for r in self.keep_out:
+                            if r.intersects(QtCore.QRectF(x0, y0, w, h)):
+                                x0, y0 = _push_out(x0, y0, w, h, r, width, height)
+                    placed = (x0, y0)
             x0, y0 = placed
             if is_track:
                 self._last_try[what] = chosen
