@@ -17,6 +17,7 @@ import gui_scene
 from encounter_replay.analysis import analyze
 from encounter_replay.io import ReadOptions
 from encounter_replay.model import TrackSet
+from encounter_replay.model.units import NM
 from encounter_replay.view.main_window import MainWindow
 from encounter_replay.view.map_canvas import MapCanvas
 
@@ -170,7 +171,7 @@ def test_select_pair_frames_its_cpa(window, scene):
     x0, x1, y0, y1 = window.canvas.view_rect()
     fx, fy = window.canvas.frame.x[[a, b]], window.canvas.frame.y[[a, b]]
     assert np.all((fx > x0) & (fx < x1) & (fy > y0) & (fy < y1))
-    assert x1 - x0 < 20 * 1852  # zoomed in, not the whole recording
+    assert x1 - x0 < 20 * NM  # zoomed in, not the whole recording
     assert math.isfinite(window.state.time)
 
 
@@ -326,3 +327,23 @@ def test_edge_arrow_readout_angles_and_furniture(qtbot, window, scene):
     for t, box in c.labels.placed:
         hit = [k for k in c.furniture.keep_out() if box.intersects(k)]
         assert not hit, (t, box, hit, c.labels.keep_out)
+
+
+def test_separation_plot_log_axis_and_map_legend(qtbot, window, scene):
+    _, result = scene
+    row = result.pairs.iloc[0]
+    window.select_pair(int(row.a), int(row.b))
+    plots = window.plots
+    assert plots.log_y and plots.sep_plot.getAxis("left").logMode
+    assert plots.hsep_line.value() == pytest.approx(math.log10(result.settings.hsep_m / NM))
+    assert plots.horiz_curve.opts["pen"].style() != plots.slant_curve.opts["pen"].style()
+    plots.log_box.setChecked(False)
+    assert plots.hsep_line.value() == pytest.approx(result.settings.hsep_m / NM)
+    c = window.canvas
+    assert not c.legend.isVisible()
+    window.basemap_menu.legend.trigger()
+    assert c.legend.isVisible() and c.legend.keep_out()
+    c.set_time(window.state.time)
+    c.grab()
+    legend = c.legend.rect()
+    assert not any(box.intersects(legend) for _t, box in c.labels.placed)

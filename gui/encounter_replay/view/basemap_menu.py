@@ -1,4 +1,5 @@
-"""View ▸ Basemap: what the map draws under the tracks, and which objects the fit frames.
+"""View ▸ Basemap: what the map draws under the tracks, and which objects the fit frames;
+View ▸ Map legend.
 
 Land, coasts and borders; rivers and lakes; airfields; towns; event markers; "fit every
 object" (bullseyes and far tracks too, off by default); a raster tile underlay from an
@@ -49,6 +50,11 @@ class BasemapMenu:
         self.no_tiles = m.addAction("&Remove tile underlay")
         self.no_tiles.triggered.connect(lambda: self.load_tiles(""))
         self.no_tiles.setEnabled(False)
+        self.legend = menu.addAction("Map &legend")
+        self.legend.setCheckable(True)
+        self.legend.setShortcut(QtGui.QKeySequence("G"))
+        self.legend.setToolTip("What the map's lines, rings and marks mean (G)")
+        self.legend.toggled.connect(canvas.set_legend_visible)
 
     def _events(self, on: bool) -> None:
         self.canvas.events.set_visible(on)

@@ -30,6 +30,7 @@ from .layers.encounter import EncounterLayer
 from .layers.events_layer import EventsLayer, note_labels
 from .layers.furniture import Furniture, Graticule
 from .layers.labels import ExtraLabel, LabelLayer, TrackLabels
+from .layers.legend import MapLegend
 from .layers.places_layer import PlacesLayer
 from .layers.tiles_layer import TilesLayer
 from .layers.tracks import Frame, TracksLayer
@@ -115,6 +116,7 @@ class MapCanvas(QtWidgets.QWidget):
         self.notes: list[tuple[float, str, int | None]] = []
         self.labels = LabelLayer(self.vb)
         self.edge_arrow = EdgeArrow(self.vb)
+        self.legend = MapLegend(self.vb)
         self.furniture = Furniture(self.vb, self.graticule)
 
         self.scene_data: SceneData | None = None
@@ -415,7 +417,7 @@ class MapCanvas(QtWidgets.QWidget):
             forced=forced[cand],
             format=fmt,
         )
-        self.labels.keep_out = self.furniture.keep_out()
+        self.labels.keep_out = self.furniture.keep_out() + self.legend.keep_out()
         self.labels.set_frame(tl, extras, frame.x[vis], frame.y[vis])
 
     def _redraw(self) -> None:
@@ -495,6 +497,11 @@ class MapCanvas(QtWidgets.QWidget):
     def set_notes(self, notes: list[tuple[float, str, int | None]]) -> None:
         """The analyst's notes, drawn on the map within a few seconds of their time."""
         self.notes = list(notes)
+        self._redraw()
+
+    def set_legend_visible(self, on: bool) -> None:
+        """The map legend (what the lines, rings and marks mean) shown or hidden."""
+        self.legend.setVisible(bool(on))
         self._redraw()
 
     def set_basemap_visible(self, on: bool) -> None:
@@ -661,6 +668,7 @@ class MapCanvas(QtWidgets.QWidget):
             self.events.set_events(self.scene_data, other.events.events)
         self.events.set_visible(other.events.visible)
         self.notes = list(other.notes)
+        self.legend.setVisible(other.legend.isVisible())
         self.tiles.copy_source(other.tiles)
         self.basemap.set_fill_land(other.basemap.item.fill_land)
         view = other.view_rect() if other.scene_data is not None else None

@@ -35,6 +35,10 @@ def _series(ts: TrackSet, a: int, b: int, t0: float, t1: float) -> pd.DataFrame:
     return separation_series(ts, a, b, t0, t1, n=2000)
 
 
+#: Least separation drawn on the log axis (display units): a touching pair stays on the plot.
+LOG_FLOOR = 0.01
+
+
 class PlotsPanel(QtWidgets.QWidget):
     """Two stacked plots with linked time axes (UTC) and one cursor each."""
 
@@ -64,10 +68,14 @@ class PlotsPanel(QtWidgets.QWidget):
         self.sep_legend = self.sep_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
         self.alt_legend = self.alt_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
         self.slant_curve = self.sep_plot.plot(
-            pen=pg.mkPen(SLANT_COLOR, width=2), name="slant", connect="finite"
+            pen=pg.mkPen(SLANT_COLOR, width=2.5), name="slant", connect="finite"
         )
+        # Slant solid and heavier, horizontal dashed: where they coincide (level flight)
+        # both still show.
         self.horiz_curve = self.sep_plot.plot(
-            pen=pg.mkPen(HORIZ_COLOR, width=1.5), name="horizontal", connect="finite"
+            pen=pg.mkPen(HORIZ_COLOR, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
+            name="horizontal",
+            connect="finite",
         )
         self.visual_line = pg.InfiniteLine(
             angle=0,
@@ -100,10 +108,22 @@ class PlotsPanel(QtWidgets.QWidget):
         self.message.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
         )
+        # A log axis by default: a 1.5 NM minimum on a 0–120 NM scale is the floor; on a
+        # log scale it has as much room as the 100 NM at the start.
+        self.log_box = QtWidgets.QCheckBox("log scale", self)
+        self.log_box.setToolTip("Separation on a logarithmic axis, so the minimum is readable")
+        self.log_box.setChecked(True)
+        self.log_box.toggled.connect(self.set_log)
+        self.log_y = True
+        self.sep_plot.setLogMode(y=True)
+        top = QtWidgets.QHBoxLayout()
+        top.setContentsMargins(0, 0, 4, 0)
+        top.addWidget(self.message, 1)
+        top.addWidget(self.log_box)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addWidget(self.message)
+        lay.addLayout(top)
         lay.addWidget(self.glw, 1)
         lay.addStretch(0)
         self._cursor_t = 0.0
@@ -207,9 +227,19 @@ class PlotsPanel(QtWidgets.QWidget):
         self.alt_plot.setLabel("left", f"altitude ({altitude_label(self.units)})")
         self.alt_plot.setLabel("bottom", "UTC")
 
+    def set_log(self, on: bool) -> None:
+        """Separation on a log (on) or linear axis."""
+        self.log_y = bool(on)
+        self.sep_plot.setLogMode(y=self.log_y)
+        self._redraw()
+
+    def _y(self, v):
+        """A threshold's position on the separation axis (log10 in log mode)."""
+        return float(np.log10(max(v, LOG_FLOOR))) if self.log_y else float(v)
+
     def _redraw_thresholds(self) -> None:
-        self.visual_line.setValue(distance_value(self.visual_range_m, self.units))
-        self.hsep_line.setValue(distance_value(self.hsep_m, self.units))
+        self.visual_line.setValue(self._y(distance_value(self.visual_range_m, self.units)))
+        self.hsep_line.setValue(self._y(distance_value(self.hsep_m, self.units)))
 
     def _tracks_shown(self) -> list[int]:
         if self.pair is not None:
@@ -238,11 +268,15 @@ class PlotsPanel(QtWidgets.QWidget):
                 self.horiz_curve.setData([], [])
             else:
                 t = s["time"].to_numpy(dtype=float)
+                floor = LOG_FLOOR if self.log_y else -np.inf
                 self.slant_curve.setData(
-                    t, distance_value(s["slant_m"].to_numpy(float), self.units)
+                    t, np.maximum(distance_value(s["slant_m"].to_numpy(float), self.units), floor)
                 )
                 self.horiz_curve.setData(
-                    t, distance_value(s["horizontal_m"].to_numpy(float), self.units)
+                    t,
+                    np.maximum(
+                        distance_value(s["horizontal_m"].to_numpy(float), self.units), floor
+                    ),
                 )
             self.message.setText(f"{self.labels[a]}  –  {self.labels[b]}")
         self._redraw_altitudes()
@@ -288,6 +322,6 @@ class PlotsPanel(QtWidgets.QWidget):
 
 
 def curve_data(item: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) of a curve, for tests and export."""
-    x, y = item.getData()
+    """(x, y) of a curve in display units (not log10 on a log axis), for tests and export."""
+    x, y = item.getOriginalDataset()
     return (np.zeros(0), np.zeros(0)) if x is None else (np.asarray(x), np.asarray(y))
