@@ -347,3 +347,31 @@ def test_separation_plot_log_axis_and_map_legend(qtbot, window, scene):
     c.grab()
     legend = c.legend.rect()
     assert not any(box.intersects(legend) for _t, box in c.labels.placed)
+
+
+def test_heading_up_turns_the_map_about_the_primary(qtbot, window):
+    """VIPER 1 flies east with FENCER 1 ahead on the same parallel: heading-up puts FENCER
+    straight above VIPER on the screen (north-up: to its right); labels stay upright and
+    the rings are round about the primary."""
+    c = window.canvas
+    window.controller.select_track(0)
+    window.controller.seek(T0 + 200)
+    c.grab()
+    px, py = c.labels._to_px(c.frame.x[:2], c.frame.y[:2])
+    assert px[1] - px[0] > 50 and abs(py[1] - py[0]) < 5  # north-up: east is right
+    window.set_heading_up(True)
+    window.controller.seek(T0 + 201)
+    c.grab()
+    assert c.heading_up and c.relative.angle_deg == pytest.approx(c.frame.angle[0], abs=1e-6)
+    px, py = c.labels._to_px(c.frame.x[:2], c.frame.y[:2])
+    assert abs(px[1] - px[0]) < 3 and py[0] - py[1] > 50  # nose up: ahead is up
+    r = c.vb.boundingRect()
+    assert abs(px[0] - r.center().x()) < 3 and abs(py[0] - r.center().y()) < 3  # centred
+    assert c.relative.rings.isVisible() and c.relative.ring_step_m > 0
+    assert any("FENCER 1" in t for t, _ in c.labels.placed)
+    # a click on FENCER's symbol on the turned map still finds FENCER
+    pt = c.plot_widget.mapFromScene(c.vb.mapToScene(QtCore.QPointF(px[1], py[1])))
+    qtbot.mouseClick(c.plot_widget.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pt)
+    assert window.state.selected_track == 1
+    window.set_heading_up(False)
+    assert c.relative.transform.isIdentity()

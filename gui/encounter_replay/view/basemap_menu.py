@@ -50,6 +50,14 @@ class BasemapMenu:
         self.no_tiles = m.addAction("&Remove tile underlay")
         self.no_tiles.triggered.connect(lambda: self.load_tiles(""))
         self.no_tiles.setEnabled(False)
+        self.heading_up = menu.addAction("&Heading-up (primary-oriented) view")
+        self.heading_up.setCheckable(True)
+        self.heading_up.setShortcut(QtGui.QKeySequence("H"))
+        self.heading_up.setToolTip(
+            "Centre on the followed or selected object with its nose up, range rings and "
+            "bearing lines around it (H); off: north up"
+        )
+        self.heading_up.toggled.connect(canvas.set_heading_up)
         self.legend = menu.addAction("Map &legend")
         self.legend.setCheckable(True)
         self.legend.setShortcut(QtGui.QKeySequence("G"))

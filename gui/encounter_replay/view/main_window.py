@@ -344,6 +344,10 @@ class MainWindow(QtWidgets.QMainWindow):
         text = scene_text.pair_readout(self.track_names(), pair, row, self.state.units)
         self.readouts.show_pair(text)
 
+    def set_heading_up(self, on: bool) -> None:
+        """Primary-oriented view on or off (View ▸ Basemap ▸ Heading-up, H)."""
+        self.basemap_menu.heading_up.setChecked(bool(on))
+
     # ================================================================== settings
     def open_settings(self) -> QtWidgets.QDialog:
         """The settings dialog, opened window-modal without blocking (returns it)."""

@@ -32,6 +32,7 @@ from .layers.furniture import Furniture, Graticule
 from .layers.labels import ExtraLabel, LabelLayer, TrackLabels
 from .layers.legend import MapLegend
 from .layers.places_layer import PlacesLayer
+from .layers.relative_view import RelativeView
 from .layers.tiles_layer import TilesLayer
 from .layers.tracks import Frame, TracksLayer
 from .scene_data import SceneData, prepare_scene
@@ -117,6 +118,9 @@ class MapCanvas(QtWidgets.QWidget):
         self.labels = LabelLayer(self.vb)
         self.edge_arrow = EdgeArrow(self.vb)
         self.legend = MapLegend(self.vb)
+        # Every map layer under one rotor, so the heading-up view turns them all at once.
+        self.relative = RelativeView(self.vb)
+        self.relative.adopt(list(self.vb.childGroup.childItems()))
         self.furniture = Furniture(self.vb, self.graticule)
 
         self.scene_data: SceneData | None = None
@@ -294,10 +298,18 @@ class MapCanvas(QtWidgets.QWidget):
         frame = self._frame_at(self.time)
         self.frame = frame
         self._air = air_data_at(scene.ts, self.time, scene.gap_s) if scene.ts.air else {}
-        if self.follow_track is not None:
+        primary = self.primary_track
+        if self.relative.heading_up and primary is not None and frame.visible[primary]:
+            self.relative.set_primary_pose(
+                float(frame.x[primary]), float(frame.y[primary]), float(frame.angle[primary])
+            )
+            self.furniture.rotation_deg = self.relative.angle_deg
+            self._centre_on(frame, primary)
+        elif self.follow_track is not None:
             self._follow(frame)  # first, so the trails are cut to the view they appear in
+        self._set_label_transform()
         colors = self._colors_list
-        view = self.vb.viewRect()
+        view = self.relative.map_rect(self.vb.viewRect())
         self.tracks.update_trails(
             scene, frame, colors, self.trail_s, self._shown, view, self._trail_stride(view)
         )
@@ -575,6 +587,42 @@ class MapCanvas(QtWidgets.QWidget):
             self.vb.updateViewRange()
             self.vb.updateMatrix()
 
+    @property
+    def primary_track(self) -> int | None:
+        """The object the relative views are built around: the followed track, else the
+        selected one, else the selected pair's first."""
+        for k in (self.follow_track, self.selected_track, *(self.selected_pair or ())):
+            if k is not None and self.scene_data is not None and 0 <= k < self.scene_data.n_tracks:
+                return int(k)
+        return None
+
+    def set_heading_up(self, on: bool) -> None:
+        """Primary-oriented view (on): centred on the primary, its nose up, range rings and
+        bearing lines around it; off: north up."""
+        self.relative.set_heading_up(on)
+        self.graticule.curve.setVisible(not on)
+        if not on:
+            self.furniture.rotation_deg = 0.0
+        self.furniture.show_grid_labels = not on
+        self._set_label_transform()
+        self._redraw()
+        self.furniture.update()
+
+    @property
+    def heading_up(self) -> bool:
+        return self.relative.heading_up
+
+    def _set_label_transform(self) -> None:
+        t = self.relative.transform
+        self.labels.pre = None if t.isIdentity() else t
+        self.edge_arrow.pre = self.labels.pre
+
+    def _centre_on(self, frame: Frame, k: int) -> None:
+        r = self.vb.viewRect()
+        dx, dy = frame.x[k] - r.center().x(), frame.y[k] - r.center().y()
+        if abs(dx) > 1e-6 or abs(dy) > 1e-6:
+            self.vb.translateBy(x=dx, y=dy)
+
     def _follow(self, frame: Frame) -> None:
         k = self.follow_track
         if k is None or not (0 <= k < len(frame.visible)) or not frame.visible[k]:
@@ -603,7 +651,7 @@ class MapCanvas(QtWidgets.QWidget):
             return
         if not self.vb.sceneBoundingRect().contains(ev.scenePos()):
             return
-        k = self.track_at(self.vb.mapSceneToView(ev.scenePos()))
+        k = self.track_at(self.relative.to_map(self.vb.mapSceneToView(ev.scenePos())))
         if k is not None:
             ev.accept()
             ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
@@ -669,6 +717,8 @@ class MapCanvas(QtWidgets.QWidget):
         self.events.set_visible(other.events.visible)
         self.notes = list(other.notes)
         self.legend.setVisible(other.legend.isVisible())
+        if self.heading_up != other.heading_up:
+            self.set_heading_up(other.heading_up)
         self.tiles.copy_source(other.tiles)
         self.basemap.set_fill_land(other.basemap.item.fill_land)
         view = other.view_rect() if other.scene_data is not None else None

@@ -28,6 +28,7 @@ class EdgeArrow(pg.GraphicsObject):
         self.targets: list[tuple[float, float]] = []  # data coordinates of the pair
         self.text = ""
         self.tip: QtCore.QPointF | None = None  # where the last paint put it (tests)
+        self.pre: QtGui.QTransform | None = None  # map → ViewBox when the map is turned
         self._brush = style.brush(palette.EDGE_ARROW)
         self._pen = style.pen(palette.OUTLINE, 1.0)
         self._font = style.ui_font(8.5, bold=True)
@@ -46,6 +47,8 @@ class EdgeArrow(pg.GraphicsObject):
             return None
         rect = self._vb.boundingRect()
         m = self._vb.childGroup.transform()
+        if self.pre is not None:
+            m = self.pre * m
         pts = [m.map(QtCore.QPointF(x, y)) for x, y in self.targets]
         if any(rect.contains(p) for p in pts):
             return None

@@ -129,6 +129,8 @@ class LabelLayer(pg.GraphicsObject):
         self.heads_y = np.zeros(0)
         self.keep_out: list[QtCore.QRectF] = []  # screen areas labels avoid (furniture)
         self.placed: list[tuple[str, QtCore.QRectF]] = []  # what the last paint showed
+        #: Map metres → ViewBox coordinates when the map is turned (heading-up), else None.
+        self.pre: QtGui.QTransform | None = None
         #: Per labelled track, how many objects its label stands for besides itself.
         self.group_sizes: dict[int, int] = {}
         self._serial = 0
@@ -169,6 +171,8 @@ class LabelLayer(pg.GraphicsObject):
     # ------------------------------------------------------------------ layout
     def _to_px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = self._vb.childGroup.transform()
+        if self.pre is not None:  # the heading-up view turns the map under the labels
+            m = self.pre * m
         px = m.m11() * x + m.m21() * y + m.m31()
         py = m.m12() * x + m.m22() * y + m.m32()
         return px, py
@@ -349,7 +353,8 @@ class LabelLayer(pg.GraphicsObject):
     def paint(self, p: QtGui.QPainter, *args) -> None:
         rect = self._vb.boundingRect()
         m = self._vb.childGroup.transform()
-        key = (self._serial, rect.width(), rect.height(), m.m11(), m.m22(), m.m31(), m.m32())
+        key = (self._serial, rect.width(), rect.height(), m.m11(), m.m22(), m.m31(), m.m32(),
+               None if self.pre is None else (self.pre.m11(), self.pre.m12(), self.pre.m31()))  # fmt: skip
         if key != self._layout_key:  # a second paint of the same frame reuses the layout
             self._layout = self.layout(rect.width(), rect.height())
             self._layout_key = key
