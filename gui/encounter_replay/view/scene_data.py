@@ -94,6 +94,10 @@ def course_map_angle(ts: TrackSet, x: np.ndarray, y: np.ndarray, gap_s: float) -
     return out
 
 
+#: Most distinct shades of one coalition colour (more would not be told apart).
+MAX_SHADES = 8
+
+
 def side_shades(colors: list[str], cls: np.ndarray) -> list[str]:
     """Aircraft sharing a colour (one coalition) get distinct shades of it, in track
     order, so two trails of one side can be told apart; other objects keep the colour."""
@@ -104,8 +108,11 @@ def side_shades(colors: list[str], cls: np.ndarray) -> list[str]:
         by_color.setdefault(colors[k], []).append(int(k))
     for color, ks in by_color.items():
         if len(ks) > 1 and color.startswith("#") and len(color) == 7:
-            for k, shade in zip(ks, shades(color, len(ks)), strict=True):
-                out[k] = shade
+            # Eyes tell a handful of shades of one hue apart, not hundreds; the symbol
+            # atlas is built per colour, so a 1,000-aircraft day must not get 1,000.
+            palette_ = shades(color, min(len(ks), MAX_SHADES))
+            for i, k in enumerate(ks):
+                out[k] = palette_[i % len(palette_)]
     return out
 
 

@@ -43,6 +43,7 @@ class MapLegend(pg.GraphicsObject):
         fm = QtGui.QFontMetricsF(self._font)
         self._w = PAD * 3 + SWATCH_W + max(fm.horizontalAdvance(e[4]) for e in ENTRIES)
         self._h = PAD * 2 + ROW_H * len(ENTRIES)
+        self._image: QtGui.QImage | None = None
         self.setVisible(False)
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -62,11 +63,28 @@ class MapLegend(pg.GraphicsObject):
         return [self.rect()] if self.isVisible() else []
 
     def paint(self, p: QtGui.QPainter, *args) -> None:
+        # Drawn once into an image (antialiased round rect and text cost ~1 ms a frame).
         box = self.rect()
+        dpr = float(p.device().devicePixelRatioF()) if p.device() is not None else 1.0
+        if self._image is None or self._image.devicePixelRatio() != dpr:
+            img = QtGui.QImage(
+                int(self._w * dpr) + 1,
+                int(self._h * dpr) + 1,
+                QtGui.QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            img.setDevicePixelRatio(dpr)
+            img.fill(QtCore.Qt.GlobalColor.transparent)
+            q = QtGui.QPainter(img)
+            self._paint_box(q, QtCore.QRectF(0, 0, self._w, self._h))
+            q.end()
+            self._image = img
+        p.drawImage(box.topLeft(), self._image)
+
+    def _paint_box(self, p: QtGui.QPainter, box: QtCore.QRectF) -> None:
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         p.setPen(style.pen(palette.GRID, 1.0))
         p.setBrush(style.LABEL_BG)
-        p.drawRoundedRect(box, 4, 4)
+        p.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         p.setFont(self._font)
         for i, (kind, color, dash, width, text) in enumerate(ENTRIES):
             y = box.top() + PAD + ROW_H * (i + 0.5)
