@@ -108,7 +108,7 @@ class MapCanvas(QtWidgets.QWidget):
             ax.setStyle(tickFont=style.ui_font(8.0))
         self.tiles = TilesLayer(self.plot)
         self.basemap = BasemapLayer(self.plot)
-        self.places = PlacesLayer(self.plot)
+        self.places = PlacesLayer(self.plot, host=self.basemap.item)
         self.graticule = Graticule(self.plot)
         self.tracks = TracksLayer(self.plot)
         self.encounter = EncounterLayer(self.plot)

@@ -55,17 +55,31 @@ class BasemapItem(ViewCachedItem):
         self._river_pen = style.pen(palette.RIVER, 1.0)
         self._lake_pen = style.pen(palette.LAKE_SHORE, 1.0)
         self.show_rivers = True
+        #: Other view-cached content painted into the same image (places).
+        self.overlays: list[ViewCachedItem] = []
+        self.map_visible = True  # land, coasts, borders (places stay when off)
 
     def set_data(self, data: _Projected | None) -> None:
         self.data = data
         self.content_changed()
 
     def content_rect(self) -> QtCore.QRectF:
-        return self.data.rect if self.data is not None else QtCore.QRectF()
+        rect = self.data.rect if self.data is not None else QtCore.QRectF()
+        for o in self.overlays:
+            r = o.content_rect()
+            if not r.isEmpty():
+                rect = rect.united(r) if not rect.isEmpty() else r
+        return rect
 
     def paint_content(self, p: QtGui.QPainter) -> None:
+        self._paint_map(p)
+        for o in self.overlays:
+            if o.isVisible():
+                o.paint_content(p)
+
+    def _paint_map(self, p: QtGui.QPainter) -> None:
         d = self.data
-        if d is None:
+        if d is None or not self.map_visible:
             return
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         if self.fill_land:
@@ -99,8 +113,10 @@ class BasemapLayer:
             self.item.set_data(None)
 
     def set_visible(self, on: bool) -> None:
+        """Land, coasts, borders, rivers on or off (hosted places stay)."""
         self.visible = on
-        self.item.setVisible(on)
+        self.item.map_visible = on
+        self.item.content_changed()
 
     def set_rivers(self, on: bool) -> None:
         """Rivers and lake shores drawn (on) or not."""

@@ -25,6 +25,8 @@ from .tracks import Frame
 
 #: Time step for the closure rate, a symmetric difference around the current time (s).
 CLOSURE_DT = 0.5
+#: How often (per second of replay time) the readout's ATA/aspect/HCA are recomputed.
+ANGLE_HZ = 4.0
 
 
 def fmt_dist(m: float, units: str, digits: int = 2) -> str:
@@ -87,6 +89,8 @@ class EncounterLayer:
         self._vc = np.zeros((0, 4))  # a, b, t0, t1
         self._ls = np.zeros((0, 4))
         self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
+        self._angles_key: tuple = ()
+        self._angles: dict[str, float] = {}
         self._ring_cache: dict[tuple[int, float], tuple] = {}
 
     # ------------------------------------------------------------------ configuration
@@ -301,10 +305,16 @@ class EncounterLayer:
         # Angles from a's seat (the Tote's definitions), on the pair's two tracks only.
         from ...analysis.relative import tote
 
-        seat = tote(self._pair_ts, ia, t, positions=None).row(ib) or {}
-        r.update(
-            {k: float(seat.get(k, float("nan"))) for k in ("ata_deg", "aspect_deg", "hca_deg")}
-        )
+        # Refreshed four times a second of replay time: a readout's angles need no more,
+        # and the frame budget keeps the rest.
+        key = (self.pair, math.floor(t * ANGLE_HZ))
+        if key != self._angles_key:
+            seat = tote(self._pair_ts, ia, t, positions=None).row(ib) or {}
+            self._angles = {
+                k: float(seat.get(k, float("nan"))) for k in ("ata_deg", "aspect_deg", "hca_deg")
+            }
+            self._angles_key = key
+        r.update(self._angles)
         angles = "   ".join(
             f"{name} {r[key]:.0f}°"
             for name, key in (("ATA", "ata_deg"), ("AA", "aspect_deg"), ("HCA", "hca_deg"))

@@ -53,9 +53,13 @@ def _load(scene) -> tuple[_Places, _Places]:
 
 
 class PlacesItem(ViewCachedItem):
+    """Paints places; hosted by the basemap item (one cached image for both, one
+    full-screen blit per frame instead of two), or on its own without a host."""
+
     def __init__(self) -> None:
         super().__init__()
         self.setZValue(style.Z_COAST + 1)
+        self.host: ViewCachedItem | None = None
         self.fields: _Places | None = None
         self.towns: _Places | None = None
         self.max_rank = places.RANK_OTHER
@@ -68,6 +72,12 @@ class PlacesItem(ViewCachedItem):
         self._field_text = QtGui.QColor(palette.AIRFIELD)
         self._town_text = QtGui.QColor(palette.TOWN)
         self.drawn: list[str] = []  # texts of the last paint (tests, screenshots)
+
+    def content_changed(self) -> None:
+        if self.host is not None:
+            self.host.content_changed()
+        else:
+            super().content_changed()
 
     def content_rect(self) -> QtCore.QRectF:
         xs = [p.x for p in (self.fields, self.towns) if p is not None and len(p.x)]
@@ -131,9 +141,13 @@ class PlacesItem(ViewCachedItem):
 
 
 class PlacesLayer:
-    def __init__(self, plot: pg.PlotItem) -> None:
+    def __init__(self, plot: pg.PlotItem, host=None) -> None:
         self.item = PlacesItem()
-        plot.addItem(self.item, ignoreBounds=True)
+        if host is not None:
+            self.item.host = host
+            host.overlays.append(self.item)
+        else:
+            plot.addItem(self.item, ignoreBounds=True)
         self.scene = None
 
     def set_scene(self, scene) -> None:
