@@ -600,7 +600,11 @@ class MapCanvas(QtWidgets.QWidget):
         """Primary-oriented view (on): centred on the primary, its nose up, range rings and
         bearing lines around it; off: north up."""
         self.relative.set_heading_up(on)
+        self.relative.units = self.units
         self.graticule.curve.setVisible(not on)
+        # East/north coordinates mean nothing on a turned map: the rings give the ranges.
+        for name in ("left", "bottom"):
+            self.plot.showAxis(name, not on)
         if not on:
             self.furniture.rotation_deg = 0.0
         self.furniture.show_grid_labels = not on

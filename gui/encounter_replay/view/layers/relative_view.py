@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from ... import palette
-from ...model.units import NM
+from ...model.units import NM, fmt_distance
 from . import style
 
 #: Range ring steps (NM) to choose from: about four rings across the view.
@@ -42,22 +42,32 @@ class RelativeView:
         self.spokes = pg.PlotCurveItem(
             pen=style.pen(palette.RANGE_RING, 1.0, "dot"), connect="pairs"
         )
+        # In the turned frame, between the land (below) and the trails (above).
         for item in (self.rings, self.spokes):
             item.setZValue(style.Z_RINGS - 1)
-            item.setParentItem(vb.childGroup)
+            item.setParentItem(self.rotor)
             item.setVisible(False)
         self.ring_step_m = 0.0
+        self.units = "nm"
+        #: Range of each ring, written on it just above the primary (upright text).
+        self.ring_labels = [
+            pg.TextItem("", color=palette.GRID_TEXT, anchor=(0.5, 1.0)) for _ in range(6)
+        ]
+        for item in self.ring_labels:
+            item.setParentItem(self.rotor)
+            item.setZValue(style.Z_RINGS - 1)
+            item.setVisible(False)
 
     def adopt(self, items: list[QtCore.QObject]) -> None:
         """Hang map layers under the rotor (their data stay in map metres)."""
         for item in items:
-            if item is not self.rotor and item not in (self.rings, self.spokes):
+            if item is not self.rotor:
                 item.setParentItem(self.rotor)
 
     def set_heading_up(self, on: bool) -> None:
         self.heading_up = bool(on)
-        self.rings.setVisible(self.heading_up)
-        self.spokes.setVisible(self.heading_up)
+        for item in (self.rings, self.spokes, *self.ring_labels):
+            item.setVisible(self.heading_up)
         if not self.heading_up:
             self._set(0.0, self.centre)
 
@@ -93,7 +103,12 @@ class RelativeView:
             xs += [x + i * step * np.sin(th), [np.nan]]
             ys += [y + i * step * np.cos(th), [np.nan]]
         self.rings.setData(np.concatenate(xs), np.concatenate(ys))
-        b = np.radians(np.array(BEARINGS, dtype=float))
+        nose = math.radians(self.angle_deg)
+        for i, item in enumerate(self.ring_labels, start=1):
+            item.setText(fmt_distance(i * step, self.units, 0 if step >= NM else 2))
+            item.setPos(x + i * step * math.sin(nose), y + i * step * math.cos(nose))
+        # Bearing lines relative to the nose, drawn in map metres (the rotor turns them).
+        b = np.radians(np.array(BEARINGS, dtype=float) + self.angle_deg)
         far = n * step
         sx = np.ravel(np.column_stack([np.full(len(b), x), x + far * np.sin(b)]))
         sy = np.ravel(np.column_stack([np.full(len(b), y), y + far * np.cos(b)]))

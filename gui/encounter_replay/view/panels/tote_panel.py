@@ -106,6 +106,8 @@ class ToteModel(QtCore.QAbstractTableModel):
     """Rows of one :class:`Tote`; column 0 is the target's name."""
 
     SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
+    #: The rows changed (not only their figures): the view refits its columns.
+    reshaped = QtCore.Signal()
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +132,7 @@ class ToteModel(QtCore.QAbstractTableModel):
         self.beginResetModel()
         self.tote, self.rows = t, rows
         self.endResetModel()
+        self.reshaped.emit()
 
     def target(self, row: int) -> int:
         return int(self.tote.target[self.rows[row]])
@@ -216,6 +219,9 @@ class TotePanel(QtWidgets.QWidget):
         self.view.verticalHeader().setDefaultSectionSize(20)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.clicked.connect(self._clicked)
+        header = self.view.horizontalHeader()
+        header.setMinimumSectionSize(36)
+        self.model.reshaped.connect(self.view.resizeColumnsToContents)
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(4, 2, 4, 2)
         top.addWidget(QtWidgets.QLabel("Primary", self))
