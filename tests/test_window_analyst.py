@@ -375,3 +375,29 @@ def test_heading_up_turns_the_map_about_the_primary(qtbot, window):
     assert window.state.selected_track == 1
     window.set_heading_up(False)
     assert c.relative.transform.isIdentity()
+
+
+def test_well_clear_band_ring_tau_and_column(window, scene):
+    """The head-on jets (100 m apart vertically) lose DAA well clear before they meet: the
+    timeline and the separation plot shade it, the map rings DTHR round them, the readout
+    gives τmod and the table says LOST."""
+    _, result = scene
+    pairs = result.pairs
+    row = pairs[(pairs["a"] == 0) & (pairs["b"] == 1)].iloc[0]
+    spans = row.well_clear_violation
+    assert len(spans)
+    window.select_pair(0, 1)
+    assert len(window.timeline.well_clear_bands) and window.plots.wc_regions
+    t0, t1 = spans[0]
+    window.controller.seek(t0 + 0.4 * (t1 - t0))
+    enc = window.canvas.encounter
+    assert enc.well_clear_lost and len(enc.dthr_rings.getData()[0])
+    assert math.isfinite(window.canvas.readout["tau_mod_s"])
+    window.controller.seek(T0 + 5)
+    x, _ = enc.dthr_rings.getData()
+    assert not enc.well_clear_lost and (x is None or len(x) == 0)
+    m = window.encounters.model
+    col = [m.headerData(c, QtCore.Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    wc = col.index("Well\nclear")
+    texts = [m.data(m.index(r, wc)) for r in range(m.rowCount())]
+    assert any(t.startswith(("LOST", "NMAC")) for t in texts)

@@ -15,6 +15,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
+from ... import palette
+from ...analysis.thresholds import DTHR_M
 from ...geo.projection import geodesic_circle
 from ...model import positions_at
 from ...model.timefmt import clock_utc
@@ -51,6 +53,10 @@ class EncounterLayer:
             pen=style.pen(style.VISUAL, 1.2, "dash", alpha=200), connect="pairs"
         )
         self.los = pg.PlotCurveItem(pen=style.pen(style.LOS, 2.2), connect="pairs")
+        self.dthr_rings = pg.PlotCurveItem(
+            pen=style.pen(palette.WELL_CLEAR, 1.4, "dash"), connect="finite"
+        )
+        self.well_clear_lost = False
         self._pair_pens = {
             "none": style.pen(style.SELECT, 1.6, alpha=230),
             "visual": style.pen(style.VISUAL, 2.0),
@@ -72,6 +78,7 @@ class EncounterLayer:
             (self.hsep_rings, style.Z_RINGS),
             (self.contact, style.Z_CONTACT),
             (self.los, style.Z_CONTACT),
+            (self.dthr_rings, style.Z_RINGS),
             (self.pair_line, style.Z_PAIR),
             (self.cpa_line, style.Z_CPA),
             (self.cpa_marks, style.Z_CPA),
@@ -90,6 +97,8 @@ class EncounterLayer:
         self._ls = np.zeros((0, 4))
         self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
         self._angles_key: tuple = ()
+        self._tau_key: tuple = ()
+        self._tau = float("nan")
         self._angles: dict[str, float] = {}
         self._ring_cache: dict[tuple[int, float], tuple] = {}
 
@@ -103,6 +112,7 @@ class EncounterLayer:
         self.analysis = analysis
         self._vc = self._intervals("visual_contact")
         self._ls = self._intervals("loss_of_separation")
+        self._wc = self._intervals("well_clear_violation")
         if analysis is not None:
             self.visual_range_m = float(analysis.settings.visual_range_m)
         self.set_pair(self.pair)
@@ -205,6 +215,16 @@ class EncounterLayer:
             ring_tracks.append(self.selected)
         ring_tracks = [k for k in ring_tracks if 0 <= k < len(vis) and vis[k]]
         self._rings(self.rings, ring_tracks, frame, self.visual_range_m)
+        # DTHR around the selected pair while it has lost DAA well clear.
+        self.well_clear_lost = False
+        if self.pair is not None:
+            key = (min(self.pair), max(self.pair))
+            wc = self._active(self._wc, frame.time, vis)
+            self.well_clear_lost = any(tuple(p) == key for p in wc.tolist())
+        if self.well_clear_lost:
+            self._rings(self.dthr_rings, [k for k in self.pair if vis[k]], frame, DTHR_M)
+        else:
+            self.dthr_rings.setData([], [])
         hsep = float(self.analysis.settings.hsep_m) if self.analysis is not None else None
         if hsep and self.pair is not None:
             self._rings(self.hsep_rings, [k for k in self.pair if vis[k]], frame, hsep)
@@ -315,6 +335,8 @@ class EncounterLayer:
             }
             self._angles_key = key
         r.update(self._angles)
+        tau = self._tau_mod(t)
+        r["tau_mod_s"] = tau
         angles = "   ".join(
             f"{name} {r[key]:.0f}°"
             for name, key in (("ATA", "ata_deg"), ("AA", "aspect_deg"), ("HCA", "hca_deg"))
@@ -332,6 +354,11 @@ class EncounterLayer:
         ]
         if angles:
             lines.insert(2, (f"{angles}  (from {names[a]})", style.TEXT_DIM))
+        if math.isfinite(tau):
+            wc = "  WELL CLEAR LOST" if self.well_clear_lost else ""
+            lines.append((f"τmod {tau:.0f} s{wc}", palette.WELL_CLEAR))
+        elif self.well_clear_lost:
+            lines.append(("WELL CLEAR LOST", palette.WELL_CLEAR))
         mx = 0.5 * (frame.x[a] + frame.x[b])
         my = 0.5 * (frame.y[a] + frame.y[b])
         return ExtraLabel(
@@ -344,6 +371,24 @@ class EncounterLayer:
             dy=14,
             framed=style.SELECT,
         )
+
+    def _tau_mod(self, t: float) -> float:
+        """DO-365 modified tau of the selected pair now (NaN unless closing), from the
+        analysis's own series function; refreshed with the readout's angles."""
+        key = (self.pair, math.floor(t * ANGLE_HZ))
+        if key == self._tau_key:
+            return self._tau
+        from ...analysis.well_clear_series import well_clear_series
+
+        ia, ib = self._pair_order  # the pair's own two-track set: cheap at any scene size
+        settings = self.analysis.settings if self.analysis is not None else None
+        try:
+            row = well_clear_series(self._pair_ts, ia, ib, np.array([t]), settings)
+            self._tau = float(row["tau_mod_s"].iloc[0])
+        except (ValueError, IndexError, KeyError):
+            self._tau = float("nan")
+        self._tau_key = key
+        return self._tau
 
     @staticmethod
     def _active(rows: np.ndarray, t: float, vis: np.ndarray) -> np.ndarray:
@@ -396,6 +441,7 @@ class EncounterLayer:
             self.hsep_rings,
             self.contact,
             self.los,
+            self.dthr_rings,
             self.pair_line,
             self.cpa_line,
         ):

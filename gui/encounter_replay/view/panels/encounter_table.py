@@ -38,6 +38,16 @@ def _num(x: Any, digits: int) -> str:
     return f"{v:,.{digits}f}" if math.isfinite(v) else "—"
 
 
+def _well_clear_text(r: Any) -> str:
+    """The well-clear cell: LOST/NMAC and the least τmod, '' when never close to it."""
+    lost = bool(getattr(r, "well_clear_violation", None))
+    nmac = bool(getattr(r, "well_clear_nmac", False))
+    tau = getattr(r, "min_tau_mod_s", float("nan"))
+    word = "NMAC" if nmac else ("LOST" if lost else "")
+    tau_text = f"τ {tau:.0f} s" if tau is not None and math.isfinite(tau) else ""
+    return " ".join(w for w in (word, tau_text) if w)
+
+
 class EncounterTableModel(QtCore.QAbstractTableModel):
     """Rows of ``AnalysisResult.pairs``; display text in the chosen units, raw values to sort."""
 
@@ -100,6 +110,16 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
                 lambda r: "LOSS" if r.los else "",
                 lambda r: int(bool(r.los)),
                 "Loss of separation (horizontal AND vertical below the minima)",
+            ),
+            (
+                "Well\nclear",
+                _well_clear_text,
+                lambda r: (
+                    (2 if getattr(r, "well_clear_nmac", False) else 0)
+                    + (1 if getattr(r, "well_clear_violation", None) else 0)
+                ),
+                "DAA well clear (DO-365): LOST when violated (NMAC when it came to a near "
+                "mid-air collision), with the least modified tau τmod",
             ),
         ]
 

@@ -91,6 +91,8 @@ class PlotsPanel(QtWidgets.QWidget):
             # thresholds sit close together on a wide scale.
             labelOpts={"color": HSEP_COLOR, "position": 0.98, "anchors": [(1, 1), (1, 1)]},
         )
+        #: Shaded spans where the pair has lost DAA well clear.
+        self.wc_regions: list[pg.LinearRegionItem] = []
         self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
         self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
         self.alt_curves: list[pg.PlotDataItem] = []
@@ -227,6 +229,32 @@ class PlotsPanel(QtWidgets.QWidget):
         self.alt_plot.setLabel("left", f"altitude ({altitude_label(self.units)})")
         self.alt_plot.setLabel("bottom", "UTC")
 
+    def set_well_clear(self, pairs) -> None:
+        """The analysis's pairs, for the well-clear spans of the selected pair."""
+        self._wc_pairs = pairs
+        self._show_well_clear()
+
+    def _show_well_clear(self) -> None:
+        for item in self.wc_regions:
+            self.sep_plot.removeItem(item)
+        self.wc_regions = []
+        pairs = getattr(self, "_wc_pairs", None)
+        if self.pair is None or pairs is None or "well_clear_violation" not in pairs:
+            return
+        a, b = min(self.pair), max(self.pair)
+        hit = pairs[(pairs["a"] == a) & (pairs["b"] == b)]
+        color = QtGui.QColor(palette.WELL_CLEAR)
+        color.setAlpha(60)
+        for spans in hit["well_clear_violation"]:
+            for t0, t1 in spans or []:
+                region = pg.LinearRegionItem(
+                    (float(t0), float(t1)), movable=False, brush=color, pen=pg.mkPen(None)
+                )
+                region.setZValue(-10)
+                region.setToolTip("DAA well clear lost")
+                self.sep_plot.addItem(region, ignoreBounds=True)
+                self.wc_regions.append(region)
+
     def set_log(self, on: bool) -> None:
         """Separation on a log (on) or linear axis."""
         self.log_y = bool(on)
@@ -279,6 +307,7 @@ class PlotsPanel(QtWidgets.QWidget):
                     ),
                 )
             self.message.setText(f"{self.labels[a]}  –  {self.labels[b]}")
+        self._show_well_clear()
         self._redraw_altitudes()
         self.glw.setVisible(bool(self._tracks_shown()))
         self._apply_cursor()
