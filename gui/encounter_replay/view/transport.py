@@ -60,9 +60,9 @@ class TransportBar(QtWidgets.QFrame):
         self.step_combo = QtWidgets.QComboBox(self)
         self.step_combo.setObjectName("StepCombo")
         self.step_combo.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
-        self.step_combo.setToolTip("Step size of ← / →")
+        self.step_combo.setToolTip("Step size of ← / → (sample: to the next recorded sample)")
         for s in STEPS:
-            self.step_combo.addItem(f"{s:g} s" if s > 0 else "next sample", s)
+            self.step_combo.addItem(f"{s:g} s" if s > 0 else "sample", s)
         self.step_combo.setCurrentIndex(STEPS.index(1.0))
         self.step_combo.activated.connect(
             lambda i: self.stepChosen.emit(self.step_combo.itemData(i))
@@ -77,7 +77,7 @@ class TransportBar(QtWidgets.QFrame):
         self.loop_button.clicked.connect(self.loopClicked)
         self.clock = ClockWidget(self)
         lay = QtWidgets.QHBoxLayout(self)
-        lay.setContentsMargins(8, 2, 4, 2)
+        lay.setContentsMargins(4, 2, 2, 2)
         lay.setSpacing(2)
         for b in (
             self.btn_start,
@@ -90,13 +90,13 @@ class TransportBar(QtWidgets.QFrame):
             self.btn_end,
         ):
             lay.addWidget(b)
-        lay.addSpacing(10)
-        lay.addWidget(QtWidgets.QLabel("Speed", self))
+        # No "Speed"/"Step" captions: the clock shows the speed, the tooltips say what the
+        # lists are, and the bar must fit a 1400 px window beside the panels.
+        lay.addSpacing(4)
         lay.addWidget(self.speed_combo)
-        lay.addSpacing(6)
-        lay.addWidget(QtWidgets.QLabel("Step", self))
+        lay.addSpacing(2)
         lay.addWidget(self.step_combo)
-        lay.addSpacing(6)
+        lay.addSpacing(2)
         lay.addWidget(self.loop_button)
         lay.addStretch(1)
         lay.addWidget(self.clock)

@@ -204,7 +204,7 @@ class TotePanel(QtWidgets.QWidget):
         self.primary_box.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.primary_box.setMinimumContentsLength(14)
+        self.primary_box.setMinimumContentsLength(4)
         self.model = ToteModel(self)
         self.proxy = QtCore.QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
