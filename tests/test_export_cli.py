@@ -158,7 +158,7 @@ def test_report_html_has_map_and_table(capsys, tmp_path):
     assert "<title>Syria, 10 Oct 2015</title>" in text
     assert 'src="data:image/png;base64,' in text
     assert text.count("<tr") >= 11 + 6  # 11 pairs + settings rows
-    assert "SOKOL 01 – SOKOL 02" in text and "ILLUSTRATIVE" in text
+    assert "Su-30SM · SOKOL 01 – Su-30SM · SOKOL 02" in text and "ILLUSTRATIVE" in text
 
 
 @functools.cache
