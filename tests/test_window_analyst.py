@@ -288,10 +288,10 @@ def test_reverse_play_step_sizes_and_clock(qtbot, window):
     qtbot.waitUntil(lambda: c.time < T0 + 99.9, timeout=3000)
     c.pause()
     assert not c.playing
+    steps = {a.data(): a for a in window.menus.step_group.actions()}
+    assert set(steps) == {0.1, 1.0, 10.0, 0.0}
     for size, expected in ((0.1, 0.1), (10.0, 10.0)):
-        i = window.transport.step_combo.findData(size)
-        window.transport.step_combo.setCurrentIndex(i)
-        window.transport.step_combo.activated.emit(i)
+        steps[size].trigger()  # Playback ▸ Step size
         t = c.time
         window.commands.fwd.trigger()
         assert c.time - t == pytest.approx(expected)

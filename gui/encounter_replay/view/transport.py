@@ -64,6 +64,7 @@ class TransportBar(QtWidgets.QFrame):
         for s in STEPS:
             self.step_combo.addItem(f"{s:g} s" if s > 0 else "sample", s)
         self.step_combo.setCurrentIndex(STEPS.index(1.0))
+        self.step_combo.setVisible(False)
         self.step_combo.activated.connect(
             lambda i: self.stepChosen.emit(self.step_combo.itemData(i))
         )
@@ -90,13 +91,12 @@ class TransportBar(QtWidgets.QFrame):
             self.btn_end,
         ):
             lay.addWidget(b)
-        # No "Speed"/"Step" captions: the clock shows the speed, the tooltips say what the
-        # lists are, and the bar must fit a 1400 px window beside the panels.
+        # No "Speed" caption: the clock shows the speed. The step size is chosen in
+        # Playback ▸ Step size (the list is kept, unshown, for that menu to mirror): the bar
+        # must fit a small window beside the panels.
         lay.addSpacing(4)
         lay.addWidget(self.speed_combo)
-        lay.addSpacing(2)
-        lay.addWidget(self.step_combo)
-        lay.addSpacing(2)
+        lay.addSpacing(4)
         lay.addWidget(self.loop_button)
         lay.addStretch(1)
         lay.addWidget(self.clock)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..model.replay import STEPS
 from ..model.trackset import ObjectClass
 from .actions import WindowActions
 from .recent_files import RecentFiles
@@ -95,6 +96,14 @@ class WindowMenus(QtCore.QObject):
         p.addActions([a.play, a.reverse, a.back, a.fwd, a.prev, a.next])
         p.addSeparator()
         p.addActions([a.faster, a.slower])
+        step_menu = p.addMenu("Step si&ze")
+        self.step_group = QtGui.QActionGroup(window)
+        for seconds in STEPS:
+            st = step_menu.addAction(f"{seconds:g} s" if seconds > 0 else "Next sample")
+            st.setCheckable(True)
+            st.setData(seconds)
+            st.setChecked(seconds == 1.0)
+            self.step_group.addAction(st)
         p.addSeparator()
         p.addActions([a.start, a.end, a.cpa])
         p.addSeparator()
@@ -108,6 +117,7 @@ class WindowMenus(QtCore.QObject):
     def bind(self, controller) -> None:
         """Show the controller's trail length and hidden classes as checked items."""
         controller.stateChanged.connect(self._on_state)
+        self.step_group.triggered.connect(lambda act: controller.set_step(float(act.data())))
 
     def _on_state(self, old, new) -> None:
         if new.trail_s != old.trail_s:
