@@ -401,3 +401,45 @@ def test_well_clear_band_ring_tau_and_column(window, scene):
     wc = col.index("Well\nclear")
     texts = [m.data(m.index(r, wc)) for r in range(m.rowCount())]
     assert any(t.startswith(("LOST", "NMAC")) for t in texts)
+
+
+def test_fit_ignores_far_objects_and_refits_on_resize(qtbot):
+    """A bullseye 300 km away and a far A-10C stay out of the fit (unless asked); the fit
+    follows the window's size until the user zooms."""
+    t = np.arange(0.0, 60.0)
+    ts = TrackSet.from_tracks(
+        [
+            dict(t=T0 + t, lat=np.full(60, 42.5), lon=41.7 + t * 1e-4, alt=np.full(60, 2000.0),
+                 id="1", name="F-15E", callsign="Пилот #2", type="Air+FixedWing", cls="aircraft"),
+            dict(t=T0 + t, lat=np.full(60, 42.51), lon=41.7 + t * 1e-4, alt=np.full(60, 2000.0),
+                 id="2", name="M-2000C", type="Air+FixedWing", cls="aircraft"),
+            dict(t=T0 + t, lat=np.full(60, 43.6), lon=np.full(60, 42.6), alt=np.full(60, 3000.0),
+                 id="3", name="A-10C", type="Air+FixedWing", cls="aircraft"),
+            dict(t=[T0], lat=[45.0], lon=[44.0], id="4", type="Navaid+Static+Bullseye",
+                 cls="reference"),
+        ]
+    )  # fmt: skip
+    c = MapCanvas()
+    qtbot.addWidget(c)
+    c.resize(800, 600)
+    c.show()
+    qtbot.waitExposed(c)
+    c.set_scene(ts)
+    x0, x1, _, _ = c.view_rect()
+    assert x1 - x0 < 60_000  # the dogfight, not 300 km of empty map
+    c.set_fit_all(True)
+    a0, a1, _, _ = c.view_rect()
+    assert a1 - a0 > 200_000
+    c.set_fit_all(False)
+    before = c.view_rect()
+    c.resize(500, 600)
+    qtbot.wait(50)
+    assert c.view_rect() != before and c.auto_fit  # refitted to the new shape
+    c.vb.scaleBy((0.5, 0.5))
+    c.vb.sigRangeChangedManually.emit([True, True])  # what a wheel zoom emits
+    zoomed = c.view_rect()
+    c.resize(700, 600)
+    qtbot.wait(50)
+    assert not c.auto_fit
+    w0 = zoomed[1] - zoomed[0]
+    assert c.view_rect()[1] - c.view_rect()[0] <= w0 * 1.5  # not refitted to everything
