@@ -17,7 +17,7 @@ import gui_scene
 from encounter_replay.analysis import analyze
 from encounter_replay.io import ReadOptions
 from encounter_replay.model import TrackSet
-from encounter_replay.model.units import NM
+from encounter_replay.model.units import FT, NM
 from encounter_replay.view.main_window import MainWindow
 from encounter_replay.view.map_canvas import MapCanvas
 
@@ -130,6 +130,12 @@ def test_tote_live_sortable_and_selects_pair(qtbot, window):
     assert tote.tote.vertical_m[i] == pytest.approx(100.0)
     assert tote.tote.aspect_deg[i] == pytest.approx(180.0, abs=1.0)  # head-on
     assert m.data(m.index(rows[1], 3)).endswith("above")
+    # τmod = (r² − DTHR²) / (r · closure) head-on (DO-365), DTHR 4,000 ft; only < 10 NM
+    speed = gui_scene.RATE * np.radians(1.0) * 6_371_000 * np.cos(np.radians(lat))
+    dthr = 4000 * FT
+    expected = (horiz**2 - dthr**2) / (horiz * 2 * speed)
+    assert tote.tote.tau_mod_s[i] == pytest.approx(expected, rel=0.01)
+    assert np.isnan(tote.tote.tau_mod_s[int(np.flatnonzero(tote.tote.target == 2)[0])])
     # live: the range shrinks as the clock runs towards the CPA
     before = tote.tote.slant_m[i]
     window.controller.seek(t + 20)

@@ -17,10 +17,13 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from ...analysis.relative import Tote, tote
-from ...model.units import fmt_altitude, fmt_distance, fmt_speed, speed_value
+from ...model.units import NM, fmt_altitude, fmt_distance, fmt_speed, speed_value
 
 #: Least interval between two refreshes while playing (ms).
 REFRESH_MS = 200
+#: Modified tau (DO-365) is computed for targets within this horizontal range (m): far
+#: beyond it no pair can come near losing well clear within a refresh.
+TAU_RANGE_M = 10 * NM
 #: Objects that never make a Tote row (clutter) unless they are the primary.
 SKIP_CLASSES = ("decoy",)
 
@@ -185,6 +188,8 @@ _TIPS = {
     "Closure": "Rate the slant range shrinks (− opening)",
     "CPA in": "Time to the closest approach if both fly straight on",
     "CPA at": "Slant range at that closest approach",
+    "τmod": "DAA modified tau (DO-365): time to the well-clear boundary while closing "
+    "(negative inside DTHR); computed within 10 NM",
     "Flags": "VIS in visual range with line of sight; LOS line of sight only; "
     "LOSS loss of separation",
 }
@@ -314,7 +319,20 @@ class TotePanel(QtWidgets.QWidget):
         t = tote(ts, k, self.time, settings, self.analysis)
         cls = self._cls[t.target]
         rows = np.flatnonzero(t.present & ~np.isin(cls, SKIP_CLASSES))
+        t.tau_mod_s = self._tau_mod(t, rows, settings)
         self.model.set_tote(t, rows)
+
+    def _tau_mod(self, t: Tote, rows: np.ndarray, settings) -> np.ndarray:
+        """τmod of the near targets, from the analysis's own well-clear series."""
+        from ...analysis.well_clear_series import well_clear_series
+
+        out = np.full(len(t.target), np.nan)
+        near = rows[np.nan_to_num(t.horizontal_m[rows], nan=np.inf) <= TAU_RANGE_M]
+        when = np.array([t.time])
+        for i in near:  # a handful of near objects, not every target
+            s = well_clear_series(self.ts, t.primary, int(t.target[i]), when, settings)
+            out[i] = float(s["tau_mod_s"].iloc[0])
+        return out
 
     @property
     def tote(self) -> Tote | None:
