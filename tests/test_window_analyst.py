@@ -17,7 +17,7 @@ import gui_scene
 from encounter_replay.analysis import analyze
 from encounter_replay.io import ReadOptions
 from encounter_replay.model import TrackSet
-from encounter_replay.model.units import FT, NM
+from encounter_replay.model.units import FT, NM, speed_value
 from encounter_replay.view.main_window import MainWindow
 from encounter_replay.view.map_canvas import MapCanvas
 
@@ -449,3 +449,19 @@ def test_fit_ignores_far_objects_and_refits_on_resize(qtbot):
     assert not c.auto_fit
     w0 = zoomed[1] - zoomed[0]
     assert c.view_rect()[1] - c.view_rect()[0] <= w0 * 1.5  # not refitted to everything
+
+
+def test_lower_plot_shows_speed_vertical_rate_heading_bearing(window):
+    """VIPER 1 flies due east at RATE° of longitude a second; FENCER 1 is due east of it."""
+    window.select_pair(0, 1)
+    plots = window.plots
+    knots = speed_value(250.0, "nm")  # the recorded ground speed, in the plot's units
+    for what, check in (
+        ("ground speed", lambda y: np.nanmedian(y[0]) == pytest.approx(knots, rel=0.01)),
+        ("vertical rate", lambda y: np.nanmax(np.abs(y[0])) < 1e-6),
+        ("heading", lambda y: np.nanmedian(y[0]) == pytest.approx(90.0, abs=0.5)),
+        ("bearing", lambda y: np.nanmedian(y[0]) == pytest.approx(90.0, abs=0.5)),
+    ):
+        plots.quantity_box.setCurrentIndex(plots.quantity_box.findData(what))
+        ys = [c.getData()[1] for c in plots.alt_curves]
+        assert ys and check(ys), what

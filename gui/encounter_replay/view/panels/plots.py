@@ -35,6 +35,52 @@ def _series(ts: TrackSet, a: int, b: int, t0: float, t1: float) -> pd.DataFrame:
     return separation_series(ts, a, b, t0, t1, n=2000)
 
 
+#: What the lower plot can show, for the selected pair (or track).
+QUANTITIES = ("altitude", "ground speed", "vertical rate", "heading", "bearing")
+
+
+def track_quantity(ts: TrackSet, k: int, what: str, units: str) -> tuple[np.ndarray, np.ndarray]:
+    """(time, value in display units) of one track's altitude, ground speed (recorded, else
+    from consecutive positions along the geodesic), vertical rate (ft/min or m/s) or heading
+    (recorded, else the course over ground)."""
+    from ...geo import geodesic_inverse
+    from ...model.units import FT, speed_value
+
+    sl = ts.track_slice(k)
+    t, lat, lon, alt = ts.t[sl], ts.lat[sl], ts.lon[sl], ts.alt[sl]
+    if what == "altitude":
+        return t, altitude_value(alt, units)
+    if len(t) < 2:
+        return t, np.full(len(t), np.nan)
+    dt = np.diff(t)
+    az, _, dist = geodesic_inverse(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if what == "ground speed":
+            rec = ts.speed[sl]
+            derived = np.r_[dist / dt, np.nan]
+            v = np.where(np.isfinite(rec), rec, derived)
+            return t, speed_value(v, units)
+        if what == "vertical rate":
+            rate = np.gradient(alt, t)  # m/s
+            return t, rate / FT * 60.0 if units == "nm" else rate
+        if what == "heading":
+            rec = ts.heading[sl]
+            return t, np.where(np.isfinite(rec), rec, np.r_[az, np.nan]) % 360.0
+    raise ValueError(f"unknown quantity {what!r}")
+
+
+def quantity_label(what: str, units: str) -> str:
+    from ...model.units import speed_label
+
+    return {
+        "altitude": f"altitude ({altitude_label(units)})",
+        "ground speed": f"GS ({speed_label(units)})",
+        "vertical rate": "V/S (ft/min)" if units == "nm" else "V/S (m/s)",
+        "heading": "heading (°)",
+        "bearing": "bearing (°)",
+    }[what]
+
+
 #: Least separation drawn on the log axis (display units): a touching pair stays on the plot.
 LOG_FLOOR = 0.01
 
@@ -121,6 +167,18 @@ class PlotsPanel(QtWidgets.QWidget):
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(0, 0, 4, 0)
         top.addWidget(self.message, 1)
+        self.quantity_box = QtWidgets.QComboBox(self)
+        self.quantity_box.setToolTip(
+            "What the lower plot shows: altitude, ground speed, vertical rate, heading of the "
+            "selected objects, or the bearing from the first of the pair to the second"
+        )
+        for q in QUANTITIES:
+            self.quantity_box.addItem(q, q)
+        self.quantity = "altitude"
+        self.quantity_box.currentIndexChanged.connect(
+            lambda _i: self.set_quantity(self.quantity_box.currentData())
+        )
+        top.addWidget(self.quantity_box)
         top.addWidget(self.log_box)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -226,7 +284,9 @@ class PlotsPanel(QtWidgets.QWidget):
     # ------------------------------------------------------------------ drawing
     def _set_labels(self) -> None:
         self.sep_plot.setLabel("left", f"separation ({distance_label(self.units)})")
-        self.alt_plot.setLabel("left", f"altitude ({altitude_label(self.units)})")
+        self.alt_plot.setLabel(
+            "left", quantity_label(getattr(self, "quantity", "altitude"), self.units)
+        )
         self.alt_plot.setLabel("bottom", "UTC")
 
     def set_well_clear(self, pairs) -> None:
@@ -315,6 +375,13 @@ class PlotsPanel(QtWidgets.QWidget):
         self.sep_plot.enableAutoRange()
         self.alt_plot.enableAutoRange()
 
+    def set_quantity(self, what: str) -> None:
+        """Show ``what`` (one of :data:`QUANTITIES`) in the lower plot."""
+        self.quantity = what
+        self.alt_plot.setLabel("left", quantity_label(what, self.units))
+        self._redraw_altitudes()
+        self.alt_plot.enableAutoRange()
+
     def _redraw_altitudes(self) -> None:
         for c in self.alt_curves:
             self.alt_plot.removeItem(c)
@@ -324,20 +391,58 @@ class PlotsPanel(QtWidgets.QWidget):
         if ts is None:
             return
         shown = self._tracks_shown()
+        if self.quantity == "bearing":
+            self._redraw_bearing()
+            return
         for i, k in enumerate(shown):
-            sl = ts.track_slice(k)
             color = (
                 PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, palette.TRACK_FALLBACK)
             )
             name = self.labels[k]
+            qt, qv = track_quantity(ts, k, self.quantity, self.units)
             item = self.alt_plot.plot(
-                ts.t[sl],
-                altitude_value(ts.alt[sl], self.units),
+                qt,
+                qv,
                 pen=pg.mkPen(QtGui.QColor(color), width=1.5),
                 name=str(name),
                 connect="finite",
             )
             self.alt_curves.append(item)
+
+    def _redraw_bearing(self) -> None:
+        """True bearing from the pair's first object to its second, at common instants."""
+        if self.pair is None or self.ts is None:
+            return
+        from ...geo import geodesic_inverse
+        from ...model.interpolate import positions_at
+
+        a, b = self.pair
+        ts = self.ts
+        t0 = max(ts.first_times[a], ts.first_times[b])
+        t1 = min(ts.last_times[a], ts.last_times[b])
+        if not t1 > t0:
+            return
+        keep = np.zeros(len(ts), dtype=bool)
+        keep[[a, b]] = True
+        sub = ts.subset(keep)  # the pair's two tracks, in track order
+        ia, ib = (0, 1) if a < b else (1, 0)
+        times = np.linspace(t0, t1, 600)
+        la, lo, lb, lob = (np.full(len(times), np.nan) for _ in range(4))
+        for j, t in enumerate(times):  # 600 instants of two tracks, on selection only
+            p = positions_at(sub, float(t))
+            la[j], lo[j], lb[j], lob[j] = p.lat[ia], p.lon[ia], p.lat[ib], p.lon[ib]
+        ok = np.isfinite(la) & np.isfinite(lb)
+        brg = np.full(len(times), np.nan)
+        if ok.any():
+            brg[ok] = geodesic_inverse(la[ok], lo[ok], lb[ok], lob[ok])[0]
+        item = self.alt_plot.plot(
+            times,
+            brg,
+            pen=pg.mkPen(QtGui.QColor(PAIR_COLORS[0]), width=1.5),
+            name=f"{self.labels[a]} → {self.labels[b]}",
+            connect="finite",
+        )
+        self.alt_curves.append(item)
 
     def _clicked(self, event) -> None:
         """Click in a plot: go to that time (the plots are for reading moments too)."""
