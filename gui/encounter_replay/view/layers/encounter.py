@@ -27,6 +27,8 @@ from .tracks import Frame
 
 #: Time step for the closure rate, a symmetric difference around the current time (s).
 CLOSURE_DT = 0.5
+#: τmod is written in the readout only below this (s): a slow drift's hours say nothing.
+TAU_SHOWN_S = 300.0
 #: How often (per second of replay time) the readout's ATA/aspect/HCA are recomputed.
 ANGLE_HZ = 4.0
 
@@ -354,7 +356,7 @@ class EncounterLayer:
         ]
         if angles:
             lines.insert(2, (f"{angles}  (from {names[a]})", style.TEXT_DIM))
-        if math.isfinite(tau):
+        if math.isfinite(tau) and tau <= TAU_SHOWN_S:
             wc = "  WELL CLEAR LOST" if self.well_clear_lost else ""
             lines.append((f"τmod {tau:.0f} s{wc}", palette.WELL_CLEAR))
         elif self.well_clear_lost:
