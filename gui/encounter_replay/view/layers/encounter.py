@@ -11,6 +11,7 @@ time are joined by amber dashed or red lines, from the analysis intervals.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,7 +30,9 @@ from .tracks import Frame
 CLOSURE_DT = 0.5
 #: τmod is written in the readout only below this (s): a slow drift's hours say nothing.
 TAU_SHOWN_S = 300.0
-#: How often (per second of replay time) the readout's ATA/aspect/HCA are recomputed.
+#: A time step larger than this (s) is a seek: slow readout figures are recomputed at once.
+SEEK_S = 5.0
+#: How often (per second of wall time) the readout's ATA/aspect/HCA/τmod are recomputed.
 ANGLE_HZ = 4.0
 
 
@@ -329,13 +332,11 @@ class EncounterLayer:
 
         # Refreshed four times a second of replay time: a readout's angles need no more,
         # and the frame budget keeps the rest.
-        key = (self.pair, math.floor(t * ANGLE_HZ))
-        if key != self._angles_key:
+        if self._stale("_angles_key", t):
             seat = tote(self._pair_ts, ia, t, positions=None).row(ib) or {}
             self._angles = {
                 k: float(seat.get(k, float("nan"))) for k in ("ata_deg", "aspect_deg", "hca_deg")
             }
-            self._angles_key = key
         r.update(self._angles)
         tau = self._tau_mod(t)
         r["tau_mod_s"] = tau
@@ -377,8 +378,7 @@ class EncounterLayer:
     def _tau_mod(self, t: float) -> float:
         """DO-365 modified tau of the selected pair now (NaN unless closing), from the
         analysis's own series function; refreshed with the readout's angles."""
-        key = (self.pair, math.floor(t * ANGLE_HZ))
-        if key == self._tau_key:
+        if not self._stale("_tau_key", t):
             return self._tau
         from ...analysis.well_clear_series import well_clear_series
 
@@ -389,8 +389,18 @@ class EncounterLayer:
             self._tau = float(row["tau_mod_s"].iloc[0])
         except (ValueError, IndexError, KeyError):
             self._tau = float("nan")
-        self._tau_key = key
         return self._tau
+
+    def _stale(self, name: str, t: float) -> bool:
+        """Whether a slow readout figure must be recomputed at ``t``: another pair, a jump
+        in time (a seek), or 1/ANGLE_HZ of wall time since the last one (while playing, at
+        any speed, the figures refresh four times a second, not every frame)."""
+        pair, last_t, last_wall = getattr(self, name) or (None, math.nan, -math.inf)
+        now = time.monotonic()
+        if pair == self.pair and abs(t - last_t) < SEEK_S and now - last_wall < 1 / ANGLE_HZ:
+            return False
+        setattr(self, name, (self.pair, t, now))
+        return True
 
     @staticmethod
     def _active(rows: np.ndarray, t: float, vis: np.ndarray) -> np.ndarray:
