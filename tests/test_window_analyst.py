@@ -95,6 +95,12 @@ def test_group_label_for_overlapping_aircraft(qtbot):
     c.grab()
     heads = [t for t, _ in c.labels.placed]
     assert any(h.endswith(" +1") and "SOKOL 0" in h for h in heads), heads
+    # hovering the crowded spot lists both
+    tip = c.group_tooltip(1)
+    assert "SOKOL 01" in tip and "SOKOL 02" in tip
+    pt = c.plot_widget.mapFromScene(c.vb.mapViewToScene(QtCore.QPointF(c.frame.x[0], c.frame.y[0])))
+    c._mouse_moved(c.plot_widget.mapToScene(pt))
+    assert "SOKOL 02" in c.plot_widget.toolTip()
     x, y = c.frame.x[:2].mean(), c.frame.y[:2].mean()
     c.set_view_rect(x - 150, x + 150, y - 150, y + 150)
     c.set_time(T0 + 30)

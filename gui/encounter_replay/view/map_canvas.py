@@ -148,6 +148,7 @@ class MapCanvas(QtWidgets.QWidget):
         self.vb.sigResized.connect(self._refit)
         self.vb.sigRangeChangedManually.connect(self._user_zoomed)
         self.plot_widget.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.plot_widget.scene().sigMouseMoved.connect(self._mouse_moved)
 
     # ================================================================== state
     @property
@@ -664,6 +665,23 @@ class MapCanvas(QtWidgets.QWidget):
                 self.pairPicked.emit(first, k)
                 return
             self.trackClicked.emit(k)
+
+    def _mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+        """Hovering a crowded spot expands its group label ("SOKOL 01 +1") into a list."""
+        if self.frame is None or not self.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        k = self.track_at(self.relative.to_map(self.vb.mapSceneToView(scene_pos)))
+        self.plot_widget.setToolTip(self.group_tooltip(k) if k is not None else "")
+
+    def group_tooltip(self, k: int) -> str:
+        """The names behind track ``k``'s label: itself and those its "+n" stands for
+        (whichever of the group is hovered); '' when it is alone."""
+        members = self.labels.group_members
+        head = next((h for h, ms in members.items() if k == h or k in ms), None)
+        if head is None or self.scene_data is None:
+            return ""
+        names = self.scene_data.labels
+        return "\n".join(names[m] for m in [head, *members[head]])
 
     def track_at(self, pos: QtCore.QPointF) -> int | None:
         """Track whose head is nearest a map point, within the click radius, else None."""

@@ -131,6 +131,7 @@ class LabelLayer(pg.GraphicsObject):
         self.placed: list[tuple[str, QtCore.QRectF]] = []  # what the last paint showed
         #: Map metres → ViewBox coordinates when the map is turned (heading-up), else None.
         self.pre: QtGui.QTransform | None = None
+        self.group_members: dict[int, list[int]] = {}
         #: Per labelled track, how many objects its label stands for besides itself.
         self.group_sizes: dict[int, int] = {}
         self._serial = 0
@@ -257,6 +258,15 @@ class LabelLayer(pg.GraphicsObject):
                 np.subtract.at(sizes, run[forced_here & ~first], 1)  # forced ones get their own
                 self.group_sizes = {
                     int(tl.track[k]): int(n - 1) for k, n in zip(keep, sizes, strict=True) if n > 1
+                }
+                # Who each group label stands for (the hover tooltip lists them).
+                members = tl.track[idx[order]]
+                self.group_members = {
+                    int(tl.track[k]): [
+                        int(m) for m in members[run == r] if int(m) != int(tl.track[k])
+                    ]
+                    for r, k in enumerate(keep)
+                    if int(tl.track[k]) in self.group_sizes
                 }
                 keep = np.union1d(keep, idx[tl.forced[idx]])
                 keep = keep[np.argsort(-tl.priority[keep], kind="stable")][:MAX_LABELS]
