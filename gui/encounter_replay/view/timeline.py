@@ -356,7 +356,9 @@ class Timeline(QtWidgets.QWidget):
                 label = fmt_time_utc(t, 0)
                 if step >= 60:
                     label = label[:5] + "Z"
-                p.drawText(QtCore.QPointF(x + 3, top + 15), label)
+                # A label that would run past the plot's right edge is left out, not cut.
+                if x + 3 + p.fontMetrics().horizontalAdvance(label) <= LEFT + self._plot_width():
+                    p.drawText(QtCore.QPointF(x + 3, top + 15), label)
         # outside the recording: dimmed
         shade = qcolor(palette.SHADE, palette.SHADE_ALPHA)
         if x0 > LEFT:
