@@ -158,8 +158,10 @@ class PlotsPanel(QtWidgets.QWidget):
         )
         # A log axis by default: a 1.5 NM minimum on a 0–120 NM scale is the floor; on a
         # log scale it has as much room as the 100 NM at the start.
-        self.log_box = QtWidgets.QCheckBox("log scale", self)
-        self.log_box.setToolTip("Separation on a logarithmic axis, so the minimum is readable")
+        self.log_box = QtWidgets.QCheckBox("log", self)
+        self.log_box.setToolTip(
+            "Separation on a logarithmic scale, so a minimum of a mile is as readable as 100 NM"
+        )
         self.log_box.setChecked(True)
         self.log_box.toggled.connect(self.set_log)
         self.log_y = True
@@ -174,6 +176,11 @@ class PlotsPanel(QtWidgets.QWidget):
         )
         for q in QUANTITIES:
             self.quantity_box.addItem(q, q)
+        # Narrow (the panel shares a column with the tables): the list opens full width.
+        self.quantity_box.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.quantity_box.setMinimumContentsLength(5)
         self.quantity = "altitude"
         self.quantity_box.currentIndexChanged.connect(
             lambda _i: self.set_quantity(self.quantity_box.currentData())
