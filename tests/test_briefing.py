@@ -119,7 +119,7 @@ def test_encounter_figures_agree_with_the_analysis(scene):
     assert geo["Slant range"] == f"{row['cpa_slant_m'] / 1852:.2f} NM"
     # who is above: from the altitudes at CPA (the identification table)
     alt = [float(q.altitude.replace(",", "").split()[0]) for q in enc.parties]
-    higher = enc.parties[int(np.argmax(alt))].label
+    higher = enc.parties[int(np.argmax(alt))].callsign  # the tables name by callsign
     assert geo["Vertical"].endswith(f"{higher} above")
     # heading of each aircraft at CPA against the recorded positions 1 s apart
     for q in enc.parties:

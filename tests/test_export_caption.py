@@ -83,7 +83,7 @@ def test_caption_words_and_figures_match_pyproj():
     assert cap.title == "syria_oct2015_illustrative.txt.acmi"  # no title: the file name
     assert cap.time == "2015-10-10 09:20:45Z  (T+00:45)"
     assert cap.separation == (
-        f"VIPER11 – Su-30SM: slant {slant / NM:.2f} NM · horizontal {horiz / NM:.2f} NM · "
+        f"F-16C · VIPER11 – Su-30SM: slant {slant / NM:.2f} NM · horizontal {horiz / NM:.2f} NM · "
         f"vertical {vert / FT:,.0f} ft"
     )
     assert cap.illustrative
@@ -107,7 +107,7 @@ def test_caption_in_km_units_and_explicit_title():
 def test_caption_says_when_a_pair_member_is_absent():
     ts = _scene()
     cap = caption_text(ts, T0 + 100.0, (0, 2))  # the tanker's track ended at +20 s
-    assert cap.separation == "VIPER11 – Tanker: not both in the air at this time"
+    assert cap.separation == "F-16C · VIPER11 – Tanker: not both in the air at this time"
 
 
 def test_fractional_times_show_tenths():

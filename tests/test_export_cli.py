@@ -159,8 +159,8 @@ def test_report_html_has_map_and_table(capsys, tmp_path):
     assert 'src="data:image/png;base64,' in text
     assert text.count("<tr") >= 15  # identification, geometry, intervals, settings rows
     # The headline is the top-ranked encounter, not the closest pair (a formation).
-    assert "REAPER 31 – SOKOL 02" in text and "ILLUSTRATIVE" in text
-    assert "SOKOL 01 – SOKOL 02" not in text
+    assert "MQ-9 Reaper · REAPER 31 – Su-30SM · SOKOL 02" in text and "ILLUSTRATIVE" in text
+    assert "SOKOL 01 – Su-30SM · SOKOL 02" not in text
 
 
 @functools.cache

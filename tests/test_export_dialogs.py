@@ -178,7 +178,7 @@ def test_report_export_from_the_window(loaded, tmp_path, monkeypatch):
     monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     _export_actions(loaded)["ExportReport"].trigger()
     text = out.read_text()
-    assert "data:image/png;base64," in text and "SOKOL 01 – SOKOL 02" in text
+    assert "data:image/png;base64," in text and "Su-30SM · SOKOL 01 – Su-30SM · SOKOL 02" in text
 
 
 def test_briefing_export_from_the_window_briefs_the_selected_pair(loaded, tmp_path, monkeypatch):

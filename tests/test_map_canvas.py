@@ -469,9 +469,9 @@ def test_label_figures(canvas: MapCanvas) -> None:
     canvas.set_time(T0 + 50.0)
     tl = canvas.labels.tracks
     lines = {tl.format(k)[0][0][0]: tl.format(k) for k in tl.track}
-    assert [t for t, _ in lines["VIPER11"][1]] == ["FL197", "389 kt"]  # 6,000 m
-    assert [t for t, _ in lines["GAP1"][1]] == ["9,800 ft", "292 kt"]  # 3,000 m, 150 m/s
+    assert [t for t, _ in lines["VIPER11"][1]] == ["FL197", "GS 389 kt"]  # 6,000 m
+    assert [t for t, _ in lines["GAP1"][1]] == ["9,800 ft", "GS 292 kt"]  # 3,000 m, 150 m/s
     canvas.set_units("km")
     canvas.set_time(T0 + 50.0)
     tl = canvas.labels.tracks
-    assert [t for t, _ in tl.format(0)[1]] == ["6,000 m", "720 km/h"]
+    assert [t for t, _ in tl.format(0)[1]] == ["6,000 m", "GS 720 km/h"]

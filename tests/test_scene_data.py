@@ -82,9 +82,11 @@ def test_colours_and_labels() -> None:
     assert coalition_color("Neutrals", "#123456") == "#123456"
     assert track_label("", "Su-24M", "2") == "Su-24M"
     assert track_label("", "", "40000001", "Navaid+Static+Bullseye", "reference") == "Bullseye"
-    assert track_label("VIPER11", "F-16C", "1") == "VIPER11"
+    assert track_label("VIPER11", "F-16C", "1") == "F-16C · VIPER11"
+    assert track_label("SOKOL 01", "Su-30SM", "5", "Air+FixedWing") == "Su-30SM · SOKOL 01"
     # an unnamed aircraft is its id, not "A320" like every other airliner
     assert track_label("", "", "4ca7b2", "A320", "aircraft") == "4ca7b2"
+    assert track_label("AFR12", "", "39c4d2", "A320", "aircraft") == "AFR12 · 39c4d2"
 
 
 def test_one_label_rule_in_every_view() -> None:

@@ -180,7 +180,7 @@ def test_bands_are_painted_where_they_are(qtbot, timeline):
     tl.set_pairs(pairs_frame())
     img = tl.grab().toImage()
     y_vis = int(tl._row_rect(0).center().y())
-    y_los = int(tl._row_rect(1).center().y())
+    y_los = int(tl._row_rect(2).center().y())
     inside, outside = round(tl.time_to_x(T0 + 300)), round(tl.time_to_x(T0 + 100))
     assert QtGui.QColor(img.pixel(inside, y_vis)) == COLORS["visual"]
     assert QtGui.QColor(img.pixel(outside, y_vis)) != COLORS["visual"]

@@ -26,7 +26,11 @@ def build_window(
 
 
 def run_app(
-    files: list[str], options: ReadOptions | None = None, session: str | None = None
+    files: list[str],
+    options: ReadOptions | None = None,
+    session: str | None = None,
+    tiles: str | None = None,
 ) -> int:
-    """Show the replay window with ``files`` (or a saved ``session``); returns the exit code."""
-    return app.run_app(files, options, session, make_window=build_window)
+    """Show the replay window with ``files`` (or a saved ``session``) over an optional tile
+    underlay; returns the exit code."""
+    return app.run_app(files, options, session, make_window=build_window, tiles=tiles)

@@ -177,3 +177,19 @@ PRINT_NEUTRAL = "#4b5563"
 #: The two lines of a pair on the briefing's chart, and its separation line.
 PRINT_PAIR_TRACKS = ("#1d4ed8", "#e0483e")
 PRINT_SEPARATION = "#111827"
+# ---------------------------------------------------------------------------- analyst's window
+# (issue 12: events on the map, places, the relative view; kept in one block for merges)
+#: Weapon launches and gun bursts on the map and in the events list.
+EVENT_LAUNCH = "#fca5a5"
+#: An aircraft destroyed or removed from the recording.
+EVENT_DESTROYED = "#f87171"
+#: Airfields and their ICAO codes.
+AIRFIELD = "#9fb3c8"
+#: Towns and their names.
+TOWN = "#c8b99f"
+#: Rivers (lake shores use LAKE_SHORE).
+RIVER = "#2f5a85"
+#: Range rings and bearing lines of the primary-centred view.
+RANGE_RING = "#3d5a7a"
+#: Arrow at the map's edge pointing to an off-screen selected pair.
+EDGE_ARROW = "#ffffff"

@@ -72,7 +72,9 @@ def synthetic_scene(n: int, duration_s: float = 3600.0, seed: int = 1) -> TrackS
     return TrackSet.from_tracks(tracks, title=f"synthetic {n}")
 
 
-def run(n: int, frames: int, trail_s: float, size: tuple[int, int]) -> dict[str, float]:
+def run(
+    n: int, frames: int, trail_s: float, size: tuple[int, int], heading_up: bool = False
+) -> dict[str, float]:
     app = pg.mkQApp()
     ts = synthetic_scene(n)
     canvas = MapCanvas()
@@ -83,6 +85,17 @@ def run(n: int, frames: int, trail_s: float, size: tuple[int, int]) -> dict[str,
     t_scene = time.perf_counter() - t_scene
     canvas.set_trail_seconds(None if trail_s < 0 else trail_s)
     canvas.set_selected_pair((0, 1))
+    # Everything the analyst's window draws on (issue 12): places and rivers (on by
+    # default), event markers, a note on the map, the legend, the edge arrow's check;
+    # heading-up with --heading-up.
+    from encounter_replay.model.derived_events import merged_events
+
+    canvas.set_events(merged_events(ts))
+    canvas.set_notes([(ts.start + 900.0 + 0.5 * frames / 2, "note under test", 0)])
+    canvas.set_legend_visible(True)
+    if heading_up:
+        canvas.set_selected_track(0)
+        canvas.set_heading_up(True)
     app.processEvents()
     viewport = canvas.plot_widget.viewport()
     counter = PaintCounter()
@@ -138,6 +151,7 @@ def main(argv: list[str]) -> int:
         "--trail", type=float, default=120.0, help="trail length, s (< 0: full history)"
     )
     ap.add_argument("--size", default="1280x800")
+    ap.add_argument("--heading-up", action="store_true", help="primary-oriented view")
     args = ap.parse_args(argv)
     size = tuple(int(v) for v in args.size.lower().split("x"))
     print(
@@ -150,7 +164,7 @@ def main(argv: list[str]) -> int:
     )
     ok = True
     for n in args.tracks:
-        r = run(n, args.frames, args.trail, size)
+        r = run(n, args.frames, args.trail, size, args.heading_up)
         target = TARGETS_MS.get(n)
         verdict = "" if target is None else ("ok" if r["frame"] < target else "MISSED")
         ok &= verdict != "MISSED"

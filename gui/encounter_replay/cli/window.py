@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import launch
 from ..io.registry import FORMAT_NAMES
@@ -21,6 +22,9 @@ def run_window(argv: Sequence[str]) -> int:
     add_read_options(p)
     p.add_argument("--session", help="a saved session (.json) to restore")
     p.add_argument(
+        "--tiles", metavar="FILE", help="a raster tile file (.mbtiles or .pmtiles) under the map"
+    )
+    p.add_argument(
         "--encounter",
         metavar="LIST:ROW",
         help="replay one pair of an encounter list (from `screen`) out of the FILEs (an archive)",
@@ -28,6 +32,8 @@ def run_window(argv: Sequence[str]) -> int:
     launch.add_version_option(p)
     args = p.parse_args(argv)
     launch.apply_budget(args)
+    if args.tiles and not Path(args.tiles).is_file():
+        p.error(f"--tiles: no such file: {args.tiles}")
     problem = launch.display_problem()
     if problem:
         print(f"encounter-replay: {problem}", file=sys.stderr)
@@ -36,7 +42,7 @@ def run_window(argv: Sequence[str]) -> int:
         return run_encounter(list(args.files), args.encounter, read_options(args))
     from ..desktop import run_app
 
-    return run_app(list(args.files), read_options(args), session=args.session)
+    return run_app(list(args.files), read_options(args), session=args.session, tiles=args.tiles)
 
 
 def run_encounter(archive: list[str], spec: str, options) -> int:

@@ -230,6 +230,14 @@ def _heading_speed(ts: TrackSet, k: int, t: float, gap_s: float) -> tuple[float,
     return (float(az) % 360.0 if dist > 0.01 else float("nan")), float(dist)
 
 
+def _short_name(ts: TrackSet, k: int) -> str:
+    """Who flies it (the callsign), for the tables' row labels: the identification table
+    next to them says what it is, and the full "type · callsign" would wrap every row."""
+    row = ts.meta.iloc[k].to_dict()
+    _what, who = what_and_who(row)
+    return str(row.get("callsign") or "") or who or track_label(ts, k)
+
+
 def _party(ts: TrackSet, k: int, t: float, gap_s: float) -> Party:
     row = ts.meta.iloc[k].to_dict()
     what, who = what_and_who(row)
@@ -258,7 +266,7 @@ def _geometry(ts: TrackSet, result, p, a: int, b: int) -> list[tuple[str, str]]:
     pos = positions_at(ts, t, result.settings.gap_s)
     dz = float(pos.alt[b] - pos.alt[a])
     dz = math.copysign(abs(float(p.cpa_vertical_m)), dz) if _ok(dz) else float("nan")
-    la, lb = track_label(ts, a), track_label(ts, b)
+    la, lb = _short_name(ts, a), _short_name(ts, b)
     rows = [("Time of CPA", clock_utc(t, 1)), ("Slant range", sep(p.cpa_slant_m))]
     rows.append(("Horizontal", sep(p.cpa_horizontal_m)))
     if _ok(dz):

@@ -20,11 +20,14 @@ from .view_state import DEFAULT_TRAIL_S
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 MIN_SPEED, MAX_SPEED = SPEEDS[0], SPEEDS[-1]
 
+#: Step sizes offered (s); 0 is "next sample".
+STEPS: tuple[float, ...] = (0.1, 1.0, 10.0, 0.0)
+
 #: A mark closer than this to the current time counts as "here", so that pressing
 #: "next event" twice moves on rather than landing on the same mark again.
 MARK_TOLERANCE_S = 0.05
 
-__all__ = ["DEFAULT_TRAIL_S", "MARK_TOLERANCE_S", "SPEEDS", "ReplayState"]
+__all__ = ["DEFAULT_TRAIL_S", "MARK_TOLERANCE_S", "SPEEDS", "STEPS", "ReplayState"]
 
 
 @dataclass
@@ -38,6 +41,8 @@ class ReplayState:
     speed: float = 1.0
     loop: tuple[float, float] | None = None
     step_s: float = 1.0
+    #: +1 forward, −1 backward (reverse play); the speed stays a positive factor.
+    direction: int = 1
 
     # ------------------------------------------------------------------ time
     @property
@@ -77,6 +82,8 @@ class ReplayState:
         if not self.playing or wall_dt <= 0:
             return False
         before = self.time
+        if self.direction < 0:
+            return self._advance_back(wall_dt)
         t = self.time + wall_dt * self.speed
         if self.loop is not None:
             t0, t1 = self.loop
@@ -92,8 +99,37 @@ class ReplayState:
                 self.playing = False
         return self.time != before
 
+    def _advance_back(self, wall_dt: float) -> bool:
+        """Reverse play: like :meth:`advance` mirrored (wraps to the loop's end, stops at
+        the recording's start)."""
+        before = self.time
+        t = self.time - wall_dt * self.speed
+        if self.loop is not None:
+            t0, t1 = self.loop
+            length = t1 - t0
+            if self.time < t0 - MARK_TOLERANCE_S or self.time > t1 + MARK_TOLERANCE_S:
+                t = t1
+            elif t < t0:
+                t = t1 - (t0 - t) % length if length > 0 else t1
+            self.time = self.clamp(t)
+        else:
+            self.time = self.clamp(t)
+            if self.time <= self.start:
+                self.playing = False
+        return self.time != before
+
+    def play_reverse(self) -> None:
+        """Play backwards; from the start of a recording that means from its end."""
+        self.direction = -1
+        if self.loop is None and self.time <= self.start:
+            self.time = self.end
+        elif self.loop is not None and not (self.loop[0] <= self.time <= self.loop[1]):
+            self.time = self.loop[1]
+        self.playing = self.end > self.start
+
     def play(self) -> None:
         """Start playing; from the end of a recording that means from the start again."""
+        self.direction = 1
         if self.loop is None and self.time >= self.end:
             self.time = self.start
         elif self.loop is not None and not (self.loop[0] <= self.time <= self.loop[1]):
@@ -111,10 +147,27 @@ class ReplayState:
             self.play()
         return self.playing
 
-    def step(self, n: int = 1) -> float:
-        """Pause and move ``n`` steps (``step_s`` each); stepping is for reading exact frames."""
+    def step(self, n: int = 1, samples: np.ndarray | None = None) -> float:
+        """Pause and move ``n`` steps (``step_s`` each); stepping is for reading exact frames.
+        With ``step_s`` 0 ("next sample") a step goes to the next (previous) of the sorted
+        sample times ``samples`` instead."""
         self.playing = False
+        if self.step_s <= 0:
+            if samples is None or len(samples) == 0:
+                return self.time
+            if n > 0:
+                i = np.searchsorted(samples, self.time + 1e-6, side="right")
+                return self.seek(float(samples[min(i + n - 1, len(samples) - 1)]))
+            i = np.searchsorted(samples, self.time - 1e-6, side="left")
+            return self.seek(float(samples[max(i + n, 0)]))
         return self.seek(self.time + n * self.step_s)
+
+    def set_step(self, seconds: float) -> float:
+        """Step size in seconds (0: next sample)."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"bad step {seconds!r}")
+        self.step_s = float(seconds)
+        return self.step_s
 
     def jump_start(self) -> float:
         return self.seek(self.loop[0] if self.loop else self.start)
@@ -170,6 +223,7 @@ class ReplayState:
     def reset_scene(self, start: float, end: float) -> None:
         """A new scene: paused, time to its start, loop dropped."""
         self.playing = False
+        self.direction = 1
         self.start, self.end = float(start), float(end)
         self.time = self.start
         self.loop = None

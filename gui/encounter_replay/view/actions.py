@@ -31,6 +31,7 @@ class WindowActions:
     quit: QtGui.QAction
     # Playback
     play: QtGui.QAction
+    reverse: QtGui.QAction
     back: QtGui.QAction
     fwd: QtGui.QAction
     prev: QtGui.QAction
@@ -67,6 +68,7 @@ class WindowActions:
             self.rerun,
             self.save_session,
             self.play,
+            self.reverse,
             self.back,
             self.fwd,
             self.prev,
@@ -91,6 +93,7 @@ class WindowActions:
         """What Help ▸ Keyboard shortcuts lists, in this order."""
         return (
             self.play,
+            self.reverse,
             self.back,
             self.fwd,
             self.prev,
@@ -153,6 +156,7 @@ def create_actions(w: MainWindow) -> WindowActions:
         ),
         quit=act("&Quit", w.close, K.Quit),
         play=act("&Play / pause", c.toggle, "Space"),
+        reverse=act("Play bac&kwards / pause", c.toggle_reverse, "Shift+Space"),
         back=act("Step &back", lambda: c.step(-1), "Left"),
         fwd=act("Step &forward", lambda: c.step(1), "Right"),
         prev=act("P&revious event or CPA", c.prev_mark, "Shift+Left"),

@@ -100,12 +100,15 @@ def run_app(
     options: ReadOptions | None,
     session: str | None,
     make_window: Callable[[ReadOptions], QtWidgets.QMainWindow],
+    tiles: str | None = None,
 ) -> int:
     """Show the window ``make_window`` builds (:func:`encounter_replay.desktop.build_window`)
     with ``files`` (or a saved ``session``); returns the exit code."""
     app = setup_application()
     window = make_window(options or ReadOptions())
     window.show()
+    if tiles:  # an underlay from the command line, as View ▸ Basemap ▸ Tile underlay does
+        window.basemap_menu.load_tiles(tiles)
     if os.environ.get(EXIT_AFTER_SHOWN):
         _exit_when_shown(app, window, expect_scene=bool(files or session))
     if session:

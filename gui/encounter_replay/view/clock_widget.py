@@ -48,6 +48,7 @@ class ClockWidget(QtWidgets.QFrame):
 
     def set_start(self, start: float) -> None:
         self._start = start
+        self._text = ""  # the next set_time rewrites T+ even at an unchanged time
 
     def set_time(self, t: float) -> None:
         text = fmt_time_utc(t)
@@ -60,7 +61,9 @@ class ClockWidget(QtWidgets.QFrame):
         self.elapsed_label.setText(fmt_elapsed(t - self._start))
 
     def set_speed(self, speed: float) -> None:
-        self.speed_label.setText(fmt_speed_factor(speed))
+        """The playback speed; negative while playing backwards ("◀ ×2")."""
+        text = fmt_speed_factor(abs(speed))
+        self.speed_label.setText(f"◀ {text}" if speed < 0 else text)
 
     def text(self) -> str:
         return self.time_label.text()

@@ -70,6 +70,7 @@ def ask_note(
     dlg = QtWidgets.QInputDialog(parent)
     dlg.setWindowTitle("Add note")
     dlg.setLabelText(f"Note at {fmt_time_utc(t)}:")
+    dlg.setMinimumWidth(420)  # room for the title ("Add note — Encounter Replay") uncut
     dlg.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.textValueSelected.connect(on_text)
     dlg.open()

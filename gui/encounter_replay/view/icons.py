@@ -19,6 +19,7 @@ DISABLED_COLOR = palette.ICON_DISABLED
 # pointing right (+1) or left (−1); ("bar", x, w) is a vertical bar.
 _SHAPES: dict[str, list[tuple]] = {
     "play": [("tri", 7, 1, 12)],
+    "reverse": [("tri", 17, -1, 12)],
     "pause": [("bar", 6, 4), ("bar", 14, 4)],
     "step_back": [("bar", 5, 2.5), ("tri", 18, -1, 10)],
     "step_forward": [("tri", 6, 1, 10), ("bar", 16.5, 2.5)],

@@ -21,11 +21,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..analysis import AnalysisResult, AnalysisSettings
 from ..io import ReadOptions
 from ..model import TrackSet
+from ..model.derived_events import merged_events
+from ..model.framing import first_aircraft_time
 from ..model.session import Annotation, Session
 from ..model.units import fmt_speed_factor
 from ..model.view_state import ViewState
 from . import dialogs, notes, scene_text, session_bridge
 from .actions import create_actions
+from .basemap_menu import BasemapMenu
 from .file_drop import FileDrop
 from .map_canvas import MapCanvas
 from .pair_navigation import PairNavigation
@@ -82,6 +85,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plots, self.warnings = self.panels.plots, self.panels.warnings
         self.dock_encounters, self.dock_plots = self.panels.dock_encounters, self.panels.dock_plots
         self.dock_tracks, self.dock_warnings = self.panels.dock_tracks, self.panels.dock_warnings
+        self.tote, self.dock_tote = self.panels.tote, self.panels.dock_tote
+        self.events_panel, self.notes_panel = self.panels.events, self.panels.notes
+        self.events = None  # recorded + derived events of the scene (merged_events)
         self.nav = PairNavigation(self, self.controller, self.canvas, self.timeline, self._pair_row)
         self.nav.bind(self.encounters, self.tracks, self.transport)
         self.select_pair, self.zoom_to_selected_pair = (
@@ -101,6 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
             on_class_visible=c.set_class_visible,
         )
         self.recent = self.menus.recent
+        self.basemap_menu = BasemapMenu(self, self.canvas, self.menus.view_menu)
         self.class_actions = self.menus.class_actions
         self.export_menu = self.menus.export_menu
         self.toolbar = build_toolbar(self, self.commands)
@@ -117,6 +124,11 @@ class MainWindow(QtWidgets.QMainWindow):
                        self.warnings):  # fmt: skip
             widget.bind(c)
         self.tracks.bind(c)
+        self.tote.bind(c)
+        self.tote.pairActivated.connect(lambda a, b: c.select_pair((a, b)))
+        self.events_panel.seekRequested.connect(c.seek)
+        self.notes_panel.seekRequested.connect(c.seek)
+        self.notes_panel.notesChanged.connect(self.set_annotations)
         self.menus.bind(c)
         self._connect()
         self.resize(1500, 920)
@@ -220,25 +232,34 @@ class MainWindow(QtWidgets.QMainWindow):
         for f in files:
             self.recent.remember(f)
         start, end = (ts.start, ts.end) if len(ts) else (0.0, 0.0)
+        opening = first_aircraft_time(ts) if len(ts) and not added else start
         if not added:
             self.annotations = []  # notes belonged to the scene being replaced
         keep = {} if added else {"hidden_tracks": (), "colors": {}}
         first = self.state.replace(
-            time=start, view="all", pair=None, selected_track=None, follow_track=None, **keep
+            time=opening, view="all", pair=None, selected_track=None, follow_track=None, **keep
         )
         self.canvas.set_scene(ts, None, first)  # drawn once, before the others hear of it
         self.tracks.set_meta(ts.meta)
+        self.clock.set_start(start)
         self.controller.reset_scene(start, end, keep_tracks=added)
+        self.controller.set_sample_times(ts.t)
+        if opening != start:  # the map opens where the first aircraft is, not on nothing
+            self.controller.seek(opening)
         self.warnings.set_data_warnings(ts.warnings)
         self.warnings.set_analysis_warnings([])
         self.encounters.set_pairs(None, "Analysing separation…" if self.busy() else "No analysis")
         names = self.track_names()
+        self.events = merged_events(ts) if len(ts) else None
+        self.canvas.set_events(self.events)
+        self.events_panel.set_events(self.events, names, start)
         self.timeline.set_span(start, end)
-        self.timeline.set_scene(names, ts.events)
+        self.timeline.set_scene(names, self.events)
         self.timeline.set_pairs(None)
-        self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
+        self.set_annotations(self.annotations)
         self.timeline.set_time(start)
         self.plots.set_scene(ts, names)
+        self.tote.set_scene(ts, names)
         self.clock.set_start(start)
         self.clock.set_time(start)
         self.stack.setCurrentWidget(self.canvas)
@@ -257,7 +278,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _set_marks(self) -> None:
         """Times Shift+←/→ jump between: events, notes and every pair's CPA."""
-        marks = [self.ts.events["time"].to_numpy(float)] if self.ts is not None else []
+        events = self.events if self.events is not None else None
+        marks = [events["time"].to_numpy(float)] if events is not None and len(events) else []
         marks.append(np.array([a.time for a in self.annotations], dtype=np.float64))
         if self.analysis is not None and len(self.analysis.pairs):
             marks.append(self.analysis.pairs["cpa_time"].to_numpy(float))
@@ -273,6 +295,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if analysis is not None:
             self.plots.set_thresholds(analysis.settings.visual_range_m, analysis.settings.hsep_m)
         self.canvas.set_analysis(analysis)
+        self.tote.set_analysis(analysis)
+        self.plots.set_well_clear(pairs)
         self.encounters.set_pairs(pairs, self._pairs_summary(), self.track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
@@ -323,6 +347,10 @@ class MainWindow(QtWidgets.QMainWindow):
         text = scene_text.pair_readout(self.track_names(), pair, row, self.state.units)
         self.readouts.show_pair(text)
 
+    def set_heading_up(self, on: bool) -> None:
+        """Primary-oriented view on or off (View ▸ Basemap ▸ Heading-up, H)."""
+        self.basemap_menu.heading_up.setChecked(bool(on))
+
     # ================================================================== settings
     def open_settings(self) -> QtWidgets.QDialog:
         """The settings dialog, opened window-modal without blocking (returns it)."""
@@ -364,6 +392,10 @@ class MainWindow(QtWidgets.QMainWindow):
         """Replace the notes and show them on the timeline (and among Shift+←/→ stops)."""
         self.annotations = list(annotations)
         self.timeline.set_notes([(a.time, a.text) for a in self.annotations])
+        index = {tid: k for k, tid in enumerate(self.ts.ids)} if self.ts is not None else {}
+        self.canvas.set_notes([(a.time, a.text, index.get(a.track)) for a in self.annotations])
+        start = self.ts.start if self.ts is not None and len(self.ts) else float("nan")
+        self.notes_panel.set_notes(self.annotations, start)
         self._set_marks()
 
     def add_note_dialog(self) -> QtWidgets.QInputDialog:

@@ -20,13 +20,19 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..geo.projection import UNIT_M
 from ..model import TrackSet, positions_at
-from ..model.units import FT, NM, fmt_flight_level, fmt_speed
+from ..model.speeds import air_data_at
+from ..model.units import FT, NM, fmt_distance, fmt_flight_level, fmt_speed
 from ..model.view_state import ViewState
 from .layers import style
 from .layers.basemap_layer import BasemapLayer
+from .layers.edge_arrow import EdgeArrow
 from .layers.encounter import EncounterLayer
+from .layers.events_layer import EventsLayer, note_labels
 from .layers.furniture import Furniture, Graticule
 from .layers.labels import ExtraLabel, LabelLayer, TrackLabels
+from .layers.legend import MapLegend
+from .layers.places_layer import PlacesLayer
+from .layers.relative_view import RelativeView
 from .layers.tiles_layer import TilesLayer
 from .layers.tracks import Frame, TracksLayer
 from .scene_data import SceneData, prepare_scene
@@ -55,6 +61,16 @@ def alt_text(m: float, units: str) -> str:
     return f"{round(ft / 100) * 100:,} ft"
 
 
+def speed_text(kind: str, value: float, units: str) -> str:
+    """A speed named by its kind ("IAS 350 kt", "M0.92", "GS 420 kt"): a bare "24 kt" under
+    a fighter in a vertical fight reads as its air speed and is not."""
+    if not math.isfinite(value):
+        return ""
+    if kind == "Mach":
+        return f"M{value:.2f}"
+    return f"{kind} {fmt_speed(value, units)}"
+
+
 def _drawn(state: ViewState) -> ViewState:
     """The part of a state the map draws (the clock's speed and loop are not)."""
     return state.replace(speed=1.0, loop=None)
@@ -64,6 +80,8 @@ class MapCanvas(QtWidgets.QWidget):
     """See the module docstring."""
 
     trackClicked = QtCore.Signal(int)
+    #: Two objects picked on the map (click one, Ctrl+click the other): the new pair.
+    pairPicked = QtCore.Signal(int, int)
     #: The visible map area changed (pan, zoom, resize, follow).
     viewChanged = QtCore.Signal()
 
@@ -90,10 +108,19 @@ class MapCanvas(QtWidgets.QWidget):
             ax.setStyle(tickFont=style.ui_font(8.0))
         self.tiles = TilesLayer(self.plot)
         self.basemap = BasemapLayer(self.plot)
+        self.places = PlacesLayer(self.plot, host=self.basemap.item)
         self.graticule = Graticule(self.plot)
         self.tracks = TracksLayer(self.plot)
         self.encounter = EncounterLayer(self.plot)
+        self.events = EventsLayer(self.plot)
+        #: The analyst's notes: (time, text, track index or None), drawn near their time.
+        self.notes: list[tuple[float, str, int | None]] = []
         self.labels = LabelLayer(self.vb)
+        self.edge_arrow = EdgeArrow(self.vb)
+        self.legend = MapLegend(self.vb)
+        # Every map layer under one rotor, so the heading-up view turns them all at once.
+        self.relative = RelativeView(self.vb)
+        self.relative.adopt(list(self.vb.childGroup.childItems()))
         self.furniture = Furniture(self.vb, self.graticule)
 
         self.scene_data: SceneData | None = None
@@ -109,10 +136,19 @@ class MapCanvas(QtWidgets.QWidget):
         self._hold_ts: TrackSet | None = None
         self._hold_idx = np.zeros(0, dtype=np.int64)
         self._twin: MapCanvas | None = None
+        self._air: dict[str, np.ndarray] = {}
+        #: Fit every object (bullseyes, far tracks) rather than the aircraft action.
+        self.fit_all = False
+        #: The view is the fit (not zoomed or panned by the user): refit on resize.
+        self.auto_fit = True
+        self._fitting = False
         self._show_units("nm")
         self.vb.sigRangeChanged.connect(self._view_changed)
         self.vb.sigResized.connect(self._view_changed)
+        self.vb.sigResized.connect(self._refit)
+        self.vb.sigRangeChangedManually.connect(self._user_zoomed)
         self.plot_widget.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.plot_widget.scene().sigMouseMoved.connect(self._mouse_moved)
 
     # ================================================================== state
     @property
@@ -217,9 +253,11 @@ class MapCanvas(QtWidgets.QWidget):
         if analysis is not None:
             self.visual_range_m = float(analysis.settings.visual_range_m)
         self.basemap.set_scene(scene)
+        self.places.set_scene(scene)
         self.tracks.set_scene(scene)
         self.labels.reset()
         self.encounter.set_scene(scene, analysis)
+        self.events.set_events(scene, None)
         self.encounter.visual_range_m = self.visual_range_m
         self.encounter.units = self.units
         self.furniture.proj = scene.proj if scene is not None else None
@@ -260,17 +298,40 @@ class MapCanvas(QtWidgets.QWidget):
             return
         frame = self._frame_at(self.time)
         self.frame = frame
-        if self.follow_track is not None:
+        self._air = air_data_at(scene.ts, self.time, scene.gap_s) if scene.ts.air else {}
+        primary = self.primary_track
+        if self.relative.heading_up and primary is not None and frame.visible[primary]:
+            self.relative.set_primary_pose(
+                float(frame.x[primary]), float(frame.y[primary]), float(frame.angle[primary])
+            )
+            self.furniture.rotation_deg = self.relative.angle_deg
+            self._centre_on(frame, primary)
+        elif self.follow_track is not None:
             self._follow(frame)  # first, so the trails are cut to the view they appear in
+        self._set_label_transform()
         colors = self._colors_list
-        view = self.vb.viewRect()
+        view = self.relative.map_rect(self.vb.viewRect())
         self.tracks.update_trails(
             scene, frame, colors, self.trail_s, self._shown, view, self._trail_stride(view)
         )
         rings = [k for k in (self.selected_track, *(self.selected_pair or ())) if k is not None]
         self.tracks.update_heads(scene, frame, colors, frame.visible, rings)
         extras = self.encounter.update(frame, scene.labels)
+        extras += self.events.update(self.time, self.trail_s)
+        if self.notes:
+            extras += note_labels(self.notes, self.time, frame, view)
         self._update_labels(frame, extras)
+        self._update_edge_arrow(frame, view)
+
+    def _update_edge_arrow(self, frame: Frame, view: QtCore.QRectF) -> None:
+        pair = self.selected_pair
+        pts = [(float(frame.x[k]), float(frame.y[k])) for k in pair or () if frame.visible[k]]
+        text = ""
+        if pts:
+            mx = sum(x for x, _ in pts) / len(pts) - view.center().x()
+            my = sum(y for _, y in pts) / len(pts) - view.center().y()
+            text = fmt_distance(math.hypot(mx, my), self.units, 0)
+        self.edge_arrow.set_targets(pts, text)
 
     def _frame_at(self, t: float) -> Frame:
         scene = self.scene_data
@@ -340,6 +401,15 @@ class MapCanvas(QtWidgets.QWidget):
         names = scene.labels
         cls = scene.cls
 
+        air = self._air
+
+        def speed(k: int) -> str:
+            for key, kind in (("ias", "IAS"), ("tas", "TAS"), ("mach", "Mach")):
+                col = air.get(key)
+                if col is not None and math.isfinite(col[k]):
+                    return speed_text(kind, float(col[k]), units)
+            return speed_text("GS", float(frame.speed[k]), units)
+
         def fmt(k: int) -> list[list[tuple[str, str]]]:
             head = [(names[k], style.label_color(colors[k]).name())]
             if cls[k] == "reference":
@@ -348,7 +418,7 @@ class MapCanvas(QtWidgets.QWidget):
                 head,
                 [
                     (alt_text(frame.alt[k], units), style.TEXT_DIM),
-                    (fmt_speed(frame.speed[k], units), style.TEXT_DIM),
+                    (speed(k), style.TEXT_DIM),
                 ],
             ]
 
@@ -360,7 +430,7 @@ class MapCanvas(QtWidgets.QWidget):
             forced=forced[cand],
             format=fmt,
         )
-        self.labels.keep_out = self.furniture.keep_out()
+        self.labels.keep_out = self.furniture.keep_out() + self.legend.keep_out()
         self.labels.set_frame(tl, extras, frame.x[vis], frame.y[vis])
 
     def _redraw(self) -> None:
@@ -432,6 +502,21 @@ class MapCanvas(QtWidgets.QWidget):
         self.encounter.units = units
         self.furniture.update()
 
+    def set_events(self, events) -> None:
+        """The scene's events (recorded and derived, ``merged_events`` columns) as markers."""
+        self.events.set_events(self.scene_data, events)
+        self._redraw()
+
+    def set_notes(self, notes: list[tuple[float, str, int | None]]) -> None:
+        """The analyst's notes, drawn on the map within a few seconds of their time."""
+        self.notes = list(notes)
+        self._redraw()
+
+    def set_legend_visible(self, on: bool) -> None:
+        """The map legend (what the lines, rings and marks mean) shown or hidden."""
+        self.legend.setVisible(bool(on))
+        self._redraw()
+
     def set_basemap_visible(self, on: bool) -> None:
         self.basemap.set_visible(on)
 
@@ -446,10 +531,28 @@ class MapCanvas(QtWidgets.QWidget):
         scene = self.scene_data
         if scene is None:
             return
-        x0, x1, y0, y1 = scene.bounds
-        self._set_range_centred(
-            0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.5 * (x1 - x0), 0.5 * (y1 - y0), pad=0.08
-        )
+        x0, x1, y0, y1 = scene.bounds_all if self.fit_all else scene.bounds
+        self._fitting = True
+        try:
+            self._set_range_centred(
+                0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.5 * (x1 - x0), 0.5 * (y1 - y0), pad=0.08
+            )
+        finally:
+            self._fitting = False
+        self.auto_fit = True
+
+    def set_fit_all(self, on: bool) -> None:
+        """Fit every object (on) or the aircraft action only (off, the default); refits."""
+        self.fit_all = bool(on)
+        self.fit_to_tracks()
+
+    def _user_zoomed(self, *_: object) -> None:
+        self.auto_fit = False
+
+    def _refit(self, *_: object) -> None:
+        if self.auto_fit and self.scene_data is not None and self.follow_track is None:
+            self.fit_to_tracks()
+            self._redraw()
 
     def zoom_to_pair(self, a: int, b: int, t: float) -> None:
         """Frame two aircraft at time ``t`` with room around them for labels."""
@@ -465,6 +568,7 @@ class MapCanvas(QtWidgets.QWidget):
         x, y = scene.proj.forward(lat[ok], lon[ok])
         half = max(0.5 * float(np.hypot(np.ptp(x), np.ptp(y))), 2.5 * NM)
         self._set_range_centred(float(x.mean()), float(y.mean()), half, half, pad=0.35)
+        self.auto_fit = False
 
     def _set_range_centred(self, cx: float, cy: float, hx: float, hy: float, pad: float) -> None:
         hx = max(hx, 1.0 * NM)
@@ -479,9 +583,50 @@ class MapCanvas(QtWidgets.QWidget):
 
     def set_view_rect(self, x0: float, x1: float, y0: float, y1: float) -> None:
         if all(math.isfinite(v) for v in (x0, x1, y0, y1)) and x1 > x0 and y1 > y0:
+            self.auto_fit = False
             self.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
             self.vb.updateViewRange()
             self.vb.updateMatrix()
+
+    @property
+    def primary_track(self) -> int | None:
+        """The object the relative views are built around: the followed track, else the
+        selected one, else the selected pair's first."""
+        for k in (self.follow_track, self.selected_track, *(self.selected_pair or ())):
+            if k is not None and self.scene_data is not None and 0 <= k < self.scene_data.n_tracks:
+                return int(k)
+        return None
+
+    def set_heading_up(self, on: bool) -> None:
+        """Primary-oriented view (on): centred on the primary, its nose up, range rings and
+        bearing lines around it; off: north up."""
+        self.relative.set_heading_up(on)
+        self.relative.units = self.units
+        self.graticule.curve.setVisible(not on)
+        # East/north coordinates mean nothing on a turned map: the rings give the ranges.
+        for name in ("left", "bottom"):
+            self.plot.showAxis(name, not on)
+        if not on:
+            self.furniture.rotation_deg = 0.0
+        self.furniture.show_grid_labels = not on
+        self._set_label_transform()
+        self._redraw()
+        self.furniture.update()
+
+    @property
+    def heading_up(self) -> bool:
+        return self.relative.heading_up
+
+    def _set_label_transform(self) -> None:
+        t = self.relative.transform
+        self.labels.pre = None if t.isIdentity() else t
+        self.edge_arrow.pre = self.labels.pre
+
+    def _centre_on(self, frame: Frame, k: int) -> None:
+        r = self.vb.viewRect()
+        dx, dy = frame.x[k] - r.center().x(), frame.y[k] - r.center().y()
+        if abs(dx) > 1e-6 or abs(dy) > 1e-6:
+            self.vb.translateBy(x=dx, y=dy)
 
     def _follow(self, frame: Frame) -> None:
         k = self.follow_track
@@ -498,6 +643,7 @@ class MapCanvas(QtWidgets.QWidget):
         extent = max(rect.width(), rect.height())
         if self.scene_data is not None:
             self.basemap.update_view(extent)
+            self.places.update_view(extent)
         self.graticule.update(proj, rect)
         self.tiles.view_changed(rect, self.vb.width(), sync=False)
         self.furniture.update()
@@ -510,10 +656,32 @@ class MapCanvas(QtWidgets.QWidget):
             return
         if not self.vb.sceneBoundingRect().contains(ev.scenePos()):
             return
-        k = self.track_at(self.vb.mapSceneToView(ev.scenePos()))
+        k = self.track_at(self.relative.to_map(self.vb.mapSceneToView(ev.scenePos())))
         if k is not None:
             ev.accept()
+            ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+            first = self.selected_track
+            if ctrl and first is not None and first != k:
+                self.pairPicked.emit(first, k)
+                return
             self.trackClicked.emit(k)
+
+    def _mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+        """Hovering a crowded spot expands its group label ("SOKOL 01 +1") into a list."""
+        if self.frame is None or not self.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        k = self.track_at(self.relative.to_map(self.vb.mapSceneToView(scene_pos)))
+        self.plot_widget.setToolTip(self.group_tooltip(k) if k is not None else "")
+
+    def group_tooltip(self, k: int) -> str:
+        """The names behind track ``k``'s label: itself and those its "+n" stands for
+        (whichever of the group is hovered); '' when it is alone."""
+        members = self.labels.group_members
+        head = next((h for h, ms in members.items() if k == h or k in ms), None)
+        if head is None or self.scene_data is None:
+            return ""
+        names = self.scene_data.labels
+        return "\n".join(names[m] for m in [head, *members[head]])
 
     def track_at(self, pos: QtCore.QPointF) -> int | None:
         """Track whose head is nearest a map point, within the click radius, else None."""
@@ -564,6 +732,15 @@ class MapCanvas(QtWidgets.QWidget):
         if other.scene_data is not self.scene_data or other.analysis is not self.analysis:
             self._install(other.scene_data, other.analysis)
         self.basemap.set_visible(other.basemap.visible)
+        self.basemap.set_rivers(other.basemap.item.show_rivers)
+        self.places.set_shown(other.places.item.show_airfields, other.places.item.show_towns)
+        if self.events.events is not other.events.events:
+            self.events.set_events(self.scene_data, other.events.events)
+        self.events.set_visible(other.events.visible)
+        self.notes = list(other.notes)
+        self.legend.setVisible(other.legend.isVisible())
+        if self.heading_up != other.heading_up:
+            self.set_heading_up(other.heading_up)
         self.tiles.copy_source(other.tiles)
         self.basemap.set_fill_land(other.basemap.item.fill_land)
         view = other.view_rect() if other.scene_data is not None else None

@@ -35,6 +35,7 @@ class PairNavigation(QtCore.QObject):
         encounters.pairActivated.connect(self.select_pair)
         encounters.pairZoomRequested.connect(self.zoom_from_table)
         self.canvas.trackClicked.connect(self.track_clicked)
+        self.canvas.pairPicked.connect(self.pair_picked)
         transport.loopClicked.connect(self.loop_button_clicked)
 
     @property
@@ -50,6 +51,7 @@ class PairNavigation(QtCore.QObject):
             cpa_time = float(row.cpa_time) if row is not None else None
         if cpa_time is not None and math.isfinite(cpa_time):
             self.controller.seek(cpa_time)
+            self.canvas.zoom_to_pair(a, b, cpa_time)  # the CPA framed, not a dot at the edge
 
     def zoom_from_table(self, a: int, b: int, t: float) -> None:
         self.select_pair(a, b, t)
@@ -69,6 +71,10 @@ class PairNavigation(QtCore.QObject):
     def track_clicked(self, k: int) -> None:
         self.controller.select_track(k)
         self._tracks.select_track(k)
+
+    def pair_picked(self, a: int, b: int) -> None:
+        """Any two objects picked on the map become the pair (analysed or not)."""
+        self.controller.select_pair((a, b))
 
     def toggle_follow_selected(self, on: bool) -> None:
         """Keep the selected track centred on the map (off: stop following anything)."""

@@ -1,7 +1,7 @@
-"""The side panels (encounter table, separation plots, track list, data quality) in docks.
+"""The side panels (encounter table, Tote, separation plots, track list, data quality).
 
-Layout: encounters above plots on the right; tracks and data quality tabbed with the
-plots. On a first start the docks are sized once the window has its size.
+Layout on the right: encounters (Tote tabbed with them) above the plots, above the track
+list (data quality tabbed with it), so plots and tracks can be watched at once. On a first start the docks are sized once the window has its size.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from .panels.encounter_table import EncounterTable
+from .panels.events_panel import EventsPanel, NotesPanel
 from .panels.plots import PlotsPanel
+from .panels.tote_panel import TotePanel
 from .panels.track_list import TrackList
 from .panels.warnings_panel import WarningsPanel
 
@@ -39,16 +41,27 @@ class PanelDocks:
         self.tracks = TrackList(window)
         self.plots = PlotsPanel(window)
         self.warnings = WarningsPanel(window)
+        self.tote = TotePanel(window)
+        self.events = EventsPanel(window)
+        self.notes = NotesPanel(window)
         self.dock_encounters = _dock(window, "Encounters", "EncountersDock", self.encounters)
         self.dock_plots = _dock(window, "Separation", "PlotsDock", self.plots)
         self.dock_tracks = _dock(window, "Tracks", "TracksDock", self.tracks)
         self.dock_warnings = _dock(window, "Data quality", "WarningsDock", self.warnings)
+        self.dock_tote = _dock(window, "Tote", "ToteDock", self.tote)
+        self.dock_events = _dock(window, "Events", "EventsDock", self.events)
+        self.dock_notes = _dock(window, "Notes", "NotesDock", self.notes)
         right = QtCore.Qt.DockWidgetArea.RightDockWidgetArea
         window.addDockWidget(right, self.dock_encounters)
         window.addDockWidget(right, self.dock_plots)
-        window.tabifyDockWidget(self.dock_plots, self.dock_tracks)
+        window.addDockWidget(right, self.dock_tracks)
+        window.tabifyDockWidget(self.dock_encounters, self.dock_tote)
         window.tabifyDockWidget(self.dock_tracks, self.dock_warnings)
+        window.tabifyDockWidget(self.dock_warnings, self.dock_events)
+        window.tabifyDockWidget(self.dock_events, self.dock_notes)
         self.dock_plots.raise_()
+        self.dock_encounters.raise_()
+        self.dock_tracks.raise_()
         window.setCorner(QtCore.Qt.Corner.BottomRightCorner, right)
         window.setDockOptions(
             QtWidgets.QMainWindow.DockOption.AnimatedDocks
@@ -58,7 +71,15 @@ class PanelDocks:
 
     def docks(self) -> tuple[QtWidgets.QDockWidget, ...]:
         """In View ▸ Panels order."""
-        return (self.dock_encounters, self.dock_plots, self.dock_tracks, self.dock_warnings)
+        return (
+            self.dock_encounters,
+            self.dock_tote,
+            self.dock_plots,
+            self.dock_tracks,
+            self.dock_events,
+            self.dock_notes,
+            self.dock_warnings,
+        )
 
     def apply_default_sizes(self, window: QtWidgets.QMainWindow) -> None:
         """Panels about a third of the width; the table a little shorter than the plots."""
@@ -66,8 +87,8 @@ class PanelDocks:
         window.resizeDocks([self.dock_encounters], [int(width)], QtCore.Qt.Orientation.Horizontal)
         h = max(window.height() - 120, 400)
         window.resizeDocks(
-            [self.dock_encounters, self.dock_plots],
-            [int(h * 0.42), int(h * 0.58)],
+            [self.dock_encounters, self.dock_plots, self.dock_tracks],
+            [int(h * 0.38), int(h * 0.37), int(h * 0.25)],
             QtCore.Qt.Orientation.Vertical,
         )
 

@@ -39,6 +39,7 @@ class ReplayController(QtCore.QObject):
         self.clock = ReplayState()
         self._view = ViewState(view=None)
         self._marks = np.zeros(0)
+        self._samples = np.zeros(0)  # sorted sample times ("next sample" steps)
         self._timer = QtCore.QTimer(self)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self._timer.setInterval(FRAME_MS)
@@ -149,6 +150,34 @@ class ReplayController(QtCore.QObject):
             self._timer.start()
             self.playingChanged.emit(True)
 
+    def play_reverse(self) -> None:
+        """Play backwards (at the same speed)."""
+        before = self.clock.time
+        self.clock.play_reverse()
+        if self.clock.time != before:
+            self.timeChanged.emit(self.clock.time)
+        if self.clock.playing and not self._timer.isActive():
+            self._wall.start()
+            self._timer.start()
+            self.playingChanged.emit(True)
+
+    def toggle_reverse(self) -> None:
+        if self.clock.playing and self.clock.direction < 0:
+            self.pause()
+        else:
+            self.play_reverse()
+
+    @property
+    def reversed(self) -> bool:
+        return self.clock.direction < 0
+
+    def set_step(self, seconds: float) -> None:
+        """Step size of ←/→ in seconds; 0 steps from sample to sample."""
+        self.clock.set_step(seconds)
+
+    def set_sample_times(self, times: np.ndarray) -> None:
+        self._samples = np.unique(np.asarray(times, dtype=np.float64))
+
     def pause(self) -> None:
         self.clock.pause()
         self._stop_timer()
@@ -177,7 +206,7 @@ class ReplayController(QtCore.QObject):
 
     def step(self, n: int = 1) -> None:
         before = self.clock.time
-        self.clock.step(n)
+        self.clock.step(n, self._samples)
         self._moved(before)
 
     def jump_start(self) -> None:

@@ -18,7 +18,9 @@ import numpy as np
 from ..geo.basemap import LonLatBox
 from ..geo.projection import LocalProjection
 from ..model import DEFAULT_GAP_S, TrackSet
+from ..model.framing import action_tracks
 from ..model.labels import track_label, track_labels
+from ..model.shades import shades
 from ..palette import BLUE, NAMED_COLORS, NEUTRAL, RED
 
 __all__ = ["BLUE", "NAMED_COLORS", "NEUTRAL", "RED", "SceneData", "coalition_color", "track_label"]
@@ -89,6 +91,28 @@ def course_map_angle(ts: TrackSet, x: np.ndarray, y: np.ndarray, gap_s: float) -
     last = np.r_[np.nan, ang]  # …or, at a track end/gap, from the previous one
     fill = ~np.isfinite(out)
     out[fill] = last[fill]
+    return out
+
+
+#: Most distinct shades of one coalition colour (more would not be told apart).
+MAX_SHADES = 8
+
+
+def side_shades(colors: list[str], cls: np.ndarray) -> list[str]:
+    """Aircraft sharing a colour (one coalition) get distinct shades of it, in track
+    order, so two trails of one side can be told apart; other objects keep the colour."""
+    out = list(colors)
+    air = np.flatnonzero(cls == "aircraft")
+    by_color: dict[str, list[int]] = {}
+    for k in air:
+        by_color.setdefault(colors[k], []).append(int(k))
+    for color, ks in by_color.items():
+        if len(ks) > 1 and color.startswith("#") and len(color) == 7:
+            # Eyes tell a handful of shades of one hue apart, not hundreds; the symbol
+            # atlas is built per colour, so a 1,000-aircraft day must not get 1,000.
+            palette_ = shades(color, min(len(ks), MAX_SHADES))
+            for i, k in enumerate(ks):
+                out[k] = palette_[i % len(palette_)]
     return out
 
 
@@ -194,8 +218,11 @@ def prepare_scene(ts: TrackSet, gap_s: float = DEFAULT_GAP_S) -> SceneData:
         coalition_color(str(co or ""), str(c or ""))
         for co, c in zip(meta["coalition"], meta["color"], strict=True)
     ]
+    base_colors = side_shades(base_colors, cls)
     labels = track_labels(meta)
-    fx, fy = x[focus], y[focus]
+    # The fit: the aircraft action, not a far A-10C, a speedboat or the bullseyes.
+    action = np.repeat(action_tracks(ts), np.diff(ts.offsets)) & ok
+    fx, fy = (x[action], y[action]) if action.any() else (x[focus], y[focus])
     bounds = (float(fx.min()), float(fx.max()), float(fy.min()), float(fy.max()))
     bounds_all = (
         float(np.nanmin(x)),

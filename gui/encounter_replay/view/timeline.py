@@ -18,7 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from .. import palette
 from ..model.units import fmt_time_utc
 from .layers.style import qcolor
-from .timeline_content import Mark, merge_intervals, timeline_content
+from .timeline_content import Mark, merge_intervals, timeline_content, well_clear_bands
 
 __all__ = ["COLORS", "LEFT", "Mark", "Timeline", "merge_intervals"]
 
@@ -41,6 +41,7 @@ COLORS = {
     "text": QtGui.QColor(palette.TIMELINE_TEXT),
     "visual": QtGui.QColor(palette.VISUAL),
     "los": QtGui.QColor(palette.LOS),
+    "well_clear": QtGui.QColor(palette.WELL_CLEAR),
     "cpa": QtGui.QColor(palette.CPA),
     "cpa_sel": QtGui.QColor(palette.CPA_SELECTED),
     "event": QtGui.QColor(palette.EVENT),
@@ -60,12 +61,17 @@ class Timeline(QtWidgets.QWidget):
     loopCleared = QtCore.Signal()
     bandModeChanged = QtCore.Signal(bool)
 
-    ROWS = (("Visual", "visual"), ("Sep. loss", "los"), ("CPA / events", "marks"))
+    ROWS = (
+        ("Visual", "visual"),
+        ("Well clear", "well_clear"),
+        ("Sep. loss", "los"),
+        ("CPA / events", "marks"),
+    )
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Timeline")
-        self.setMinimumHeight(96)
+        self.setMinimumHeight(118)  # four rows and the time axis
         self.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed
         )
@@ -85,6 +91,7 @@ class Timeline(QtWidgets.QWidget):
         self._notes: list[tuple[float, str]] = []
         self._visual = np.zeros((0, 2))
         self._los = np.zeros((0, 2))
+        self._well_clear = np.zeros((0, 2))  # DAA well-clear violations
         self._marks: list[Mark] = []
         self._mark_t = np.zeros(0)
         self._cache: QtGui.QPixmap | None = None
@@ -222,6 +229,7 @@ class Timeline(QtWidgets.QWidget):
             self._events,
             self.units,
         )
+        self._well_clear = well_clear_bands(self._pairs, self._selected, self.all_pairs)
         self._mark_t = np.array([m.time for m in self._marks], dtype=np.float64)
         self._invalidate()
 
@@ -240,6 +248,10 @@ class Timeline(QtWidgets.QWidget):
     @property
     def los_bands(self) -> np.ndarray:
         return self._los
+
+    @property
+    def well_clear_bands(self) -> np.ndarray:
+        return self._well_clear
 
     # ------------------------------------------------------------------ painting
     def _invalidate(self) -> None:
@@ -283,7 +295,11 @@ class Timeline(QtWidgets.QWidget):
         # everything time-placed stays inside the plot area (zoomed bands run past it)
         p.setClipRect(QtCore.QRectF(LEFT, 0, self._plot_width(), self.height()))
         # bands
-        for i, bands, color in ((0, self._visual, "visual"), (1, self._los, "los")):
+        for i, bands, color in (
+            (0, self._visual, "visual"),
+            (1, self._well_clear, "well_clear"),
+            (2, self._los, "los"),
+        ):
             r = self._row_rect(i)
             p.setPen(QtCore.Qt.PenStyle.NoPen)
             p.setBrush(COLORS[color])
@@ -292,7 +308,7 @@ class Timeline(QtWidgets.QWidget):
                 xa, xb = self.time_to_x(a), self.time_to_x(b)
                 p.drawRect(QtCore.QRectF(xa, r.top() + 2, max(xb - xa, 2.0), r.height() - 4))
         # markers: events as thin ticks, CPAs as diamonds (selected one brighter, drawn last)
-        r = self._row_rect(2)
+        r = self._row_rect(len(self.ROWS) - 1)
         order = sorted(range(len(self._marks)), key=lambda j: self._marks[j].kind == "cpa_sel")
         for j in order:
             m = self._marks[j]
@@ -340,7 +356,9 @@ class Timeline(QtWidgets.QWidget):
                 label = fmt_time_utc(t, 0)
                 if step >= 60:
                     label = label[:5] + "Z"
-                p.drawText(QtCore.QPointF(x + 3, top + 15), label)
+                # A label that would run past the plot's right edge is left out, not cut.
+                if x + 3 + p.fontMetrics().horizontalAdvance(label) <= LEFT + self._plot_width():
+                    p.drawText(QtCore.QPointF(x + 3, top + 15), label)
         # outside the recording: dimmed
         shade = qcolor(palette.SHADE, palette.SHADE_ALPHA)
         if x0 > LEFT:

@@ -92,3 +92,16 @@ def timeline_content(
             label = f"{kind}: {text}" if text else str(kind)
             marks.append(Mark(float(t), f"{fmt_time_utc(t)}  {label}", "event"))
     return vis, los, marks
+
+
+def well_clear_bands(
+    pairs: pd.DataFrame | None, selected: tuple[int, int] | None, all_pairs: bool
+) -> np.ndarray:
+    """DAA well-clear violation bands, chosen like the other bands (the selected pair's,
+    or every pair's); empty where the analysis has no well-clear column."""
+    if pairs is None or not len(pairs) or "well_clear_violation" not in pairs:
+        return np.zeros((0, 2))
+    chosen = pairs
+    if selected is not None and not all_pairs:
+        chosen = pairs[(pairs["a"] == selected[0]) & (pairs["b"] == selected[1])]
+    return merge_intervals(_intervals_of(chosen["well_clear_violation"]))

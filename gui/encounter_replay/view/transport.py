@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from ..model.replay import SPEEDS
+from ..model.replay import SPEEDS, STEPS
 from ..model.units import fmt_speed_factor, fmt_time_utc
 from .clock_widget import ClockWidget
 from .icons import transport_icon
@@ -31,6 +31,7 @@ class TransportBar(QtWidgets.QFrame):
     """
 
     speedChosen = QtCore.Signal(float)
+    stepChosen = QtCore.Signal(float)  # seconds, 0 = next sample
     loopClicked = QtCore.Signal(bool)  # the button's new checked state
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -39,6 +40,7 @@ class TransportBar(QtWidgets.QFrame):
         self.btn_start = _tool_button(self, "start", "Jump to start (Home)")
         self.btn_prev = _tool_button(self, "prev_mark", "Previous event or CPA (Shift+←)")
         self.btn_back = _tool_button(self, "step_back", "Step back (←)")
+        self.btn_reverse = _tool_button(self, "reverse", "Play backwards / pause (Shift+Space)")
         self.btn_play = _tool_button(self, "play", "Play / pause (Space)")
         self.btn_play.setIconSize(QtCore.QSize(28, 28))
         self.btn_play.setObjectName("PlayButton")
@@ -55,6 +57,17 @@ class TransportBar(QtWidgets.QFrame):
         self.speed_combo.activated.connect(
             lambda i: self.speedChosen.emit(self.speed_combo.itemData(i))
         )
+        self.step_combo = QtWidgets.QComboBox(self)
+        self.step_combo.setObjectName("StepCombo")
+        self.step_combo.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.step_combo.setToolTip("Step size of ← / → (sample: to the next recorded sample)")
+        for s in STEPS:
+            self.step_combo.addItem(f"{s:g} s" if s > 0 else "sample", s)
+        self.step_combo.setCurrentIndex(STEPS.index(1.0))
+        self.step_combo.setVisible(False)
+        self.step_combo.activated.connect(
+            lambda i: self.stepChosen.emit(self.step_combo.itemData(i))
+        )
         self.loop_button = QtWidgets.QToolButton(self)
         self.loop_button.setText("Loop")
         self.loop_button.setCheckable(True)
@@ -65,22 +78,25 @@ class TransportBar(QtWidgets.QFrame):
         self.loop_button.clicked.connect(self.loopClicked)
         self.clock = ClockWidget(self)
         lay = QtWidgets.QHBoxLayout(self)
-        lay.setContentsMargins(8, 2, 4, 2)
+        lay.setContentsMargins(4, 2, 2, 2)
         lay.setSpacing(2)
         for b in (
             self.btn_start,
             self.btn_prev,
             self.btn_back,
+            self.btn_reverse,
             self.btn_play,
             self.btn_fwd,
             self.btn_next,
             self.btn_end,
         ):
             lay.addWidget(b)
-        lay.addSpacing(10)
-        lay.addWidget(QtWidgets.QLabel("Speed", self))
+        # No "Speed" caption: the clock shows the speed. The step size is chosen in
+        # Playback ▸ Step size (the list is kept, unshown, for that menu to mirror): the bar
+        # must fit a small window beside the panels.
+        lay.addSpacing(4)
         lay.addWidget(self.speed_combo)
-        lay.addSpacing(6)
+        lay.addSpacing(4)
         lay.addWidget(self.loop_button)
         lay.addStretch(1)
         lay.addWidget(self.clock)
@@ -91,7 +107,10 @@ class TransportBar(QtWidgets.QFrame):
         controller.timeChanged.connect(self.clock.set_time)
         controller.stateChanged.connect(self._on_state)
         self.btn_play.clicked.connect(controller.toggle)
+        self.btn_reverse.clicked.connect(controller.toggle_reverse)
         self.speedChosen.connect(controller.set_speed)
+        self.stepChosen.connect(controller.set_step)
+        self._controller = controller
 
     def bind_commands(self, commands) -> None:
         """The step and jump buttons trigger the window's actions (one behaviour, with or
@@ -114,7 +133,14 @@ class TransportBar(QtWidgets.QFrame):
             self.show_loop(new.loop)
 
     def show_playing(self, playing: bool) -> None:
-        self.btn_play.setIcon(transport_icon("pause" if playing else "play"))
+        back = (
+            playing and getattr(self, "_controller", None) is not None and self._controller.reversed
+        )
+        self.btn_play.setIcon(transport_icon("pause" if playing and not back else "play"))
+        self.btn_reverse.setIcon(transport_icon("pause" if back else "reverse"))
+        speed = self.speed_combo.currentData()
+        if speed is not None:
+            self.clock.set_speed(-speed if back else speed)
 
     def show_speed(self, speed: float) -> None:
         """Select ``speed`` in the list, adding it when it is not one of the presets."""

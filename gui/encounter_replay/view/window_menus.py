@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..model.replay import STEPS
 from ..model.trackset import ObjectClass
 from .actions import WindowActions
 from .recent_files import RecentFiles
@@ -63,6 +64,7 @@ class WindowMenus(QtCore.QObject):
         m.addAction(a.quit)
 
         v = mb.addMenu("&View")
+        self.view_menu = v
         v.addActions([a.fit, a.zoom_pair, a.follow])
         trail_menu = v.addMenu("&Trail length")
         self.trail_group = QtGui.QActionGroup(window)
@@ -91,9 +93,17 @@ class WindowMenus(QtCore.QObject):
             panels.addAction(d.toggleViewAction())
 
         p = mb.addMenu("&Playback")
-        p.addActions([a.play, a.back, a.fwd, a.prev, a.next])
+        p.addActions([a.play, a.reverse, a.back, a.fwd, a.prev, a.next])
         p.addSeparator()
         p.addActions([a.faster, a.slower])
+        step_menu = p.addMenu("Step si&ze")
+        self.step_group = QtGui.QActionGroup(window)
+        for seconds in STEPS:
+            st = step_menu.addAction(f"{seconds:g} s" if seconds > 0 else "Next sample")
+            st.setCheckable(True)
+            st.setData(seconds)
+            st.setChecked(seconds == 1.0)
+            self.step_group.addAction(st)
         p.addSeparator()
         p.addActions([a.start, a.end, a.cpa])
         p.addSeparator()
@@ -107,6 +117,7 @@ class WindowMenus(QtCore.QObject):
     def bind(self, controller) -> None:
         """Show the controller's trail length and hidden classes as checked items."""
         controller.stateChanged.connect(self._on_state)
+        self.step_group.triggered.connect(lambda act: controller.set_step(float(act.data())))
 
     def _on_state(self, old, new) -> None:
         if new.trail_s != old.trail_s:

@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6 import QtCore, QtGui
 
+from ... import palette
 from ...geo import basemap
 from . import style
 from .cached import ViewCachedItem
@@ -32,6 +33,8 @@ class _Projected:
     borders: QtGui.QPainterPath
     land: QtGui.QPainterPath
     rect: QtCore.QRectF
+    rivers: QtGui.QPainterPath = None  # type: ignore[assignment]
+    lakes: QtGui.QPainterPath = None  # type: ignore[assignment]
 
 
 def _path(x: np.ndarray, y: np.ndarray) -> QtGui.QPainterPath:
@@ -49,17 +52,34 @@ class BasemapItem(ViewCachedItem):
         self._land_brush = style.brush(style.LAND)
         self._coast_pen = style.pen(style.COAST, 1.0)
         self._border_pen = style.pen(style.BORDER, 1.0, "dash", alpha=200)
+        self._river_pen = style.pen(palette.RIVER, 1.0)
+        self._lake_pen = style.pen(palette.LAKE_SHORE, 1.0)
+        self.show_rivers = True
+        #: Other view-cached content painted into the same image (places).
+        self.overlays: list[ViewCachedItem] = []
+        self.map_visible = True  # land, coasts, borders (places stay when off)
 
     def set_data(self, data: _Projected | None) -> None:
         self.data = data
         self.content_changed()
 
     def content_rect(self) -> QtCore.QRectF:
-        return self.data.rect if self.data is not None else QtCore.QRectF()
+        rect = self.data.rect if self.data is not None else QtCore.QRectF()
+        for o in self.overlays:
+            r = o.content_rect()
+            if not r.isEmpty():
+                rect = rect.united(r) if not rect.isEmpty() else r
+        return rect
 
     def paint_content(self, p: QtGui.QPainter) -> None:
+        self._paint_map(p)
+        for o in self.overlays:
+            if o.isVisible():
+                o.paint_content(p)
+
+    def _paint_map(self, p: QtGui.QPainter) -> None:
         d = self.data
-        if d is None:
+        if d is None or not self.map_visible:
             return
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         if self.fill_land:
@@ -69,6 +89,11 @@ class BasemapItem(ViewCachedItem):
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         p.setPen(self._border_pen)
         p.drawPath(d.borders)
+        if self.show_rivers and d.rivers is not None:
+            p.setPen(self._river_pen)
+            p.drawPath(d.rivers)
+            p.setPen(self._lake_pen)
+            p.drawPath(d.lakes)
         p.setPen(self._coast_pen)
         p.drawPath(d.coast)
 
@@ -88,8 +113,16 @@ class BasemapLayer:
             self.item.set_data(None)
 
     def set_visible(self, on: bool) -> None:
+        """Land, coasts, borders, rivers on or off (hosted places stay)."""
         self.visible = on
-        self.item.setVisible(on)
+        self.item.map_visible = on
+        self.item.content_changed()
+
+    def set_rivers(self, on: bool) -> None:
+        """Rivers and lake shores drawn (on) or not."""
+        if on != self.item.show_rivers:
+            self.item.show_rivers = on
+            self.item.content_changed()
 
     def set_fill_land(self, on: bool) -> None:
         """Land fill off when raster tiles lie underneath (they show the land)."""
@@ -130,4 +163,9 @@ class BasemapLayer:
         rect = (
             land.boundingRect().united(coast_path.boundingRect()).united(border_path.boundingRect())
         )
-        return _Projected(coast=coast_path, borders=border_path, land=land, rect=rect)
+        try:  # rivers and lake shores where the bundled data has them
+            rivers = _path(*proj.forward(*basemap.rivers(box, res)))
+            lakes = _path(*proj.forward(*basemap.lake_shores(box, res)))
+        except (OSError, ValueError, KeyError):
+            rivers = lakes = QtGui.QPainterPath()
+        return _Projected(coast_path, border_path, land, rect, rivers, lakes)

@@ -11,10 +11,13 @@ time are joined by amber dashed or red lines, from the analysis intervals.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
 
+from ... import palette
+from ...analysis.thresholds import DTHR_M
 from ...geo.projection import geodesic_circle
 from ...model import positions_at
 from ...model.timefmt import clock_utc
@@ -25,6 +28,12 @@ from .tracks import Frame
 
 #: Time step for the closure rate, a symmetric difference around the current time (s).
 CLOSURE_DT = 0.5
+#: τmod is written in the readout only below this (s): a slow drift's hours say nothing.
+TAU_SHOWN_S = 300.0
+#: A time step larger than this (s) is a seek: slow readout figures are recomputed at once.
+SEEK_S = 5.0
+#: How often (per second of wall time) the readout's ATA/aspect/HCA/τmod are recomputed.
+ANGLE_HZ = 4.0
 
 
 def fmt_dist(m: float, units: str, digits: int = 2) -> str:
@@ -47,6 +56,10 @@ class EncounterLayer:
             pen=style.pen(style.VISUAL, 1.2, "dash", alpha=200), connect="pairs"
         )
         self.los = pg.PlotCurveItem(pen=style.pen(style.LOS, 2.2), connect="pairs")
+        self.dthr_rings = pg.PlotCurveItem(
+            pen=style.pen(palette.WELL_CLEAR, 1.4, "dash"), connect="finite"
+        )
+        self.well_clear_lost = False
         self._pair_pens = {
             "none": style.pen(style.SELECT, 1.6, alpha=230),
             "visual": style.pen(style.VISUAL, 2.0),
@@ -68,6 +81,7 @@ class EncounterLayer:
             (self.hsep_rings, style.Z_RINGS),
             (self.contact, style.Z_CONTACT),
             (self.los, style.Z_CONTACT),
+            (self.dthr_rings, style.Z_RINGS),
             (self.pair_line, style.Z_PAIR),
             (self.cpa_line, style.Z_CPA),
             (self.cpa_marks, style.Z_CPA),
@@ -85,6 +99,10 @@ class EncounterLayer:
         self._vc = np.zeros((0, 4))  # a, b, t0, t1
         self._ls = np.zeros((0, 4))
         self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
+        self._angles_key: tuple = ()
+        self._tau_key: tuple = ()
+        self._tau = float("nan")
+        self._angles: dict[str, float] = {}
         self._ring_cache: dict[tuple[int, float], tuple] = {}
 
     # ------------------------------------------------------------------ configuration
@@ -97,6 +115,7 @@ class EncounterLayer:
         self.analysis = analysis
         self._vc = self._intervals("visual_contact")
         self._ls = self._intervals("loss_of_separation")
+        self._wc = self._intervals("well_clear_violation")
         if analysis is not None:
             self.visual_range_m = float(analysis.settings.visual_range_m)
         self.set_pair(self.pair)
@@ -197,6 +216,16 @@ class EncounterLayer:
             ring_tracks.append(self.selected)
         ring_tracks = [k for k in ring_tracks if 0 <= k < len(vis) and vis[k]]
         self._rings(self.rings, ring_tracks, frame, self.visual_range_m)
+        # DTHR around the selected pair while it has lost DAA well clear.
+        self.well_clear_lost = False
+        if self.pair is not None:
+            key = (min(self.pair), max(self.pair))
+            wc = self._active(self._wc, frame.time, vis)
+            self.well_clear_lost = any(tuple(p) == key for p in wc.tolist())
+        if self.well_clear_lost:
+            self._rings(self.dthr_rings, [k for k in self.pair if vis[k]], frame, DTHR_M)
+        else:
+            self.dthr_rings.setData([], [])
         hsep = float(self.analysis.settings.hsep_m) if self.analysis is not None else None
         if hsep and self.pair is not None:
             self._rings(self.hsep_rings, [k for k in self.pair if vis[k]], frame, hsep)
@@ -292,16 +321,45 @@ class EncounterLayer:
             else (f"{fmt_dist(r['horizontal_m'], u)} horiz. (no alt.)")
         )
         word = "closing" if closure >= 0 else "opening"
+        dz = r["vertical_m"]
+        above = ""
+        if math.isfinite(dz) and abs(dz) > 0.5:
+            above = f" · {names[b] if dz > 0 else names[a]} above"
+        # Angles from a's seat (the Tote's definitions), on the pair's two tracks only.
+        from ...analysis.relative import tote
+
+        # Refreshed four times a second of replay time: a readout's angles need no more,
+        # and the frame budget keeps the rest.
+        if self._stale("_angles_key", t):
+            seat = tote(self._pair_ts, ia, t, positions=None).row(ib) or {}
+            self._angles = {
+                k: float(seat.get(k, float("nan"))) for k in ("ata_deg", "aspect_deg", "hca_deg")
+            }
+        r.update(self._angles)
+        tau = self._tau_mod(t)
+        r["tau_mod_s"] = tau
+        angles = "   ".join(
+            f"{name} {r[key]:.0f}°"
+            for name, key in (("ATA", "ata_deg"), ("AA", "aspect_deg"), ("HCA", "hca_deg"))
+            if math.isfinite(r[key])
+        )
         lines = [
             (head, style.TEXT),
             (
-                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(r['vertical_m']), u)}",
+                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(dz), u)}{above}",
                 style.TEXT_DIM,
             ),
             (f"{names[a]}→{names[b]} {r['bearing_ab_deg']:05.1f}°", style.TEXT_DIM),
             (f"{names[b]}→{names[a]} {r['bearing_ba_deg']:05.1f}°", style.TEXT_DIM),
             (f"{word} {fmt_speed(abs(closure), u)}", style.TEXT_DIM),
         ]
+        if angles:
+            lines.insert(2, (f"{angles}  (from {names[a]})", style.TEXT_DIM))
+        if math.isfinite(tau) and tau <= TAU_SHOWN_S:
+            wc = "  WELL CLEAR LOST" if self.well_clear_lost else ""
+            lines.append((f"τmod {tau:.0f} s{wc}", palette.WELL_CLEAR))
+        elif self.well_clear_lost:
+            lines.append(("WELL CLEAR LOST", palette.WELL_CLEAR))
         mx = 0.5 * (frame.x[a] + frame.x[b])
         my = 0.5 * (frame.y[a] + frame.y[b])
         return ExtraLabel(
@@ -314,6 +372,33 @@ class EncounterLayer:
             dy=14,
             framed=style.SELECT,
         )
+
+    def _tau_mod(self, t: float) -> float:
+        """DO-365 modified tau of the selected pair now (NaN unless closing), from the
+        analysis's own series function; refreshed with the readout's angles."""
+        if not self._stale("_tau_key", t):
+            return self._tau
+        from ...analysis.well_clear_series import well_clear_series
+
+        ia, ib = self._pair_order  # the pair's own two-track set: cheap at any scene size
+        settings = self.analysis.settings if self.analysis is not None else None
+        try:
+            row = well_clear_series(self._pair_ts, ia, ib, np.array([t]), settings)
+            self._tau = float(row["tau_mod_s"].iloc[0])
+        except (ValueError, IndexError, KeyError):
+            self._tau = float("nan")
+        return self._tau
+
+    def _stale(self, name: str, t: float) -> bool:
+        """Whether a slow readout figure must be recomputed at ``t``: another pair, a jump
+        in time (a seek), or 1/ANGLE_HZ of wall time since the last one (while playing, at
+        any speed, the figures refresh four times a second, not every frame)."""
+        pair, last_t, last_wall = getattr(self, name) or (None, math.nan, -math.inf)
+        now = time.monotonic()
+        if pair == self.pair and abs(t - last_t) < SEEK_S and now - last_wall < 1 / ANGLE_HZ:
+            return False
+        setattr(self, name, (self.pair, t, now))
+        return True
 
     @staticmethod
     def _active(rows: np.ndarray, t: float, vis: np.ndarray) -> np.ndarray:
@@ -366,6 +451,7 @@ class EncounterLayer:
             self.hsep_rings,
             self.contact,
             self.los,
+            self.dthr_rings,
             self.pair_line,
             self.cpa_line,
         ):

@@ -126,6 +126,9 @@ class Furniture(pg.GraphicsObject):
         self.scale_rect = QtCore.QRectF()
         self.north_rect = QtCore.QRectF()
         self.scale_text = ""
+        #: How far the map is turned (heading-up view, degrees): the north arrow follows.
+        self.rotation_deg = 0.0
+        self.show_grid_labels = True
         viewbox.sigResized.connect(lambda *_: (self.prepareGeometryChange(), self.update()))
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -149,7 +152,8 @@ class Furniture(pg.GraphicsObject):
         if w <= 0 or h <= 0:
             return
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        self._paint_grid_labels(p, w, h)
+        if self.show_grid_labels:
+            self._paint_grid_labels(p, w, h)
         self._paint_scale_bar(p, w, h)
         self._paint_north(p, w, h)
 
@@ -216,7 +220,7 @@ class Furniture(pg.GraphicsObject):
         self.north_rect = QtCore.QRectF(cx - 20, cy - 30, 40, 56)
         p.save()
         p.translate(cx, cy)
-        p.rotate(self.north_angle(w, h))
+        p.rotate(self.north_angle(w, h) - self.rotation_deg)
         arrow = QtGui.QPainterPath()
         arrow.moveTo(0, -18)
         arrow.lineTo(7, 8)

@@ -91,6 +91,28 @@ class _TextCache:
         return hit
 
 
+def _push_out(
+    x0: float, y0: float, w: float, h: float, r: QtCore.QRectF, width: float, height: float
+) -> tuple[float, float]:
+    """The smallest move of a ``w`` × ``h`` box at (x0, y0) off rectangle ``r`` that keeps
+    it on the screen (unchanged if none does)."""
+    moves = [
+        (r.right() + 2 - x0, 0.0),
+        (r.left() - 2 - (x0 + w), 0.0),
+        (0.0, r.bottom() + 2 - y0),
+        (0.0, r.top() - 2 - (y0 + h)),
+    ]
+    ok = [
+        (abs(dx) + abs(dy), dx, dy)
+        for dx, dy in moves
+        if x0 + dx >= 0 and x0 + dx + w <= width and y0 + dy >= 0 and y0 + dy + h <= height
+    ]
+    if not ok:
+        return x0, y0
+    _, dx, dy = min(ok)
+    return x0 + dx, y0 + dy
+
+
 class LabelLayer(pg.GraphicsObject):
     """Screen-space labels over the map; a child of the ViewBox."""
 
@@ -107,6 +129,11 @@ class LabelLayer(pg.GraphicsObject):
         self.heads_y = np.zeros(0)
         self.keep_out: list[QtCore.QRectF] = []  # screen areas labels avoid (furniture)
         self.placed: list[tuple[str, QtCore.QRectF]] = []  # what the last paint showed
+        #: Map metres → ViewBox coordinates when the map is turned (heading-up), else None.
+        self.pre: QtGui.QTransform | None = None
+        self.group_members: dict[int, list[int]] = {}
+        #: Per labelled track, how many objects its label stands for besides itself.
+        self.group_sizes: dict[int, int] = {}
         self._serial = 0
         self._layout_key: tuple = ()
         self._layout: list[tuple] = []
@@ -145,6 +172,8 @@ class LabelLayer(pg.GraphicsObject):
     # ------------------------------------------------------------------ layout
     def _to_px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = self._vb.childGroup.transform()
+        if self.pre is not None:  # the heading-up view turns the map under the labels
+            m = self.pre * m
         px = m.m11() * x + m.m21() * y + m.m31()
         py = m.m12() * x + m.m22() * y + m.m32()
         return px, py
@@ -203,8 +232,10 @@ class LabelLayer(pg.GraphicsObject):
 
         for r in self.keep_out:
             occ[cells(r.left(), r.top(), r.right(), r.bottom())] = True
+        furn = occ.copy()  # the scale bar, legend, north arrow: never under a label
 
         cands: list[tuple[float, bool, float, float, object]] = []
+        self.group_sizes: dict[int, int] = {}
         tl = self.tracks
         if len(tl.x):
             px, py = self._to_px(tl.x, tl.y)
@@ -217,6 +248,26 @@ class LabelLayer(pg.GraphicsObject):
                 order = np.lexsort((-tl.priority[idx], cell))
                 first = np.r_[True, cell[order][1:] != cell[order][:-1]]
                 keep = idx[order[first]]
+                # Objects sharing a cell with a labelled one are never dropped silently:
+                # the label that wins the cell says how many it stands for ("SOKOL 01 +1");
+                # zooming in separates them into cells of their own.
+                starts = np.flatnonzero(first)
+                sizes = np.diff(np.r_[starts, len(order)])
+                forced_here = tl.forced[idx[order]]
+                run = np.cumsum(first) - 1
+                np.subtract.at(sizes, run[forced_here & ~first], 1)  # forced ones get their own
+                self.group_sizes = {
+                    int(tl.track[k]): int(n - 1) for k, n in zip(keep, sizes, strict=True) if n > 1
+                }
+                # Who each group label stands for (the hover tooltip lists them).
+                members = tl.track[idx[order]]
+                self.group_members = {
+                    int(tl.track[k]): [
+                        int(m) for m in members[run == r] if int(m) != int(tl.track[k])
+                    ]
+                    for r, k in enumerate(keep)
+                    if int(tl.track[k]) in self.group_sizes
+                }
                 keep = np.union1d(keep, idx[tl.forced[idx]])
                 keep = keep[np.argsort(-tl.priority[keep], kind="stable")][:MAX_LABELS]
                 for i in keep:
@@ -243,6 +294,9 @@ class LabelLayer(pg.GraphicsObject):
             is_track = not isinstance(what, ExtraLabel)
             if is_track:
                 lines = tl.format(what)  # type: ignore[misc]
+                more = self.group_sizes.get(what, 0)
+                if more:
+                    lines = [[*lines[0], (f" +{more}", lines[0][0][1])], *lines[1:]]
                 tries = track_tries_forced if forced else track_tries
                 prev = self._last_try.get(what)
                 order = range(len(tries))
@@ -280,10 +334,24 @@ class LabelLayer(pg.GraphicsObject):
             if placed is None:
                 if not forced:
                     continue
-                dx, dy = tries[0]
-                x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
-                y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
-                placed = (x0, y0)
+                # A forced label (the pair readout) may cover heads and other labels but
+                # never the map's furniture: first spot clear of it, else clamped and
+                # lifted above whatever furniture it would sit on.
+                for dx, dy in tries:
+                    x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
+                    y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
+                    if not furn[cells(x0, y0, x0 + w, y0 + h)].any():
+                        placed = (x0, y0)
+                        break
+                if placed is None:
+                    dx, dy = tries[0]
+                    x0 = min(max(ax + dx if dx >= 0 else ax + dx - w, 0.0), max(width - w, 0.0))
+                    y0 = min(max(ay + dy if dy >= 0 else ay + dy - h, 0.0), max(height - h, 0.0))
+                    for _ in range(2):
+                        for r in self.keep_out:
+                            if r.intersects(QtCore.QRectF(x0, y0, w, h)):
+                                x0, y0 = _push_out(x0, y0, w, h, r, width, height)
+                    placed = (x0, y0)
             x0, y0 = placed
             if is_track:
                 self._last_try[what] = chosen
@@ -295,7 +363,8 @@ class LabelLayer(pg.GraphicsObject):
     def paint(self, p: QtGui.QPainter, *args) -> None:
         rect = self._vb.boundingRect()
         m = self._vb.childGroup.transform()
-        key = (self._serial, rect.width(), rect.height(), m.m11(), m.m22(), m.m31(), m.m32())
+        key = (self._serial, rect.width(), rect.height(), m.m11(), m.m22(), m.m31(), m.m32(),
+               None if self.pre is None else (self.pre.m11(), self.pre.m12(), self.pre.m31()))  # fmt: skip
         if key != self._layout_key:  # a second paint of the same frame reuses the layout
             self._layout = self.layout(rect.width(), rect.height())
             self._layout_key = key

@@ -45,6 +45,8 @@ _SEVERITY_TEXT = {
     "loss_of_separation": "sep. lost",
     "visual_contact": "visual",
 }
+#: Most severe first, for sorting the column.
+_SEVERITY_ORDER = {level: k for k, level in enumerate(_SEVERITY_TEXT)}
 
 
 def _kind_text(r: Any) -> str:
@@ -62,6 +64,16 @@ def _kind_text(r: Any) -> str:
 def _rank_key(r: Any) -> float:
     rank = getattr(r, "rank", math.nan)
     return float(rank) if rank is not None and math.isfinite(rank) else math.inf
+
+
+def _well_clear_text(r: Any) -> str:
+    """The well-clear cell: LOST/NMAC and the least τmod, '' when never close to it."""
+    lost = bool(getattr(r, "well_clear_violation", None))
+    nmac = bool(getattr(r, "well_clear_nmac", False))
+    tau = getattr(r, "min_tau_mod_s", float("nan"))
+    word = "NMAC" if nmac else ("LOST" if lost else "")
+    tau_text = f"τ {tau:.0f} s" if tau is not None and math.isfinite(tau) else ""
+    return " ".join(w for w in (word, tau_text) if w)
 
 
 class EncounterTableModel(QtCore.QAbstractTableModel):
@@ -130,9 +142,19 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
                 "Loss of separation (horizontal AND vertical below the minima)",
             ),
             (
+                "Well\nclear",
+                _well_clear_text,
+                lambda r: (
+                    (2 if getattr(r, "well_clear_nmac", False) else 0)
+                    + (1 if getattr(r, "well_clear_violation", None) else 0)
+                ),
+                "DAA well clear (DO-365): LOST when violated (NMAC when it came to a near "
+                "mid-air collision), with the least modified tau τmod",
+            ),
+            (
                 "Severity",
                 lambda r: _SEVERITY_TEXT.get(getattr(r, "severity", ""), ""),
-                lambda r: _rank_key(r),
+                lambda r: _SEVERITY_ORDER.get(getattr(r, "severity", ""), len(_SEVERITY_ORDER)),
                 "Most severe level reached: NMAC, well clear lost, separation lost, visual",
             ),
             (

@@ -35,6 +35,56 @@ def _series(ts: TrackSet, a: int, b: int, t0: float, t1: float) -> pd.DataFrame:
     return separation_series(ts, a, b, t0, t1, n=2000)
 
 
+#: What the lower plot can show, for the selected pair (or track).
+QUANTITIES = ("altitude", "ground speed", "vertical rate", "heading", "bearing")
+
+
+def track_quantity(ts: TrackSet, k: int, what: str, units: str) -> tuple[np.ndarray, np.ndarray]:
+    """(time, value in display units) of one track's altitude, ground speed (recorded, else
+    from consecutive positions along the geodesic), vertical rate (ft/min or m/s) or heading
+    (recorded, else the course over ground)."""
+    from ...geo import geodesic_inverse
+    from ...model.units import FT, speed_value
+
+    sl = ts.track_slice(k)
+    t, lat, lon, alt = ts.t[sl], ts.lat[sl], ts.lon[sl], ts.alt[sl]
+    if what == "altitude":
+        return t, altitude_value(alt, units)
+    if len(t) < 2:
+        return t, np.full(len(t), np.nan)
+    dt = np.diff(t)
+    az, _, dist = geodesic_inverse(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if what == "ground speed":
+            rec = ts.speed[sl]
+            derived = np.r_[dist / dt, np.nan]
+            v = np.where(np.isfinite(rec), rec, derived)
+            return t, speed_value(v, units)
+        if what == "vertical rate":
+            rate = np.gradient(alt, t)  # m/s
+            return t, rate / FT * 60.0 if units == "nm" else rate
+        if what == "heading":
+            rec = ts.heading[sl]
+            return t, np.where(np.isfinite(rec), rec, np.r_[az, np.nan]) % 360.0
+    raise ValueError(f"unknown quantity {what!r}")
+
+
+def quantity_label(what: str, units: str) -> str:
+    from ...model.units import speed_label
+
+    return {
+        "altitude": f"altitude ({altitude_label(units)})",
+        "ground speed": f"GS ({speed_label(units)})",
+        "vertical rate": "V/S (ft/min)" if units == "nm" else "V/S (m/s)",
+        "heading": "heading (°)",
+        "bearing": "bearing (°)",
+    }[what]
+
+
+#: Least separation drawn on the log axis (display units): a touching pair stays on the plot.
+LOG_FLOOR = 0.01
+
+
 class PlotsPanel(QtWidgets.QWidget):
     """Two stacked plots with linked time axes (UTC) and one cursor each."""
 
@@ -64,10 +114,14 @@ class PlotsPanel(QtWidgets.QWidget):
         self.sep_legend = self.sep_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
         self.alt_legend = self.alt_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
         self.slant_curve = self.sep_plot.plot(
-            pen=pg.mkPen(SLANT_COLOR, width=2), name="slant", connect="finite"
+            pen=pg.mkPen(SLANT_COLOR, width=2.5), name="slant", connect="finite"
         )
+        # Slant solid and heavier, horizontal dashed: where they coincide (level flight)
+        # both still show.
         self.horiz_curve = self.sep_plot.plot(
-            pen=pg.mkPen(HORIZ_COLOR, width=1.5), name="horizontal", connect="finite"
+            pen=pg.mkPen(HORIZ_COLOR, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
+            name="horizontal",
+            connect="finite",
         )
         self.visual_line = pg.InfiniteLine(
             angle=0,
@@ -83,6 +137,8 @@ class PlotsPanel(QtWidgets.QWidget):
             # thresholds sit close together on a wide scale.
             labelOpts={"color": HSEP_COLOR, "position": 0.98, "anchors": [(1, 1), (1, 1)]},
         )
+        #: Shaded spans where the pair has lost DAA well clear.
+        self.wc_regions: list[pg.LinearRegionItem] = []
         self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
         self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
         self.alt_curves: list[pg.PlotDataItem] = []
@@ -100,10 +156,41 @@ class PlotsPanel(QtWidgets.QWidget):
         self.message.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
         )
+        # A log axis by default: a 1.5 NM minimum on a 0–120 NM scale is the floor; on a
+        # log scale it has as much room as the 100 NM at the start.
+        self.log_box = QtWidgets.QCheckBox("log", self)
+        self.log_box.setToolTip(
+            "Separation on a logarithmic scale, so a minimum of a mile is as readable as 100 NM"
+        )
+        self.log_box.setChecked(True)
+        self.log_box.toggled.connect(self.set_log)
+        self.log_y = True
+        self.sep_plot.setLogMode(y=True)
+        top = QtWidgets.QHBoxLayout()
+        top.setContentsMargins(0, 0, 4, 0)
+        top.addWidget(self.message, 1)
+        self.quantity_box = QtWidgets.QComboBox(self)
+        self.quantity_box.setToolTip(
+            "What the lower plot shows: altitude, ground speed, vertical rate, heading of the "
+            "selected objects, or the bearing from the first of the pair to the second"
+        )
+        for q in QUANTITIES:
+            self.quantity_box.addItem(q, q)
+        # Narrow (the panel shares a column with the tables): the list opens full width.
+        self.quantity_box.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.quantity_box.setMinimumContentsLength(5)
+        self.quantity = "altitude"
+        self.quantity_box.currentIndexChanged.connect(
+            lambda _i: self.set_quantity(self.quantity_box.currentData())
+        )
+        top.addWidget(self.quantity_box)
+        top.addWidget(self.log_box)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addWidget(self.message)
+        lay.addLayout(top)
         lay.addWidget(self.glw, 1)
         lay.addStretch(0)
         self._cursor_t = 0.0
@@ -204,12 +291,50 @@ class PlotsPanel(QtWidgets.QWidget):
     # ------------------------------------------------------------------ drawing
     def _set_labels(self) -> None:
         self.sep_plot.setLabel("left", f"separation ({distance_label(self.units)})")
-        self.alt_plot.setLabel("left", f"altitude ({altitude_label(self.units)})")
+        self.alt_plot.setLabel(
+            "left", quantity_label(getattr(self, "quantity", "altitude"), self.units)
+        )
         self.alt_plot.setLabel("bottom", "UTC")
 
+    def set_well_clear(self, pairs) -> None:
+        """The analysis's pairs, for the well-clear spans of the selected pair."""
+        self._wc_pairs = pairs
+        self._show_well_clear()
+
+    def _show_well_clear(self) -> None:
+        for item in self.wc_regions:
+            self.sep_plot.removeItem(item)
+        self.wc_regions = []
+        pairs = getattr(self, "_wc_pairs", None)
+        if self.pair is None or pairs is None or "well_clear_violation" not in pairs:
+            return
+        a, b = min(self.pair), max(self.pair)
+        hit = pairs[(pairs["a"] == a) & (pairs["b"] == b)]
+        color = QtGui.QColor(palette.WELL_CLEAR)
+        color.setAlpha(60)
+        for spans in hit["well_clear_violation"]:
+            for t0, t1 in spans or []:
+                region = pg.LinearRegionItem(
+                    (float(t0), float(t1)), movable=False, brush=color, pen=pg.mkPen(None)
+                )
+                region.setZValue(-10)
+                region.setToolTip("DAA well clear lost")
+                self.sep_plot.addItem(region, ignoreBounds=True)
+                self.wc_regions.append(region)
+
+    def set_log(self, on: bool) -> None:
+        """Separation on a log (on) or linear axis."""
+        self.log_y = bool(on)
+        self.sep_plot.setLogMode(y=self.log_y)
+        self._redraw()
+
+    def _y(self, v):
+        """A threshold's position on the separation axis (log10 in log mode)."""
+        return float(np.log10(max(v, LOG_FLOOR))) if self.log_y else float(v)
+
     def _redraw_thresholds(self) -> None:
-        self.visual_line.setValue(distance_value(self.visual_range_m, self.units))
-        self.hsep_line.setValue(distance_value(self.hsep_m, self.units))
+        self.visual_line.setValue(self._y(distance_value(self.visual_range_m, self.units)))
+        self.hsep_line.setValue(self._y(distance_value(self.hsep_m, self.units)))
 
     def _tracks_shown(self) -> list[int]:
         if self.pair is not None:
@@ -238,18 +363,30 @@ class PlotsPanel(QtWidgets.QWidget):
                 self.horiz_curve.setData([], [])
             else:
                 t = s["time"].to_numpy(dtype=float)
+                floor = LOG_FLOOR if self.log_y else -np.inf
                 self.slant_curve.setData(
-                    t, distance_value(s["slant_m"].to_numpy(float), self.units)
+                    t, np.maximum(distance_value(s["slant_m"].to_numpy(float), self.units), floor)
                 )
                 self.horiz_curve.setData(
-                    t, distance_value(s["horizontal_m"].to_numpy(float), self.units)
+                    t,
+                    np.maximum(
+                        distance_value(s["horizontal_m"].to_numpy(float), self.units), floor
+                    ),
                 )
             self.message.setText(f"{self.labels[a]}  –  {self.labels[b]}")
+        self._show_well_clear()
         self._redraw_altitudes()
         self.glw.setVisible(bool(self._tracks_shown()))
         self._apply_cursor()
         self.sep_plot.setVisible(pair is not None)
         self.sep_plot.enableAutoRange()
+        self.alt_plot.enableAutoRange()
+
+    def set_quantity(self, what: str) -> None:
+        """Show ``what`` (one of :data:`QUANTITIES`) in the lower plot."""
+        self.quantity = what
+        self.alt_plot.setLabel("left", quantity_label(what, self.units))
+        self._redraw_altitudes()
         self.alt_plot.enableAutoRange()
 
     def _redraw_altitudes(self) -> None:
@@ -261,20 +398,58 @@ class PlotsPanel(QtWidgets.QWidget):
         if ts is None:
             return
         shown = self._tracks_shown()
+        if self.quantity == "bearing":
+            self._redraw_bearing()
+            return
         for i, k in enumerate(shown):
-            sl = ts.track_slice(k)
             color = (
                 PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, palette.TRACK_FALLBACK)
             )
             name = self.labels[k]
+            qt, qv = track_quantity(ts, k, self.quantity, self.units)
             item = self.alt_plot.plot(
-                ts.t[sl],
-                altitude_value(ts.alt[sl], self.units),
+                qt,
+                qv,
                 pen=pg.mkPen(QtGui.QColor(color), width=1.5),
                 name=str(name),
                 connect="finite",
             )
             self.alt_curves.append(item)
+
+    def _redraw_bearing(self) -> None:
+        """True bearing from the pair's first object to its second, at common instants."""
+        if self.pair is None or self.ts is None:
+            return
+        from ...geo import geodesic_inverse
+        from ...model.interpolate import positions_at
+
+        a, b = self.pair
+        ts = self.ts
+        t0 = max(ts.first_times[a], ts.first_times[b])
+        t1 = min(ts.last_times[a], ts.last_times[b])
+        if not t1 > t0:
+            return
+        keep = np.zeros(len(ts), dtype=bool)
+        keep[[a, b]] = True
+        sub = ts.subset(keep)  # the pair's two tracks, in track order
+        ia, ib = (0, 1) if a < b else (1, 0)
+        times = np.linspace(t0, t1, 600)
+        la, lo, lb, lob = (np.full(len(times), np.nan) for _ in range(4))
+        for j, t in enumerate(times):  # 600 instants of two tracks, on selection only
+            p = positions_at(sub, float(t))
+            la[j], lo[j], lb[j], lob[j] = p.lat[ia], p.lon[ia], p.lat[ib], p.lon[ib]
+        ok = np.isfinite(la) & np.isfinite(lb)
+        brg = np.full(len(times), np.nan)
+        if ok.any():
+            brg[ok] = geodesic_inverse(la[ok], lo[ok], lb[ok], lob[ok])[0]
+        item = self.alt_plot.plot(
+            times,
+            brg,
+            pen=pg.mkPen(QtGui.QColor(PAIR_COLORS[0]), width=1.5),
+            name=f"{self.labels[a]} → {self.labels[b]}",
+            connect="finite",
+        )
+        self.alt_curves.append(item)
 
     def _clicked(self, event) -> None:
         """Click in a plot: go to that time (the plots are for reading moments too)."""
@@ -288,6 +463,6 @@ class PlotsPanel(QtWidgets.QWidget):
 
 
 def curve_data(item: pg.PlotDataItem) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) of a curve, for tests and export."""
-    x, y = item.getData()
+    """(x, y) of a curve in display units (not log10 on a log axis), for tests and export."""
+    x, y = item.getOriginalDataset()
     return (np.zeros(0), np.zeros(0)) if x is None else (np.asarray(x), np.asarray(y))

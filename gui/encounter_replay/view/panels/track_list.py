@@ -13,8 +13,9 @@ import pandas as pd
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ... import palette
+from ...model.identity import clean_types
 from ...model.labels import track_labels
-from ..scene_data import coalition_color
+from ..scene_data import coalition_color, side_shades
 
 CLASS_ORDER = ("aircraft", "weapon", "decoy", "ground", "sea", "reference", "other")
 
@@ -41,6 +42,7 @@ class TrackListModel(QtCore.QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Any] = []
         self._labels: list[str] = []
+        self._types: list[str] = []
         self.visible = np.zeros(0, dtype=bool)
         self.colors: list[str] = []
         self.defaults: list[str] = []
@@ -52,7 +54,9 @@ class TrackListModel(QtCore.QAbstractTableModel):
         self._rows = list(meta.itertuples(index=False))
         self._labels = unique_labels(meta)
         self.visible = np.ones(len(self._rows), dtype=bool)
-        self.defaults = [default_color(r) for r in self._rows]
+        cls = meta["cls"].to_numpy(dtype=object).astype(str) if len(meta) else np.zeros(0, str)
+        self.defaults = side_shades([default_color(r) for r in self._rows], cls)
+        self._types = clean_types(meta)
         self.colors = list(self.defaults)
         self.follow = None
         self.endResetModel()
@@ -125,7 +129,7 @@ class TrackListModel(QtCore.QAbstractTableModel):
             if col == COL_NAME:
                 return self._labels[k]
             if col == COL_TYPE:
-                return str(r.name) if str(r.name) != self._labels[k] else str(r.type or "")
+                return self._types[k]
             if col == COL_CLASS:
                 return str(r.cls)
             if col == COL_SIDE:
