@@ -29,16 +29,14 @@ from ..model.view_state import ViewState
 from . import dialogs, notes, scene_text, session_bridge
 from .actions import create_actions
 from .basemap_menu import BasemapMenu
+from .central import CentralArea
 from .file_drop import FileDrop
-from .map_canvas import MapCanvas
 from .pair_navigation import PairNavigation
 from .panel_docks import PanelDocks
 from .replay_controller import ReplayController
 from .scene_loading import SceneLoading
 from .settings_dialog import open_settings_dialog
 from .status_bar import StatusReadouts
-from .timeline import Timeline
-from .transport import TransportBar
 from .user_settings import (
     SETTINGS_ENV,
     default_qsettings,
@@ -46,7 +44,7 @@ from .user_settings import (
     save_layout,
     saved_units,
 )
-from .welcome import WelcomePage, sample_recording
+from .welcome import sample_recording
 from .window_menus import CLASS_NAMES, TRAIL_CHOICES, WindowMenus, build_toolbar
 
 __all__ = ["CLASS_NAMES", "SETTINGS_ENV", "TRAIL_CHOICES", "MainWindow", "default_qsettings"]
@@ -90,10 +88,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.events = None  # recorded + derived events of the scene (merged_events)
         self.nav = PairNavigation(self, self.controller, self.canvas, self.timeline, self._pair_row)
         self.nav.bind(self.encounters, self.tracks, self.transport)
-        self.select_pair, self.zoom_to_selected_pair = (
-            self.nav.select_pair,
-            self.nav.zoom_to_selected_pair,
-        )
+        self.select_pair = self.nav.select_pair
+        self.zoom_to_selected_pair = self.nav.zoom_to_selected_pair
         self.commands = create_actions(self)
         self.act_follow, self.act_rerun = self.commands.follow, self.commands.rerun  # old names
         c = self.controller
@@ -120,15 +116,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.open_files, self.rerun_analysis = self.loading.open_files, self.loading.rerun_analysis
         self.cancel_load, self.busy = self.loading.cancel_load, self.loading.busy
         self.cancel_button.clicked.connect(self.cancel_load)
-        for widget in (self.canvas, self.timeline, self.transport, self.plots, self.encounters,
-                       self.warnings):  # fmt: skip
+        for widget in (self.canvas, self.timeline, self.transport):
             widget.bind(c)
-        self.tracks.bind(c)
-        self.tote.bind(c)
-        self.tote.pairActivated.connect(lambda a, b: c.select_pair((a, b)))
-        self.events_panel.seekRequested.connect(c.seek)
-        self.notes_panel.seekRequested.connect(c.seek)
-        self.notes_panel.notesChanged.connect(self.set_annotations)
+        self.panels.bind(c, on_notes=self.set_annotations)
         self.menus.bind(c)
         self._connect()
         self.resize(1500, 920)
@@ -137,24 +127,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ================================================================== construction
     def _build_central(self) -> None:
-        central = QtWidgets.QWidget(self)
-        central.setObjectName("Central")
-        self.canvas = MapCanvas(central)
-        self.canvas.setObjectName("MapCanvas")
-        self.welcome = WelcomePage(central, has_sample=sample_recording() is not None)
-        self.stack = QtWidgets.QStackedWidget(central)
-        self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.canvas)
-        self.timeline = Timeline(central)
-        self.transport = TransportBar(central)
-        self.clock = self.transport.clock
-        lay = QtWidgets.QVBoxLayout(central)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.stack, 1)
-        lay.addWidget(self.transport)
-        lay.addWidget(self.timeline)
-        self.setCentralWidget(central)
+        self.central = CentralArea(self, has_sample=sample_recording() is not None)
+        c = self.central
+        self.canvas, self.welcome, self.stack = c.canvas, c.welcome, c.stack
+        self.timeline, self.transport, self.clock = c.timeline, c.transport, c.transport.clock
 
     def _connect(self) -> None:
         """What only the window knows: commands behind buttons, files, the status bar."""

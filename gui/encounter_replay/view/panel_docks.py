@@ -69,6 +69,16 @@ class PanelDocks:
         )
         self.warnings.countChanged.connect(self._warnings_count)
 
+    def bind(self, controller, on_notes) -> None:
+        """Every panel follows the controller; rows that name a pair or a time drive it;
+        edited notes go to ``on_notes`` (the window keeps them for sessions)."""
+        for panel in (self.plots, self.encounters, self.warnings, self.tracks, self.tote):
+            panel.bind(controller)
+        self.tote.pairActivated.connect(lambda a, b: controller.select_pair((a, b)))
+        self.events.seekRequested.connect(controller.seek)
+        self.notes.seekRequested.connect(controller.seek)
+        self.notes.notesChanged.connect(on_notes)
+
     def docks(self) -> tuple[QtWidgets.QDockWidget, ...]:
         """In View ▸ Panels order."""
         return (
