@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..geo import ecef_ground_and_normal
 from ..model import DataWarning, ObjectClass, TrackSet
-from ..model.labels import track_label, track_labels
+from ..model.labels import short_label, short_labels
 
 SOURCE = "analysis"
 #: Plausible POSIX times (years 1653–2286, the readers' bound): a sample outside has no
@@ -86,14 +86,14 @@ class PreparedTracks:
 
 
 def label(meta_row: pd.Series) -> str:
-    """How a track is named to people (the one rule, :mod:`..model.labels`)."""
-    g = meta_row.get
-    return track_label(g("callsign"), g("name"), g("id"), g("type"), g("cls"))
+    """How the analysis names a track: who it is, as the recording names it
+    (:func:`..model.labels.short_label`)."""
+    return short_label(meta_row.to_dict())
 
 
 def labels(meta: pd.DataFrame) -> list[str]:
     """:func:`label` for every row."""
-    return track_labels(meta, unique=False)
+    return short_labels(meta)
 
 
 def _examples(labels: list[str]) -> str:

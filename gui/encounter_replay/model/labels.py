@@ -53,3 +53,18 @@ def track_labels(meta: pd.DataFrame, unique: bool = True) -> list[str]:
         f"{lab} [{tid}]" if counts[lab] > 1 and lab != str(tid) else lab
         for lab, tid in zip(labels, ids, strict=True)
     ]
+
+
+def short_label(row: dict) -> str:
+    """Who a track is, without what it is: the callsign, else the name, else the id (a
+    reference point as :func:`track_label` calls it). The analysis's machine output
+    (``a_name``/``b_name``) and its messages keep the names the recording gives."""
+    row = {k: _text(v) for k, v in row.items()}
+    if row.get("cls") == "reference":
+        return _row_label(row)
+    return row.get("callsign") or row.get("name") or row.get("id") or "?"
+
+
+def short_labels(meta: pd.DataFrame) -> list[str]:
+    """:func:`short_label` of every row of a TrackSet's ``meta``."""
+    return [short_label(row) for row in meta.to_dict("records")]
