@@ -404,3 +404,22 @@ def test_max_memory_option(capsys):
     p = next(sample.glob("*.csv"))
     assert main(["info", str(p), "--max-memory", "64M"]) == 0
     capsys.readouterr()
+
+
+def test_quiet_bounded_reader_ends_the_stream_and_keeps_the_refusal(tmp_path):
+    """Arrow reads ahead on its own thread: a refusal raised there aborted the process at
+    exit, so the reader Arrow gets ends the stream and the caller raises afterwards."""
+    import io
+
+    from encounter_replay.io.zip_safety import BoundedReader, Inflation
+
+    path = tmp_path / "big.csv"
+    data = b"x" * 10_000
+    loud = BoundedReader(io.BytesIO(data), Inflation(path, 4_096, "CSV file", None))
+    with pytest.raises(ReadError):
+        loud.read(8_192)
+    quiet = BoundedReader(io.BytesIO(data), Inflation(path, 4_096, "CSV file", None), quiet=True)
+    assert quiet.read(8_192) == b""  # refused: the stream just ends
+    assert quiet.read(8_192) == b""
+    with pytest.raises(ReadError, match=r"big\.csv"):
+        quiet.raise_refused()

@@ -101,7 +101,7 @@ class _Source:
     #: ',' when numbers are written with a decimal comma (``;``-separated European CSV).
     decimal: str = "."
 
-    def open_bytes(self) -> io.BufferedReader:
+    def open_bytes(self, quiet: bool = False) -> io.BufferedReader:
         """The (decompressed) bytes, counted against the CSV text limit and bomb ratio.
 
         A gzip header states no trustworthy size, so the count runs while inflating and
@@ -112,7 +112,9 @@ class _Source:
         raw = gzip.GzipFile(fileobj=fh, mode="rb") if self.gz else fh
         what = "decompressed CSV" if self.gz else "CSV file"
         count = Inflation(self.path, text_limit("csv"), what, compressed, count_rows=True)
-        return io.BufferedReader(_Closing(BoundedReader(raw, count), fh), 1 << 20)
+        #: The counting layer of the stream opened last (its ``refused`` with ``quiet``).
+        self.bounded = BoundedReader(raw, count, quiet=quiet)
+        return io.BufferedReader(_Closing(self.bounded, fh), 1 << 20)
 
     @contextlib.contextmanager
     def open_text(self) -> Iterator[io.TextIOBase]:
@@ -265,25 +267,35 @@ def _parse_arrow(src: _Source, layout: cc.Layout) -> _Parsed:
     text = {
         _colname(layout.roles[r].index): pa.string() for r in cc.TEXT_ROLES if r in layout.roles
     }
-    with src.open_bytes() as stream:
-        table = pcsv.read_csv(
-            stream,
-            read_options=pcsv.ReadOptions(
-                column_names=[_colname(i) for i in range(len(src.names))], skip_rows=src.header_line
-            ),
-            parse_options=pcsv.ParseOptions(
-                # Safe multithreaded block splitting costs ~30 % more CPU; pay it only when
-                # the file quotes fields (a quoted line break otherwise makes Arrow raise,
-                # and the C parser takes over).
-                delimiter=src.sep,
-                newlines_in_values=src.quoted,
-                invalid_row_handler=skip,
-            ),
-            convert_options=pcsv.ConvertOptions(
-                include_columns=used, column_types=text, decimal_point=src.decimal
-            ),
-        )
+    # Quiet: a refusal ends the stream and is raised here, after Arrow's threads are done.
+    with src.open_bytes(quiet=True) as stream:
+        try:
+            table = _arrow_read(stream, src, used, text, skip)
+        except Exception:
+            src.bounded.raise_refused()
+            raise
+        src.bounded.raise_refused()
     return _Parsed(table=table, ragged=len(skipped), ragged_text=skipped[0] if skipped else "")
+
+
+def _arrow_read(stream, src: _Source, used: list[str], text: dict, skip) -> pa.Table:
+    return pcsv.read_csv(
+        stream,
+        read_options=pcsv.ReadOptions(
+            column_names=[_colname(i) for i in range(len(src.names))], skip_rows=src.header_line
+        ),
+        parse_options=pcsv.ParseOptions(
+            # Safe multithreaded block splitting costs ~30 % more CPU; pay it only when
+            # the file quotes fields (a quoted line break otherwise makes Arrow raise,
+            # and the C parser takes over).
+            delimiter=src.sep,
+            newlines_in_values=src.quoted,
+            invalid_row_handler=skip,
+        ),
+        convert_options=pcsv.ConvertOptions(
+            include_columns=used, column_types=text, decimal_point=src.decimal
+        ),
+    )
 
 
 _SKIPPING = re.compile(r"Skipping line (\d+)")

@@ -128,17 +128,38 @@ class BoundedReader(io.RawIOBase):
     """A read-only file over ``raw`` that raises ReadError past the :class:`Inflation` limits.
 
     For parsers that want a file object rather than chunks (Arrow, pandas, TextIOWrapper).
+    With ``quiet`` a refusal ends the stream instead (EOF) and is kept in ``refused`` for
+    the caller to raise once the parser has returned: Arrow reads ahead on its own thread,
+    and an exception raised there leaves that thread to abort the process at exit.
     """
 
-    def __init__(self, raw: BinaryIO, inflation: Inflation) -> None:
+    def __init__(self, raw: BinaryIO, inflation: Inflation, quiet: bool = False) -> None:
         super().__init__()
         self._raw = raw
         self._count = inflation
+        self._quiet = quiet
+        self.refused: Exception | None = None
+
+    def raise_refused(self) -> None:
+        """Raise the refusal a quiet reader kept, if any."""
+        if self.refused is not None:
+            raise self.refused
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self.refused is not None:
+            return 0
+        if not self._quiet:
+            return self._readinto(buffer)
+        try:
+            return self._readinto(buffer)
+        except Exception as exc:  # ReadError, OverBudget: kept for the caller
+            self.refused = exc
+            return 0
+
+    def _readinto(self, buffer) -> int:
         try:
             data = self._raw.read(len(buffer))
         except ZIP_ERRORS as exc:
