@@ -130,8 +130,9 @@ def relations(meta: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(known, np.where(sa == sb, "same-side", "cross-side"), "unknown").astype(object)
 
 
-def _ground_at(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Presence and ground point (3, n) of tracks at times (the cheap part of _state)."""
+def _locate(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(i, nx, moving, present, f)``: the segment ``i → nx`` of each track at each time,
+    whether it moves there, whether the track is present, and the fraction along it."""
     i = prep.last_at_or_before(j, t)
     lo, hi = prep.offsets[j], prep.offsets[j + 1] - 1
     inside = (i >= lo) & (i <= hi)
@@ -141,23 +142,20 @@ def _ground_at(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.n
     present = moving | (inside & (prep.t[i] == t))
     with np.errstate(invalid="ignore", divide="ignore"):
         f = np.where(moving, (t - prep.t[i]) / (prep.t[nx] - prep.t[i]), 0.0)
-    g0 = prep.g[:, i]
-    return present, g0 + f * (prep.g[:, nx] - g0)
+    return i, nx, moving, present, f
+
+
+def _ground_at(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Presence and ground point (3, n) of tracks at times (the cheap part of _state)."""
+    i, nx, _moving, present, f = _locate(prep, j, t)
+    return present, prep.g[:, i] + f * (prep.g[:, nx] - prep.g[:, i])
 
 
 def _state(prep: PreparedTracks, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
     """Presence, ground point (3, n), altitude and ECEF velocity (3, n) of tracks at times."""
-    i = prep.last_at_or_before(j, t)
-    lo, hi = prep.offsets[j], prep.offsets[j + 1] - 1
-    inside = (i >= lo) & (i <= hi)
-    i = np.clip(i, lo, hi)
-    nx = np.minimum(i + 1, hi)
-    moving = inside & prep.seg_ok[i] & (nx > i)
-    present = moving | (inside & (prep.t[i] == t))
-    span = prep.t[nx] - prep.t[i]
+    i, nx, moving, present, f = _locate(prep, j, t)
     with np.errstate(invalid="ignore", divide="ignore"):
-        f = np.where(moving, (t - prep.t[i]) / span, 0.0)
-        vel = np.where(moving, (prep.p[:, nx] - prep.p[:, i]) / span, np.nan)
+        vel = np.where(moving, (prep.p[:, nx] - prep.p[:, i]) / (prep.t[nx] - prep.t[i]), np.nan)
     g = prep.g[:, i] + f * (prep.g[:, nx] - prep.g[:, i])
     alt = prep.alt[i] + f * (prep.alt[nx] - prep.alt[i])
     return present, g, alt, vel

@@ -141,19 +141,16 @@ class ReplayController(QtCore.QObject):
             self.playingChanged.emit(False)
 
     def play(self) -> None:
-        before = self.clock.time
-        self.clock.play()
-        if self.clock.time != before:
-            self.timeChanged.emit(self.clock.time)
-        if self.clock.playing and not self._timer.isActive():
-            self._wall.start()
-            self._timer.start()
-            self.playingChanged.emit(True)
+        self._start(self.clock.play)
 
     def play_reverse(self) -> None:
         """Play backwards (at the same speed)."""
+        self._start(self.clock.play_reverse)
+
+    def _start(self, run) -> None:
+        """Start the clock with ``run`` (forwards or backwards) and the frame timer."""
         before = self.clock.time
-        self.clock.play_reverse()
+        run()
         if self.clock.time != before:
             self.timeChanged.emit(self.clock.time)
         if self.clock.playing and not self._timer.isActive():
