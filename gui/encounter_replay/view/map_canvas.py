@@ -602,7 +602,8 @@ class MapCanvas(QtWidgets.QWidget):
         bearing lines around it; off: north up."""
         self.relative.set_heading_up(on)
         self.relative.units = self.units
-        self.graticule.curve.setVisible(not on)
+        self.graticule.set_visible(not on)
+        self.graticule.update(self.scene_data.proj if self.scene_data else None, self.vb.viewRect())
         # East/north coordinates mean nothing on a turned map: the rings give the ranges.
         for name in ("left", "bottom"):
             self.plot.showAxis(name, not on)

@@ -19,6 +19,8 @@ from . import style
 #: Graticule spacings on offer, degrees (1° down to 1′).
 STEPS_DEG = (30.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 1 / 3, 0.25, 1 / 6, 1 / 12, 1 / 30, 1 / 60)
 MAX_LINES = 7
+#: Margin kept round the view by the graticule, as a fraction of its size per side.
+GRID_MARGIN = 0.5
 
 
 def fmt_angle(value: float, step: float, pos: str, neg: str) -> str:
@@ -57,7 +59,13 @@ def _crossing(xs: np.ndarray, ys: np.ndarray, level: float, along_y: bool) -> fl
 
 
 class Graticule:
-    """Meridians and parallels for the visible area; labels handed to the furniture item."""
+    """Meridians and parallels for the visible area; labels handed to the furniture item.
+
+    The lines are computed for the view plus a margin (:data:`GRID_MARGIN` of its size on
+    each side) in one projection call, and kept while the view pans inside that margin at
+    the same scale: following an aircraft moves the view every frame, and only the edge
+    labels, read off the kept lines, change. Hidden (the heading-up view turns the map, so
+    east/north lines mean nothing there), it is not computed at all."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.curve = pg.PlotCurveItem(pen=style.pen(style.GRID, 1.0), connect="finite")
@@ -66,49 +74,82 @@ class Graticule:
         #: (data x, data y, text, edge) for the furniture item; edge "top" or "left".
         self.labels: list[tuple[float, float, str, str]] = []
         self.step = 1.0
+        self._lines: list[tuple[np.ndarray, np.ndarray, str, str]] = []
+        self._covers = QtCore.QRectF()  # data area the kept lines were computed for
+        self._size = (0.0, 0.0)  # view size they were computed at
+        self._proj = None
+
+    def set_visible(self, on: bool) -> None:
+        self.curve.setVisible(on)
+        self._covers = QtCore.QRectF()  # recompute when shown
 
     def update(self, proj, rect: QtCore.QRectF) -> None:
         if proj is None or rect.width() <= 0 or rect.height() <= 0:
-            self.curve.setData([], [])
-            self.labels = []
+            self._clear()
             return
+        if not self.curve.isVisible():
+            return
+        size = (rect.width(), rect.height())
+        if proj is not self._proj or size != self._size or not self._covers.contains(rect):
+            self._compute(proj, rect)
+        self._label(rect)
+
+    def _clear(self) -> None:
+        self.curve.setData([], [])
+        self.labels, self._lines, self._covers = [], [], QtCore.QRectF()
+
+    def _compute(self, proj, rect: QtCore.QRectF) -> None:
+        self._proj, self._size = proj, (rect.width(), rect.height())
         x0, x1, y0, y1 = rect.left(), rect.right(), rect.top(), rect.bottom()
         gx, gy = np.meshgrid(np.linspace(x0, x1, 9), np.linspace(y0, y1, 9))
         lat, lon = proj.inverse(gx.ravel(), gy.ravel())
         ok = np.isfinite(lat) & np.isfinite(lon)
         if not ok.any():
-            self.curve.setData([], [])
-            self.labels = []
+            self._clear()
             return
-        lon = wrap_lon(lon[ok], proj.lon0)
-        lat = lat[ok]
+        lon, lat = wrap_lon(lon[ok], proj.lon0), lat[ok]
         la0, la1 = max(float(lat.min()), -89.0), min(float(lat.max()), 89.0)
         lo0, lo1 = float(lon.min()), float(lon.max())
         span = max(la1 - la0, (lo1 - lo0) * math.cos(math.radians(0.5 * (la0 + la1))))
         step = next((s for s in reversed(STEPS_DEG) if span / s <= MAX_LINES), STEPS_DEG[0])
         self.step = step
-        # Margins so lines reach the corners of a view the 9×9 sample did not bound tightly.
-        la0, la1 = max(la0 - step, -89.9), min(la1 + step, 89.9)
-        lo0, lo1 = lo0 - step, lo1 + step
+        # The margin, in degrees, plus a step so lines reach the corners of a view the 9×9
+        # sample did not bound tightly.
+        mla = GRID_MARGIN * (la1 - la0) + step
+        mlo = GRID_MARGIN * (lo1 - lo0) + step
+        la0, la1 = max(la0 - mla, -89.9), min(la1 + mla, 89.9)
+        lo0, lo1 = lo0 - mlo, lo1 + mlo
         mer = np.arange(math.ceil(lo0 / step), math.floor(lo1 / step) + 1) * step
         par = np.arange(math.ceil(la0 / step), math.floor(la1 / step) + 1) * step
         n = 48
-        xs, ys, self.labels = [], [], []
-        for m in mer:
-            x, y = proj.forward(np.linspace(la0, la1, n), np.full(n, m))
-            xs += [x, [np.nan]]
-            ys += [y, [np.nan]]
-            top = _crossing(x, y, y1, along_y=True)
-            if top is not None and x0 <= top <= x1:
-                self.labels.append((top, y1, fmt_angle(float(wrap_lon(m)), step, "E", "W"), "top"))
-        for p in par:
-            x, y = proj.forward(np.full(n, p), np.linspace(lo0, lo1, n))
-            xs += [x, [np.nan]]
-            ys += [y, [np.nan]]
-            left = _crossing(x, y, x0, along_y=False)
-            if left is not None and y0 <= left <= y1:
-                self.labels.append((x0, left, fmt_angle(float(p), step, "N", "S"), "left"))
-        self.curve.setData(np.concatenate(xs), np.concatenate(ys))
+        along_lat = np.linspace(la0, la1, n)
+        along_lon = np.linspace(lo0, lo1, n)
+        lats = np.concatenate([np.tile(along_lat, len(mer)), np.repeat(par, n)])
+        lons = np.concatenate([np.repeat(mer, n), np.tile(along_lon, len(par))])
+        xs, ys = proj.forward(lats, lons)
+        xs, ys = xs.reshape(-1, n), ys.reshape(-1, n)
+        texts = [fmt_angle(float(wrap_lon(m)), step, "E", "W") for m in mer]
+        texts += [fmt_angle(float(p), step, "N", "S") for p in par]
+        edges = ["top"] * len(mer) + ["left"] * len(par)
+        self._lines = list(zip(xs, ys, texts, edges, strict=True))
+        gap = np.full((len(xs), 1), np.nan)
+        self.curve.setData(np.hstack([xs, gap]).ravel(), np.hstack([ys, gap]).ravel())
+        mx, my = GRID_MARGIN * rect.width(), GRID_MARGIN * rect.height()
+        self._covers = rect.adjusted(-mx, -my, mx, my)
+
+    def _label(self, rect: QtCore.QRectF) -> None:
+        """Where the kept lines cross the view's top (meridians) and left (parallels)."""
+        x0, x1, y0, y1 = rect.left(), rect.right(), rect.top(), rect.bottom()
+        self.labels = []
+        for x, y, text, edge in self._lines:
+            if edge == "top":
+                top = _crossing(x, y, y1, along_y=True)
+                if top is not None and x0 <= top <= x1:
+                    self.labels.append((top, y1, text, "top"))
+            else:
+                left = _crossing(x, y, x0, along_y=False)
+                if left is not None and y0 <= left <= y1:
+                    self.labels.append((x0, left, text, "left"))
 
 
 class Furniture(pg.GraphicsObject):

@@ -158,6 +158,45 @@ def symbol_atlas(
 Style = tuple[str, float, str, bool, bool]  # kind, size px, colour, filled, rotates
 
 
+@dataclass(frozen=True)
+class CombinedAtlas:
+    """The atlases of several styles stacked in one pixmap, so one call draws all heads."""
+
+    pixmap: QtGui.QPixmap
+    cell: np.ndarray  # per style: cell side, device px
+    n: np.ndarray  # per style: rotations held
+    top: np.ndarray  # per style: first row of its atlas in the pixmap, device px
+
+    def sources(self, group: np.ndarray, angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Top-left corners (device px) of the cells for heads of styles ``group`` at
+        ``angle`` (degrees)."""
+        cell = self.cell[group]
+        k = np.round(np.nan_to_num(angle) / ANGLE_STEP).astype(np.int64) % self.n[group]
+        return (k % ATLAS_COLS) * cell, self.top[group] + (k // ATLAS_COLS) * cell
+
+
+@functools.lru_cache(maxsize=16)
+def combined_atlas(styles: tuple[Style, ...], dpr: float = 1.0) -> CombinedAtlas:
+    parts = [symbol_atlas(*st, dpr=dpr) for st in styles]
+    tops = np.cumsum([0] + [a.pixmap.height() for a in parts])
+    width = max((a.pixmap.width() for a in parts), default=1)
+    img = QtGui.QImage(
+        width, max(int(tops[-1]), 1), QtGui.QImage.Format.Format_ARGB32_Premultiplied
+    )
+    img.fill(QtCore.Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(img)
+    p.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
+    for a, top in zip(parts, tops, strict=False):
+        p.drawPixmap(0, int(top), a.pixmap)
+    p.end()
+    return CombinedAtlas(
+        QtGui.QPixmap.fromImage(img),
+        np.array([a.cell for a in parts], dtype=np.int64),
+        np.array([a.n for a in parts], dtype=np.int64),
+        tops[:-1].astype(np.int64),
+    )
+
+
 class HeadsItem(pg.GraphicsObject):
     """All heads of one frame. Positions in data (map) coordinates, sizes in pixels."""
 
@@ -240,25 +279,24 @@ class HeadsItem(pg.GraphicsObject):
         dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
         pts = fn.transformCoordinates(tr, np.vstack([self._x, self._y]))
         pts = np.clip(pts, -(2**30), 2**30)
-        order = np.argsort(self._group, kind="stable")
-        bounds = np.searchsorted(self._group[order], np.arange(len(self._styles) + 1))
-        for g, st in enumerate(self._styles):
-            sel = order[bounds[g] : bounds[g + 1]]
-            if len(sel) == 0:
-                continue
-            atlas = symbol_atlas(*st, dpr=dpr)
-            sx, sy = atlas.sources(self._angle[sel])
-            self._frags.resize(len(sel))
-            frags = self._frags.ndarray()
-            frags[:, 0] = pts[0, sel]
-            frags[:, 1] = pts[1, sel]
-            frags[:, 2] = sx
-            frags[:, 3] = sy
-            frags[:, 4:6] = atlas.cell
-            frags[:, 6:8] = 1.0 / dpr
-            frags[:, 8] = 0.0
-            frags[:, 9] = 1.0
-            p.drawPixmapFragments(*self._frags.drawargs(), atlas.pixmap)
+        atlas = combined_atlas(tuple(self._styles), dpr)
+        g = self._group
+        order = np.argsort(g, kind="stable")  # drawn style by style, as before
+        g = g[order]
+        sx, sy = atlas.sources(g, self._angle[order])
+        self._frags.resize(len(order))
+        frags = self._frags.ndarray()
+        frags[:, 0] = pts[0, order]
+        frags[:, 1] = pts[1, order]
+        frags[:, 2] = sx
+        frags[:, 3] = sy
+        frags[:, 4] = frags[:, 5] = atlas.cell[g]
+        frags[:, 6:8] = 1.0 / dpr
+        frags[:, 8] = 0.0
+        frags[:, 9] = 1.0
+        # One call for every head: per-style calls cost ~50 µs each in Python, and with
+        # a shade per aircraft there are dozens of styles.
+        p.drawPixmapFragments(*self._frags.drawargs(), atlas.pixmap)
 
     def nearest(self, x: float, y: float) -> int:
         """Index (into the arrays last set) of the head nearest a data point, -1 if none."""

@@ -93,6 +93,10 @@ class PlacesItem(ViewCachedItem):
         device = p.device()
         w = device.width() if device is not None else 4000
         h = device.height() if device is not None else 4000
+        # The cache may paint a margin round the view: the label budget is for the view.
+        shown = (self.host or self).view_rect
+        if shown.isEmpty():
+            shown = QtCore.QRectF(0, 0, w, h)
         p.save()
         p.resetTransform()
         p.setFont(self._font)
@@ -128,8 +132,9 @@ class PlacesItem(ViewCachedItem):
                     p.drawEllipse(pt, 2.0, 2.0)
                     p.setPen(self._town_text)
                 p.drawText(box, QtCore.Qt.AlignmentFlag.AlignVCenter, text)
-                self.drawn.append(text)
-                n += 1
+                if shown.contains(pt):
+                    self.drawn.append(text)
+                    n += 1
                 if n >= MAX_LABELS:
                     break
 
