@@ -132,6 +132,8 @@ class MapCanvas(QtWidgets.QWidget):
         self.visual_range_m = 10 * NM
         self._shown = np.zeros(0, dtype=bool)
         self._colors_list: list[str] = []
+        self._label_colors_for: list[str] | None = None  # what _label_colors_list was made from
+        self._label_colors_list: list[str] = []
         self._refs = np.zeros(0, dtype=np.int64)
         self._hold_ts: TrackSet | None = None
         self._hold_idx = np.zeros(0, dtype=np.int64)
@@ -410,8 +412,10 @@ class MapCanvas(QtWidgets.QWidget):
                     return speed_text(kind, float(col[k]), units)
             return speed_text("GS", float(frame.speed[k]), units)
 
+        head_colors = self._label_colors(colors)
+
         def fmt(k: int) -> list[list[tuple[str, str]]]:
-            head = [(names[k], style.label_color(colors[k]).name())]
+            head = [(names[k], head_colors[k])]
             if cls[k] == "reference":
                 return [head]
             return [
@@ -432,6 +436,13 @@ class MapCanvas(QtWidgets.QWidget):
         )
         self.labels.keep_out = self.furniture.keep_out() + self.legend.keep_out()
         self.labels.set_frame(tl, extras, frame.x[vis], frame.y[vis])
+
+    def _label_colors(self, colors: list[str]) -> list[str]:
+        """Label text colour per track (lighter than the symbol), kept while colours stay."""
+        if self._label_colors_for is not colors:
+            self._label_colors_for = colors
+            self._label_colors_list = [style.label_color(c).name() for c in colors]
+        return self._label_colors_list
 
     def _redraw(self) -> None:
         if self.scene_data is not None and math.isfinite(self.time):

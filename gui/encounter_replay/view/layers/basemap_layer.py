@@ -63,6 +63,9 @@ class BasemapItem(ViewCachedItem):
         self.data = data
         self.content_changed()
 
+    def backdrop(self) -> str | None:
+        return style.SEA if self.fill_land else None  # no tiles underneath: opaque
+
     def content_rect(self) -> QtCore.QRectF:
         rect = self.data.rect if self.data is not None else QtCore.QRectF()
         for o in self.overlays:

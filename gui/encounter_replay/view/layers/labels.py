@@ -131,10 +131,11 @@ class LabelLayer(pg.GraphicsObject):
         self.placed: list[tuple[str, QtCore.QRectF]] = []  # what the last paint showed
         #: Map metres → ViewBox coordinates when the map is turned (heading-up), else None.
         self.pre: QtGui.QTransform | None = None
-        self.group_members: dict[int, list[int]] = {}
+        self._groups: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         #: Per labelled track, how many objects its label stands for besides itself.
         self.group_sizes: dict[int, int] = {}
         self._serial = 0
+        self._pens: dict[str, QtGui.QPen] = {}  # per text colour
         self._layout_key: tuple = ()
         self._layout: list[tuple] = []
         #: Offset each track's label used last time: tried first, so labels do not jump
@@ -168,6 +169,18 @@ class LabelLayer(pg.GraphicsObject):
         self.heads_y = heads_y
         self._serial += 1
         self.update()
+
+    @property
+    def group_members(self) -> dict[int, list[int]]:
+        """Per group label (its track), the other tracks it stands for."""
+        if self._groups is None:
+            return {}
+        members, run, heads = self._groups
+        return {
+            int(h): [int(m) for m in members[run == r] if int(m) != int(h)]
+            for r, h in enumerate(heads)
+            if int(h) in self.group_sizes
+        }
 
     # ------------------------------------------------------------------ layout
     def _to_px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,11 +226,17 @@ class LabelLayer(pg.GraphicsObject):
         corners = np.concatenate(
             [c0y * stride + c0x, c0y * stride + c1x, c1y * stride + c0x, c1y * stride + c1x]
         )
-        sign = np.repeat(np.array([1.0, -1.0, -1.0, 1.0]), len(c0x))
-        diff = np.bincount(corners, sign, minlength=(gh + 1) * stride).reshape(gh + 1, stride)
-        covered = diff.cumsum(0).cumsum(1)[:gh, :gw] > 0.5
-        sat = np.zeros((gh + 1, stride), dtype=np.int32)
-        sat[1:, 1:] = covered.cumsum(0).cumsum(1)
+        # (int32 throughout: these four passes over the grid are a good part of a frame.)
+        k = len(c0x)
+        size = (gh + 1) * stride
+        diff = (
+            np.bincount(corners[np.r_[0:k, 3 * k : 4 * k]], minlength=size).astype(np.int32)
+            - np.bincount(corners[k : 3 * k], minlength=size).astype(np.int32)
+        ).reshape(gh + 1, stride)
+        i32 = np.int32
+        covered = diff.cumsum(0, dtype=i32).cumsum(1, dtype=i32)[:gh, :gw] > 0
+        sat = np.zeros((gh + 1, stride), dtype=i32)
+        sat[1:, 1:] = covered.cumsum(0, dtype=i32).cumsum(1, dtype=i32)
         flat = memoryview(sat.ravel())  # fast scalar lookups, no per-call numpy overhead
 
         def n_heads(r0: int, r1: int, c0: int, c1: int) -> int:
@@ -259,15 +278,9 @@ class LabelLayer(pg.GraphicsObject):
                 self.group_sizes = {
                     int(tl.track[k]): int(n - 1) for k, n in zip(keep, sizes, strict=True) if n > 1
                 }
-                # Who each group label stands for (the hover tooltip lists them).
-                members = tl.track[idx[order]]
-                self.group_members = {
-                    int(tl.track[k]): [
-                        int(m) for m in members[run == r] if int(m) != int(tl.track[k])
-                    ]
-                    for r, k in enumerate(keep)
-                    if int(tl.track[k]) in self.group_sizes
-                }
+                # Who each group label stands for: read by the hover tooltip only, so kept
+                # as arrays and made into lists on demand (:attr:`group_members`).
+                self._groups = (tl.track[idx[order]], run, tl.track[keep])
                 keep = np.union1d(keep, idx[tl.forced[idx]])
                 keep = keep[np.argsort(-tl.priority[keep], kind="stable")][:MAX_LABELS]
                 for i in keep:
@@ -387,6 +400,8 @@ class LabelLayer(pg.GraphicsObject):
                 p.drawLine(
                     QtCore.QPointF(ax + f * (cx - ax), ay + f * (cy - ay)), QtCore.QPointF(cx, cy)
                 )
+        pens = self._pens
+        font = None
         for box, _a, lines, _leader, frame in boxes:
             p.fillRect(box, style.LABEL_BG)
             if frame:
@@ -398,8 +413,13 @@ class LabelLayer(pg.GraphicsObject):
                 for ri, (text, color) in enumerate(runs):
                     cache = self._bold if ri == 0 and li == 0 and len(lines) > 1 else self._text
                     st, w = cache.get(text)
-                    p.setFont(cache.font)
-                    p.setPen(QtGui.QColor(color))
+                    if cache.font is not font:
+                        font = cache.font
+                        p.setFont(font)
+                    pen = pens.get(color)
+                    if pen is None:
+                        pen = pens[color] = QtGui.QPen(QtGui.QColor(color))
+                    p.setPen(pen)
                     p.drawStaticText(QtCore.QPointF(x, y), st)
                     x += w + RUN_GAP
                 y += self.line_h

@@ -42,20 +42,22 @@ class RelativeView:
         self.spokes = pg.PlotCurveItem(
             pen=style.pen(palette.RANGE_RING, 1.0, "dot"), connect="pairs"
         )
-        # In the turned frame, between the land (below) and the trails (above).
+        # In the turned frame, between the land (below) and the trails (above). Their own
+        # transform undoes the turn about the primary, so in their local frame the nose
+        # is always up: the geometry is built once per ring step, not every frame.
         for item in (self.rings, self.spokes):
             item.setZValue(style.Z_RINGS - 1)
             item.setParentItem(self.rotor)
             item.setVisible(False)
         self.ring_step_m = 0.0
+        self._drawn: tuple = ()  # (step, units) the ring geometry and labels were built for
         self.units = "nm"
         #: Range of each ring, written on it just above the primary (upright text).
         self.ring_labels = [
             pg.TextItem("", color=palette.GRID_TEXT, anchor=(0.5, 1.0)) for _ in range(6)
         ]
         for item in self.ring_labels:
-            item.setParentItem(self.rotor)
-            item.setZValue(style.Z_RINGS - 1)
+            item.setParentItem(self.rings)
             item.setVisible(False)
 
     def adopt(self, items: list[QtCore.QObject]) -> None:
@@ -96,23 +98,32 @@ class RelativeView:
         span = max(min(r.width(), r.height()), 1.0)
         step = next((s * NM for s in RING_STEPS_NM if span / (s * NM) <= 8), RING_STEPS_NM[-1] * NM)
         self.ring_step_m = step
+        if self._drawn != (step, self.units):
+            self._build_rings(step)
+        undo_turn = QtGui.QTransform().rotate(self.angle_deg).inverted()[0]
+        for item in (self.rings, self.spokes):
+            item.setTransform(undo_turn)
+            item.setPos(x, y)
+
+    def _build_rings(self, step: float) -> None:
+        """Rings, bearing lines (relative to the nose, which is up) and ring labels, about
+        the origin of the rings' own frame."""
+        self._drawn = (step, self.units)
         th = np.linspace(0, 2 * np.pi, 97)
-        n = 6
-        xs, ys = [], []
-        for i in range(1, n + 1):
-            xs += [x + i * step * np.sin(th), [np.nan]]
-            ys += [y + i * step * np.cos(th), [np.nan]]
-        self.rings.setData(np.concatenate(xs), np.concatenate(ys))
-        nose = math.radians(self.angle_deg)
+        n = len(self.ring_labels)
+        circles = [np.r_[i * step * np.sin(th), np.nan] for i in range(1, n + 1)]
+        circles_y = [np.r_[i * step * np.cos(th), np.nan] for i in range(1, n + 1)]
+        self.rings.setData(np.concatenate(circles), np.concatenate(circles_y))
         for i, item in enumerate(self.ring_labels, start=1):
             item.setText(fmt_distance(i * step, self.units, 0 if step >= NM else 2))
-            item.setPos(x + i * step * math.sin(nose), y + i * step * math.cos(nose))
-        # Bearing lines relative to the nose, drawn in map metres (the rotor turns them).
-        b = np.radians(np.array(BEARINGS, dtype=float) + self.angle_deg)
+            item.setPos(0.0, i * step)
+        b = np.radians(np.array(BEARINGS, dtype=float))
         far = n * step
-        sx = np.ravel(np.column_stack([np.full(len(b), x), x + far * np.sin(b)]))
-        sy = np.ravel(np.column_stack([np.full(len(b), y), y + far * np.cos(b)]))
-        self.spokes.setData(sx, sy)
+        zeros = np.zeros(len(b))
+        self.spokes.setData(
+            np.ravel(np.column_stack([zeros, far * np.sin(b)])),
+            np.ravel(np.column_stack([zeros, far * np.cos(b)])),
+        )
 
     def to_view(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Map metres → ViewBox coordinates (identity when north-up)."""
