@@ -130,6 +130,19 @@ def test_shades_are_distinct_and_keep_the_hue(base):
         assert abs(turn) <= MAX_HUE_TURN_DEG + 1.0
 
 
+@pytest.mark.parametrize("base", ["#3b82f6", "#ef4444", "#22c55e", "#9ca3af"])
+def test_every_shade_shows_on_the_dark_sea_and_on_paper(base):
+    """VIPER 12 came out #0b15ea (L* 30) on the #0b1726 sea: shades keep to L* 50..88."""
+    for c in shades(base, 8):
+        assert 49.5 <= _lab(c)[0] <= 88.5, c
+
+
+def test_a_greyish_side_colour_stays_grey():
+    for c in shades("#9ca3af", 6):  # the neutral side: a grey with a hint of blue
+        r, g, b = (int(c[i : i + 2], 16) for i in (1, 3, 5))
+        assert max(r, g, b) - min(r, g, b) <= 40, c
+
+
 def test_many_shades_and_grey():
     assert len(set(shades("#3b82f6", 60))) == 60
     greys = shades("#b0b0b0", 4)

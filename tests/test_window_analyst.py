@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from pyproj import Geod, Transformer
 from PySide6 import QtCore, QtWidgets
@@ -349,6 +350,16 @@ def test_separation_plot_log_axis_and_map_legend(qtbot, window, scene):
     assert plots.log_y and plots.sep_plot.getAxis("left").logMode
     assert plots.hsep_line.value() == pytest.approx(math.log10(result.settings.hsep_m / NM))
     assert plots.horiz_curve.opts["pen"].style() != plots.slant_curve.opts["pen"].style()
+    # The key is in the header, in the plots' colours; nothing inside the plots covers
+    # curves, and the two threshold labels never overlap.
+    header = plots.message.text()
+    assert window.track_names()[int(row.a)] in header and "slant" in header
+    assert not [i for i in plots.glw.scene().items() if isinstance(i, pg.LegendItem)]
+    plots.glw.resize(500, 320)
+    plots.glw.grab()
+    vis, hsep = plots.visual_line.label, plots.hsep_line.label
+    assert vis.sceneBoundingRect().width() > 20 and hsep.sceneBoundingRect().width() > 20
+    assert not vis.sceneBoundingRect().intersects(hsep.sceneBoundingRect())
     plots.log_box.setChecked(False)
     assert plots.hsep_line.value() == pytest.approx(result.settings.hsep_m / NM)
     c = window.canvas
@@ -380,6 +391,17 @@ def test_heading_up_turns_the_map_about_the_primary(qtbot, window):
     r = c.vb.boundingRect()
     assert abs(px[0] - r.center().x()) < 3 and abs(py[0] - r.center().y()) < 3  # centred
     assert c.relative.rings.isVisible() and c.relative.ring_step_m > 0
+    # The rings' own frame sits on the primary with its nose up: centre on VIPER, the
+    # first ring's label and the 12 o'clock bearing line straight above it.
+    rings, labels = c.relative.rings, c.labels
+    centre = rings.mapToItem(labels, QtCore.QPointF(0, 0))
+    assert abs(centre.x() - px[0]) < 1 and abs(centre.y() - py[0]) < 1
+    first = c.relative.ring_labels[0]
+    up = first.mapToItem(labels, QtCore.QPointF(0, 0))
+    assert abs(up.x() - px[0]) < 2 and up.y() < py[0] - 10
+    sx, sy = c.relative.spokes.getData()
+    nose = c.relative.spokes.mapToItem(labels, QtCore.QPointF(sx[1], sy[1]))
+    assert abs(nose.x() - px[0]) < 2 and nose.y() < py[0] - 10
     assert any("FENCER 1" in t for t, _ in c.labels.placed)
     # a click on FENCER's symbol on the turned map still finds FENCER
     pt = c.plot_widget.mapFromScene(c.vb.mapToScene(QtCore.QPointF(px[1], py[1])))

@@ -18,8 +18,11 @@ from ..palette import NEUTRAL
 
 #: Largest hue turn from the base colour (degrees): further and blue reads as purple/green.
 MAX_HUE_TURN_DEG = 20.0
-#: Lightness range the shades keep to, so every shade shows on a dark and a light map.
+#: Lightness range the candidate shades are drawn from (HLS).
 LIGHTNESS_RANGE = (0.32, 0.80)
+#: Perceived lightness (CIE L*) every shade keeps to, so each shows on the dark sea and on
+#: paper: HLS lightness alone let a saturated blue as dark as L* 30 through.
+LSTAR_RANGE = (50.0, 88.0)
 
 #: Candidate grid: lightness levels × hue turns (grown when more shades are asked for).
 _LEVELS, _TURNS = 7, 5
@@ -63,12 +66,15 @@ def shades(base: str, n: int) -> list[str]:
     rgb0 = _hex_to_rgb(base)
     h, _, sat = colorsys.rgb_to_hls(*rgb0)
     # A grey base (neutral side) stays grey: only its lightness varies.
-    sat = sat if sat < 0.1 else max(sat, 0.45)
+    sat = sat if sat < 0.2 else max(sat, 0.45)
     scale = max(1, int(np.ceil(np.sqrt(n / (_LEVELS * _TURNS)))))
     levels = np.linspace(*LIGHTNESS_RANGE, _LEVELS * scale)
     turns = np.linspace(-1.0, 1.0, _TURNS * scale) * MAX_HUE_TURN_DEG / 360.0
     cand = np.array([colorsys.hls_to_rgb((h + dt) % 1.0, lv, sat) for lv in levels for dt in turns])
     lab = _lab(cand)
+    seen = (lab[:, 0] >= LSTAR_RANGE[0]) & (lab[:, 0] <= LSTAR_RANGE[1])
+    if len(np.unique(np.round(cand[seen] * 255), axis=0)) >= n:  # else any lightness
+        cand, lab = cand[seen], lab[seen]
     nearest = np.linalg.norm(lab - _lab(np.array([rgb0])), axis=1)
     out = [_rgb_to_hex(*rgb0)]
     for _ in range(1, n):

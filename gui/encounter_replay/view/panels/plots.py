@@ -26,6 +26,7 @@ HSEP_COLOR = palette.LOS
 CURSOR_COLOR = palette.CURSOR
 AXIS_COLOR = palette.PLOT_AXIS
 PAIR_COLORS = palette.PAIR_TRACKS
+LABEL_FILL = pg.mkBrush(palette.PLOT_BG)
 CURSOR_MS = 100
 
 
@@ -111,8 +112,8 @@ class PlotsPanel(QtWidgets.QWidget):
                 ax = plot.getAxis(name)
                 ax.setPen(pg.mkPen(AXIS_COLOR))
                 ax.setTextPen(pg.mkPen(AXIS_COLOR))
-        self.sep_legend = self.sep_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
-        self.alt_legend = self.alt_plot.addLegend(offset=(-6, 4), labelTextColor=AXIS_COLOR)
+        # No legends inside the plots (they covered curves and threshold labels): the panel's
+        # header names the pair in the lower plot's colours and keys the two separations.
         self.slant_curve = self.sep_plot.plot(
             pen=pg.mkPen(SLANT_COLOR, width=2.5), name="slant", connect="finite"
         )
@@ -127,7 +128,14 @@ class PlotsPanel(QtWidgets.QWidget):
             angle=0,
             pen=pg.mkPen(VISUAL_COLOR, width=1, style=QtCore.Qt.PenStyle.DashLine),
             label="visual range",
-            labelOpts={"color": VISUAL_COLOR, "position": 0.02, "anchors": [(0, 1), (0, 1)]},
+            # Below the line in the upper half of the plot (clear of the legend at the top),
+            # above it in the lower half (clear of the time axis).
+            labelOpts={
+                "color": VISUAL_COLOR,
+                "position": 0.02,
+                "anchors": [(0, 0), (0, 1)],
+                "fill": LABEL_FILL,  # curves pass behind the words, not through them
+            },
         )
         self.hsep_line = pg.InfiniteLine(
             angle=0,
@@ -135,7 +143,12 @@ class PlotsPanel(QtWidgets.QWidget):
             label="horizontal minimum",
             # At the right-hand end: never on top of the visual-range label (left) when the two
             # thresholds sit close together on a wide scale.
-            labelOpts={"color": HSEP_COLOR, "position": 0.98, "anchors": [(1, 1), (1, 1)]},
+            labelOpts={
+                "color": HSEP_COLOR,
+                "position": 0.98,
+                "anchors": [(1, 0), (1, 1)],
+                "fill": LABEL_FILL,
+            },
         )
         #: Shaded spans where the pair has lost DAA well clear.
         self.wc_regions: list[pg.LinearRegionItem] = []
@@ -153,6 +166,11 @@ class PlotsPanel(QtWidgets.QWidget):
         )
         self.message.setObjectName("PanelSummary")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        # On the plots' own dark ground: it is their key, in their colours.
+        self.message.setStyleSheet(
+            f"background: {palette.PLOT_BG}; color: {palette.PLOT_AXIS}; padding: 2px 4px;"
+        )
         self.message.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed
         )
@@ -373,7 +391,7 @@ class PlotsPanel(QtWidgets.QWidget):
                         distance_value(s["horizontal_m"].to_numpy(float), self.units), floor
                     ),
                 )
-            self.message.setText(f"{self.labels[a]}  –  {self.labels[b]}")
+            self.message.setText(self._pair_header(a, b))
         self._show_well_clear()
         self._redraw_altitudes()
         self.glw.setVisible(bool(self._tracks_shown()))
@@ -381,6 +399,20 @@ class PlotsPanel(QtWidgets.QWidget):
         self.sep_plot.setVisible(pair is not None)
         self.sep_plot.enableAutoRange()
         self.alt_plot.enableAutoRange()
+
+    def _pair_header(self, a: int, b: int) -> str:
+        """The pair, each name in its colour in the lower plot, and the key to the
+        separation curves (solid slant, dashed horizontal)."""
+        from html import escape
+
+        def run(text: str, color: str) -> str:
+            return f'<span style="color:{color}">{escape(text)}</span>'
+
+        return (
+            f"{run(self.labels[a], PAIR_COLORS[0])}  –  {run(self.labels[b], PAIR_COLORS[1])}"
+            f"<br>{run('━━ slant', SLANT_COLOR)}&nbsp;&nbsp;&nbsp;"
+            f"{run('╍╍ horizontal', HORIZ_COLOR)}"
+        )
 
     def set_quantity(self, what: str) -> None:
         """Show ``what`` (one of :data:`QUANTITIES`) in the lower plot."""
@@ -393,7 +425,6 @@ class PlotsPanel(QtWidgets.QWidget):
         for c in self.alt_curves:
             self.alt_plot.removeItem(c)
         self.alt_curves = []
-        self.alt_legend.clear()
         ts = self.ts
         if ts is None:
             return
