@@ -493,3 +493,27 @@ def test_lower_plot_shows_speed_vertical_rate_heading_bearing(window):
         plots.quantity_box.setCurrentIndex(plots.quantity_box.findData(what))
         ys = [c.getData()[1] for c in plots.alt_curves]
         assert ys and check(ys), what
+
+
+def test_extra_plots_watched_together(window):
+    """Ground speed and bearing in plots of their own, under altitude, on one time axis
+    with one cursor each; unticked, the plot goes and the rest close up."""
+    window.select_pair(0, 1)
+    plots = window.plots
+    plots.extra_actions["ground speed"].trigger()
+    plots.extra_actions["bearing"].trigger()
+    assert list(plots.extra) == ["ground speed", "bearing"]
+    speed = plots._extra_curves["ground speed"]
+    assert len(speed) == 2
+    assert np.nanmedian(speed[0].getData()[1]) == pytest.approx(speed_value(250.0, "nm"), rel=0.01)
+    (brg,) = plots._extra_curves["bearing"]
+    assert np.nanmedian(brg.getData()[1]) == pytest.approx(90.0, abs=0.5)
+    assert plots.quantity == "altitude" and plots.alt_curves  # the lower plot unchanged
+    for plot in plots.extra.values():  # one time axis
+        assert plot.getViewBox().linkedView(pg.ViewBox.XAxis) is plots.sep_plot.getViewBox()
+    window.controller.seek(T0 + 123.0)
+    plots._apply_cursor()
+    assert len(plots.cursors) == 4 and all(c.value() == T0 + 123.0 for c in plots.cursors)
+    plots.extra_actions["ground speed"].trigger()
+    assert list(plots.extra) == ["bearing"] and len(plots.cursors) == 3
+    assert plots.glw.ci.getItem(2, 0) is plots.extra["bearing"]

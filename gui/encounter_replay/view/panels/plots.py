@@ -105,13 +105,10 @@ class PlotsPanel(QtWidgets.QWidget):
         )
         self.alt_plot.setXLink(self.sep_plot)
         for plot in (self.sep_plot, self.alt_plot):
-            plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            for name in ("left", "bottom"):
-                ax = plot.getAxis(name)
-                ax.setPen(pg.mkPen(AXIS_COLOR))
-                ax.setTextPen(pg.mkPen(AXIS_COLOR))
+            self._style_plot(plot)
+        #: Plots added under the lower one, by quantity (:meth:`set_extra`).
+        self.extra: dict[str, pg.PlotItem] = {}
+        self._extra_curves: dict[str, list[pg.PlotDataItem]] = {}
         # No legends inside the plots (they covered curves and threshold labels): the panel's
         # header names the pair in the lower plot's colours and keys the two separations.
         self.slant_curve = self.sep_plot.plot(
@@ -204,6 +201,19 @@ class PlotsPanel(QtWidgets.QWidget):
             lambda _i: self.set_quantity(self.quantity_box.currentData())
         )
         top.addWidget(self.quantity_box)
+        self.more_button = QtWidgets.QToolButton(self)
+        self.more_button.setText("+")
+        self.more_button.setToolTip("More plots under these: one per quantity ticked")
+        self.more_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QtWidgets.QMenu(self.more_button)
+        self.extra_actions: dict[str, QtGui.QAction] = {}
+        for q in QUANTITIES:
+            act = menu.addAction(q)
+            act.setCheckable(True)
+            act.toggled.connect(lambda on, q=q: self.set_extra(q, on))
+            self.extra_actions[q] = act
+        self.more_button.setMenu(menu)
+        top.addWidget(self.more_button)
         top.addWidget(self.log_box)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -229,6 +239,16 @@ class PlotsPanel(QtWidgets.QWidget):
         self._controller = None
         self.series: pd.DataFrame | None = None
         self._set_labels()
+
+    @staticmethod
+    def _style_plot(plot: pg.PlotItem) -> None:
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        for name in ("left", "bottom"):
+            ax = plot.getAxis(name)
+            ax.setPen(pg.mkPen(AXIS_COLOR))
+            ax.setTextPen(pg.mkPen(AXIS_COLOR))
 
     def bind(self, controller) -> None:
         """Follow the controller's time, selection, units and colours; clicks seek."""
@@ -312,7 +332,12 @@ class PlotsPanel(QtWidgets.QWidget):
         self.alt_plot.setLabel(
             "left", quantity_label(getattr(self, "quantity", "altitude"), self.units)
         )
-        self.alt_plot.setLabel("bottom", "UTC")
+        extra = getattr(self, "extra", {})
+        for what, plot in extra.items():
+            plot.setLabel("left", quantity_label(what, self.units))
+        lowest = list(extra.values())[-1] if extra else self.alt_plot
+        for plot in (self.alt_plot, *extra.values()):  # "UTC" under the lowest plot only
+            plot.setLabel("bottom", "UTC" if plot is lowest else None)
 
     def set_well_clear(self, pairs) -> None:
         """The analysis's pairs, for the well-clear spans of the selected pair."""
@@ -397,8 +422,8 @@ class PlotsPanel(QtWidgets.QWidget):
         self.glw.setVisible(bool(self._tracks_shown()))
         self._apply_cursor()
         self.sep_plot.setVisible(pair is not None)
-        self.sep_plot.enableAutoRange()
-        self.alt_plot.enableAutoRange()
+        for plot in (self.sep_plot, self.alt_plot, *self.extra.values()):
+            plot.enableAutoRange()
 
     def _pair_header(self, a: int, b: int) -> str:
         """The pair, each name in its colour in the lower plot, and the key to the
@@ -422,35 +447,45 @@ class PlotsPanel(QtWidgets.QWidget):
         self.alt_plot.enableAutoRange()
 
     def _redraw_altitudes(self) -> None:
-        for c in self.alt_curves:
-            self.alt_plot.removeItem(c)
-        self.alt_curves = []
+        self.alt_curves = self._draw_quantity(self.alt_plot, self.quantity, self.alt_curves)
+        for what, plot in self.extra.items():
+            self._extra_curves[what] = self._draw_quantity(
+                plot, what, self._extra_curves.get(what, [])
+            )
+
+    def _draw_quantity(
+        self, plot: pg.PlotItem, what: str, old: list[pg.PlotDataItem]
+    ) -> list[pg.PlotDataItem]:
+        """Replace ``old`` in ``plot`` by curves of ``what`` for the selected objects."""
+        for c in old:
+            plot.removeItem(c)
         ts = self.ts
         if ts is None:
-            return
+            return []
+        if what == "bearing":
+            return self._draw_bearing(plot)
         shown = self._tracks_shown()
-        if self.quantity == "bearing":
-            self._redraw_bearing()
-            return
+        curves = []
         for i, k in enumerate(shown):
             color = (
                 PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, palette.TRACK_FALLBACK)
             )
-            name = self.labels[k]
-            qt, qv = track_quantity(ts, k, self.quantity, self.units)
-            item = self.alt_plot.plot(
-                qt,
-                qv,
-                pen=pg.mkPen(QtGui.QColor(color), width=1.5),
-                name=str(name),
-                connect="finite",
+            qt, qv = track_quantity(ts, k, what, self.units)
+            curves.append(
+                plot.plot(
+                    qt,
+                    qv,
+                    pen=pg.mkPen(QtGui.QColor(color), width=1.5),
+                    name=str(self.labels[k]),
+                    connect="finite",
+                )
             )
-            self.alt_curves.append(item)
+        return curves
 
-    def _redraw_bearing(self) -> None:
+    def _draw_bearing(self, plot: pg.PlotItem) -> list[pg.PlotDataItem]:
         """True bearing from the pair's first object to its second, at common instants."""
         if self.pair is None or self.ts is None:
-            return
+            return []
         from ...geo import geodesic_inverse
         from ...model.interpolate import positions_at
 
@@ -459,7 +494,7 @@ class PlotsPanel(QtWidgets.QWidget):
         t0 = max(ts.first_times[a], ts.first_times[b])
         t1 = min(ts.last_times[a], ts.last_times[b])
         if not t1 > t0:
-            return
+            return []
         keep = np.zeros(len(ts), dtype=bool)
         keep[[a, b]] = True
         sub = ts.subset(keep)  # the pair's two tracks, in track order
@@ -473,20 +508,53 @@ class PlotsPanel(QtWidgets.QWidget):
         brg = np.full(len(times), np.nan)
         if ok.any():
             brg[ok] = geodesic_inverse(la[ok], lo[ok], lb[ok], lob[ok])[0]
-        item = self.alt_plot.plot(
+        item = plot.plot(
             times,
             brg,
             pen=pg.mkPen(QtGui.QColor(PAIR_COLORS[0]), width=1.5),
             name=f"{self.labels[a]} → {self.labels[b]}",
             connect="finite",
         )
-        self.alt_curves.append(item)
+        return [item]
+
+    # ------------------------------------------------------------------ extra plots
+    def set_extra(self, what: str, on: bool) -> None:
+        """Show ``what`` (one of :data:`QUANTITIES`) in a plot of its own under the others
+        (on), or remove that plot: speed, vertical rate and bearing watched together."""
+        if on and what not in self.extra:
+            plot = self.glw.addPlot(
+                row=2 + len(self.extra),
+                col=0,
+                axisItems={"bottom": pg.DateAxisItem("bottom", utcOffset=0)},
+            )
+            self._style_plot(plot)
+            plot.setXLink(self.sep_plot)
+            plot.setLabel("left", quantity_label(what, self.units))
+            cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(CURSOR_COLOR, width=1.5), movable=False)
+            plot.addItem(cursor, ignoreBounds=True)
+            cursor.setValue(self._cursor_t)
+            self.cursors.append(cursor)
+            self.extra[what] = plot
+            self._extra_curves[what] = self._draw_quantity(plot, what, [])
+        elif not on and what in self.extra:
+            plot = self.extra.pop(what)
+            self._extra_curves.pop(what, None)
+            self.cursors = [c for c in self.cursors if c.getViewBox() is not plot.getViewBox()]
+            self.glw.removeItem(plot)
+            # The plots left close up, in the order they were added.
+            for row, p in enumerate(self.extra.values(), start=2):
+                self.glw.removeItem(p)
+                self.glw.addItem(p, row=row, col=0)
+        self._set_labels()
+        action = self.extra_actions.get(what)
+        if action is not None and action.isChecked() != on:
+            action.setChecked(on)
 
     def _clicked(self, event) -> None:
         """Click in a plot: go to that time (the plots are for reading moments too)."""
         if event.button() != QtCore.Qt.MouseButton.LeftButton or self.ts is None:
             return
-        for plot in (self.sep_plot, self.alt_plot):
+        for plot in (self.sep_plot, self.alt_plot, *self.extra.values()):
             vb = plot.getViewBox()
             if vb.sceneBoundingRect().contains(event.scenePos()):
                 self.seekRequested.emit(float(vb.mapSceneToView(event.scenePos()).x()))
