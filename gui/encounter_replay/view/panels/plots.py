@@ -195,7 +195,7 @@ class PlotsPanel(QtWidgets.QWidget):
         self.quantity_box.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.quantity_box.setMinimumContentsLength(5)
+        self.quantity_box.setMinimumContentsLength(2)
         self.quantity = "altitude"
         self.quantity_box.currentIndexChanged.connect(
             lambda _i: self.set_quantity(self.quantity_box.currentData())
@@ -213,6 +213,8 @@ class PlotsPanel(QtWidgets.QWidget):
             act.toggled.connect(lambda on, q=q: self.set_extra(q, on))
             self.extra_actions[q] = act
         self.more_button.setMenu(menu)
+        self.more_button.setAutoRaise(True)
+        self.more_button.setMaximumWidth(24)
         top.addWidget(self.more_button)
         top.addWidget(self.log_box)
         lay = QtWidgets.QVBoxLayout(self)
