@@ -433,6 +433,7 @@ class MapCanvas(QtWidgets.QWidget):
             priority=prio[cand],
             forced=forced[cand],
             format=fmt,
+            names=names,
         )
         self.labels.keep_out = self.furniture.keep_out() + self.legend.keep_out()
         self.labels.set_frame(tl, extras, frame.x[vis], frame.y[vis])

@@ -56,6 +56,8 @@ class TrackLabels:
     forced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     #: callable(track_index) -> list of lines, each a list of (text, colour) runs
     format: object = None
+    #: Per track index, the name that starts its label (a quick test before formatting).
+    names: list[str] | None = None
 
 
 def _around(dx: float, dy: float, far: bool) -> list[tuple[float, float]]:
@@ -303,29 +305,10 @@ class LabelLayer(pg.GraphicsObject):
         track_tries = _around(GAP, -GAP, far=False)
         track_tries_forced = _around(GAP, -GAP, far=True)
         floor, ceil = math.floor, math.ceil
-        for _prio, forced, ax, ay, what in cands:
-            is_track = not isinstance(what, ExtraLabel)
-            if is_track:
-                lines = tl.format(what)  # type: ignore[misc]
-                more = self.group_sizes.get(what, 0)
-                if more:
-                    lines = [[*lines[0], (f" +{more}", lines[0][0][1])], *lines[1:]]
-                tries = track_tries_forced if forced else track_tries
-                prev = self._last_try.get(what)
-                order = range(len(tries))
-                if prev is not None and prev < len(tries):
-                    order = [prev, *(i for i in range(len(tries)) if i != prev)]
-                leader = lines[0][0][1]
-                frame = None
-            else:
-                lines = [[run] for run in what.lines]
-                tries = _around(what.dx, what.dy, far=forced)
-                order = range(len(tries))
-                leader = what.lines[0][1] if what.framed else None
-                frame = what.framed
-            w, h = self._measure(lines)
-            placed = None
-            chosen = 0
+
+        def first_fit(ax: float, ay: float, w: float, h: float, tries, order):
+            """First offset (in ``order``) where a w × h box is on screen, clear of
+            labels, furniture and heads other than its own: (x0, y0, i), else None."""
             # Own head square in cells (a label never counts its own symbol against itself).
             or0, or1 = floor((ay - HEAD_R) / CELL), ceil((ay + HEAD_R) / CELL)
             oc0, oc1 = floor((ax - HEAD_R) / CELL), ceil((ax + HEAD_R) / CELL)
@@ -342,8 +325,42 @@ class LabelLayer(pg.GraphicsObject):
                     continue
                 if occ[r0:r1, c0:c1].any():
                     continue
-                placed, chosen = (x0, y0), i
-                break
+                return x0, y0, i
+            return None
+
+        names = tl.names
+        one_line_h = self.line_h + 2 * PAD
+        for _prio, forced, ax, ay, what in cands:
+            is_track = not isinstance(what, ExtraLabel)
+            if is_track:
+                tries = track_tries_forced if forced else track_tries
+                prev = self._last_try.get(what)
+                order = range(len(tries))
+                if prev is not None and prev < len(tries):
+                    order = [prev, *(i for i in range(len(tries)) if i != prev)]
+                if not forced and names is not None:
+                    # Every box grows away from its anchor, so if a box of just the name
+                    # fits nowhere the whole label cannot: skip formatting it (in a crowd
+                    # most candidates end here).
+                    name = names[what]
+                    least = min(self._text.get(name)[1], self._bold.get(name)[1]) + 2 * PAD
+                    if first_fit(ax, ay, least, one_line_h, tries, order) is None:
+                        continue
+                lines = tl.format(what)  # type: ignore[misc]
+                more = self.group_sizes.get(what, 0)
+                if more:
+                    lines = [[*lines[0], (f" +{more}", lines[0][0][1])], *lines[1:]]
+                leader = lines[0][0][1]
+                frame = None
+            else:
+                lines = [[run] for run in what.lines]
+                tries = _around(what.dx, what.dy, far=forced)
+                order = range(len(tries))
+                leader = what.lines[0][1] if what.framed else None
+                frame = what.framed
+            w, h = self._measure(lines)
+            fit = first_fit(ax, ay, w, h, tries, order)
+            placed, chosen = (None, 0) if fit is None else ((fit[0], fit[1]), fit[2])
             if placed is None:
                 if not forced:
                     continue
