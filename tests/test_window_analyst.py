@@ -353,13 +353,17 @@ def test_separation_plot_log_axis_and_map_legend(qtbot, window, scene):
     # The key is in the header, in the plots' colours; nothing inside the plots covers
     # curves, and the two threshold labels never overlap.
     header = plots.message.text()
-    assert window.track_names()[int(row.a)] in header and "slant" in header
+    assert window.track_names()[int(row.a)] in header and "slant" in plots.key.text()
+    assert plots.key.isVisibleTo(plots)
     assert not [i for i in plots.glw.scene().items() if isinstance(i, pg.LegendItem)]
     plots.glw.resize(500, 320)
     plots.glw.grab()
     vis, hsep = plots.visual_line.label, plots.hsep_line.label
     assert vis.sceneBoundingRect().width() > 20 and hsep.sceneBoundingRect().width() > 20
     assert not vis.sceneBoundingRect().intersects(hsep.sceneBoundingRect())
+    # A threshold off the plot's range shows no label (not one stranded at the edge).
+    plots.sep_plot.setYRange(-1.5, -1.0, padding=0)
+    assert not vis.isVisible() and not hsep.isVisible()
     plots.log_box.setChecked(False)
     assert plots.hsep_line.value() == pytest.approx(result.settings.hsep_m / NM)
     c = window.canvas

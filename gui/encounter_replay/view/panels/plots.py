@@ -151,6 +151,7 @@ class PlotsPanel(QtWidgets.QWidget):
         self.wc_regions: list[pg.LinearRegionItem] = []
         self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
         self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
+        self.sep_plot.getViewBox().sigYRangeChanged.connect(self._show_threshold_labels)
         self.alt_curves: list[pg.PlotDataItem] = []
         self.cursors = []
         for plot in (self.sep_plot, self.alt_plot):
@@ -181,9 +182,22 @@ class PlotsPanel(QtWidgets.QWidget):
         self.log_box.toggled.connect(self.set_log)
         self.log_y = True
         self.sep_plot.setLogMode(y=True)
+        # Two rows: the pair's names (the lower plots' key) over the separation key and
+        # the controls, so the names have the panel's whole width.
+        self.key = QtWidgets.QLabel(self)
+        self.key.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.key.setStyleSheet(self.message.styleSheet())
+        self.key.setWordWrap(True)
+        self.key.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        self.key.setText(
+            f'<span style="color:{SLANT_COLOR}">━━ slant</span>&nbsp;&nbsp;&nbsp;'
+            f'<span style="color:{HORIZ_COLOR}">╍╍ horizontal</span>'
+        )
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(0, 0, 4, 0)
-        top.addWidget(self.message, 1)
+        top.addWidget(self.key, 1)
         self.quantity_box = QtWidgets.QComboBox(self)
         self.quantity_box.setToolTip(
             "What the lower plot shows: altitude, ground speed, vertical rate, heading of the "
@@ -195,7 +209,7 @@ class PlotsPanel(QtWidgets.QWidget):
         self.quantity_box.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.quantity_box.setMinimumContentsLength(2)
+        self.quantity_box.setMinimumContentsLength(8)
         self.quantity = "altitude"
         self.quantity_box.currentIndexChanged.connect(
             lambda _i: self.set_quantity(self.quantity_box.currentData())
@@ -220,6 +234,7 @@ class PlotsPanel(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
+        lay.addWidget(self.message)
         lay.addLayout(top)
         lay.addWidget(self.glw, 1)
         lay.addStretch(0)
@@ -380,6 +395,14 @@ class PlotsPanel(QtWidgets.QWidget):
     def _redraw_thresholds(self) -> None:
         self.visual_line.setValue(self._y(distance_value(self.visual_range_m, self.units)))
         self.hsep_line.setValue(self._y(distance_value(self.hsep_m, self.units)))
+        self._show_threshold_labels()
+
+    def _show_threshold_labels(self, *_: object) -> None:
+        """A threshold off the plot's range shows no label (pyqtgraph would leave it where
+        the line last crossed the view, at the plot's edge)."""
+        y0, y1 = self.sep_plot.getViewBox().viewRange()[1]
+        for line in (self.visual_line, self.hsep_line):
+            line.label.setVisible(y0 <= line.value() <= y1)
 
     def _tracks_shown(self) -> list[int]:
         if self.pair is not None:
@@ -419,6 +442,7 @@ class PlotsPanel(QtWidgets.QWidget):
                     ),
                 )
             self.message.setText(self._pair_header(a, b))
+        self.key.setVisible(pair is not None)
         self._show_well_clear()
         self._redraw_altitudes()
         self.glw.setVisible(bool(self._tracks_shown()))
@@ -428,18 +452,13 @@ class PlotsPanel(QtWidgets.QWidget):
             plot.enableAutoRange()
 
     def _pair_header(self, a: int, b: int) -> str:
-        """The pair, each name in its colour in the lower plot, and the key to the
-        separation curves (solid slant, dashed horizontal)."""
+        """The pair, each name in its colour in the lower plots."""
         from html import escape
 
         def run(text: str, color: str) -> str:
             return f'<span style="color:{color}">{escape(text)}</span>'
 
-        return (
-            f"{run(self.labels[a], PAIR_COLORS[0])}  –  {run(self.labels[b], PAIR_COLORS[1])}"
-            f"<br>{run('━━ slant', SLANT_COLOR)}&nbsp;&nbsp;&nbsp;"
-            f"{run('╍╍ horizontal', HORIZ_COLOR)}"
-        )
+        return f"{run(self.labels[a], PAIR_COLORS[0])}  –  {run(self.labels[b], PAIR_COLORS[1])}"
 
     def set_quantity(self, what: str) -> None:
         """Show ``what`` (one of :data:`QUANTITIES`) in the lower plot."""
