@@ -8,11 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore
 
 from encounter_replay.io import ReadOptions
 from encounter_replay.model import TrackSet
+from encounter_replay.model.units import FT
 from encounter_replay.view.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -110,3 +112,18 @@ def test_excluded_samples_are_listed_and_a_click_goes_there(qtbot, window, tmp_p
     w.controller.seek(ts.t[0])
     tree.itemClicked.emit(item, 0)
     assert w.state.time == pytest.approx(ts.t[150], abs=1e-6)
+    # The altitude plot draws what the analysis used: the spike is a cross off the
+    # scale, not a 7 km needle that flattens the profile (nor a vertical rate of its own).
+    a = int(np.flatnonzero(w.ts.meta["id"].to_numpy() == "a")[0])
+    w.controller.select_track(a)
+    plots = w.plots
+    curve = next(c for c in plots.alt_curves if isinstance(c, pg.PlotDataItem))
+    y = curve.getData()[1]
+    assert np.nanmax(y) == pytest.approx(3000.0 / FT, rel=1e-6) and len(y) == 299
+    (marks,) = [c for c in plots.alt_curves if isinstance(c, pg.ScatterPlotItem)]
+    assert marks.data["y"][0] == pytest.approx(10_000.0 / FT, rel=1e-6)
+    plots.alt_plot.getViewBox().autoRange()
+    assert plots.alt_plot.getViewBox().viewRange()[1][1] < 5_000 / FT
+    plots.set_quantity("vertical rate")
+    rate = next(c for c in plots.alt_curves if isinstance(c, pg.PlotDataItem)).getData()[1]
+    assert np.nanmax(np.abs(rate)) < 1.0

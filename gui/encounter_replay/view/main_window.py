@@ -272,7 +272,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.plots.set_thresholds(analysis.settings.visual_range_m, analysis.settings.hsep_m)
         self.canvas.set_analysis(analysis)
         self.tote.set_analysis(analysis)
-        self.plots.set_well_clear(pairs)
+        self.plots.set_analysis(analysis)
         self.encounters.set_pairs(pairs, self._pairs_summary(), self.track_names())
         self.timeline.set_pairs(pairs)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])

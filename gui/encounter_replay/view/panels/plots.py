@@ -40,15 +40,20 @@ def _series(ts: TrackSet, a: int, b: int, t0: float, t1: float) -> pd.DataFrame:
 QUANTITIES = ("altitude", "ground speed", "vertical rate", "heading", "bearing")
 
 
-def track_quantity(ts: TrackSet, k: int, what: str, units: str) -> tuple[np.ndarray, np.ndarray]:
+def track_quantity(
+    ts: TrackSet, k: int, what: str, units: str, drop: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(time, value in display units) of one track's altitude, ground speed (recorded, else
     from consecutive positions along the geodesic), vertical rate (ft/min or m/s) or heading
-    (recorded, else the course over ground)."""
+    (recorded, else the course over ground). ``drop``: sample times left out first (what
+    the analysis excluded: a one-sample altitude spike must not set the scale, nor make a
+    vertical rate of its own)."""
     from ...geo import geodesic_inverse
     from ...model.units import FT, speed_value
 
     sl = ts.track_slice(k)
-    t, lat, lon, alt = ts.t[sl], ts.lat[sl], ts.lon[sl], ts.alt[sl]
+    keep = slice(None) if drop is None or not len(drop) else ~np.isin(ts.t[sl], drop)
+    t, lat, lon, alt = ts.t[sl][keep], ts.lat[sl][keep], ts.lon[sl][keep], ts.alt[sl][keep]
     if what == "altitude":
         return t, altitude_value(alt, units)
     if len(t) < 2:
@@ -57,7 +62,7 @@ def track_quantity(ts: TrackSet, k: int, what: str, units: str) -> tuple[np.ndar
     az, _, dist = geodesic_inverse(lat[:-1], lon[:-1], lat[1:], lon[1:])
     with np.errstate(invalid="ignore", divide="ignore"):
         if what == "ground speed":
-            rec = ts.speed[sl]
+            rec = ts.speed[sl][keep]
             derived = np.r_[dist / dt, np.nan]
             v = np.where(np.isfinite(rec), rec, derived)
             return t, speed_value(v, units)
@@ -65,7 +70,7 @@ def track_quantity(ts: TrackSet, k: int, what: str, units: str) -> tuple[np.ndar
             rate = np.gradient(alt, t)  # m/s
             return t, rate / FT * 60.0 if units == "nm" else rate
         if what == "heading":
-            rec = ts.heading[sl]
+            rec = ts.heading[sl][keep]
             return t, np.where(np.isfinite(rec), rec, np.r_[az, np.nan]) % 360.0
     raise ValueError(f"unknown quantity {what!r}")
 
@@ -255,6 +260,7 @@ class PlotsPanel(QtWidgets.QWidget):
         self._defaults: list[str] = []
         self._controller = None
         self.series: pd.DataFrame | None = None
+        self._excluded: pd.DataFrame | None = None
         self._set_labels()
 
     @staticmethod
@@ -290,6 +296,7 @@ class PlotsPanel(QtWidgets.QWidget):
     def set_scene(self, ts: TrackSet | None, labels: list[str] | None = None) -> None:
         """A new scene; ``labels``: track names as the track list shows them."""
         self.ts = ts
+        self._excluded = None  # the old analysis's track indices mean nothing here
         self.labels = list(labels) if labels else (unique_labels(ts.meta) if ts is not None else [])
         meta = ts.meta.itertuples(index=False) if ts is not None else ()
         self._defaults = [default_color(r) for r in meta]
@@ -360,6 +367,13 @@ class PlotsPanel(QtWidgets.QWidget):
         """The analysis's pairs, for the well-clear spans of the selected pair."""
         self._wc_pairs = pairs
         self._show_well_clear()
+
+    def set_analysis(self, analysis) -> None:
+        """The analysis: well-clear spans of the selected pair, and the samples it left
+        out (drawn as marks, not joined into the curves)."""
+        self._excluded = analysis.excluded if analysis is not None else None
+        self.set_well_clear(analysis.pairs if analysis is not None else None)
+        self._redraw_altitudes()
 
     def _show_well_clear(self) -> None:
         for item in self.wc_regions:
@@ -491,7 +505,10 @@ class PlotsPanel(QtWidgets.QWidget):
             color = (
                 PAIR_COLORS[i] if len(shown) == 2 else self.colors.get(k, palette.TRACK_FALLBACK)
             )
-            qt, qv = track_quantity(ts, k, what, self.units)
+            dropped = self._excluded_times(k)
+            qt, qv = track_quantity(ts, k, what, self.units, dropped)
+            if len(dropped) and what == "altitude":
+                curves.append(self._excluded_marks(plot, k, dropped, color))
             curves.append(
                 plot.plot(
                     qt,
@@ -537,6 +554,31 @@ class PlotsPanel(QtWidgets.QWidget):
             connect="finite",
         )
         return [item]
+
+    def _excluded_times(self, k: int) -> np.ndarray:
+        ex = self._excluded
+        if ex is None or not len(ex):
+            return np.zeros(0)
+        return ex.loc[ex["track"] == k, "time"].to_numpy(dtype=float)
+
+    def _excluded_marks(
+        self, plot: pg.PlotItem, k: int, times: np.ndarray, color: str
+    ) -> pg.ScatterPlotItem:
+        """The excluded samples where they were recorded, as crosses that do not count
+        for the axis range (a 30,000 ft spike stays off a 10,000 ft profile)."""
+        sl = self.ts.track_slice(k)
+        at = np.isin(self.ts.t[sl], times)
+        marks = pg.ScatterPlotItem(
+            self.ts.t[sl][at],
+            altitude_value(self.ts.alt[sl][at], self.units),
+            symbol="x",
+            size=7,
+            pen=pg.mkPen(QtGui.QColor(color)),
+            brush=None,
+        )
+        marks.setToolTip("sample left out by the analysis (see Data quality)")
+        plot.addItem(marks, ignoreBounds=True)
+        return marks
 
     # ------------------------------------------------------------------ extra plots
     def set_extra(self, what: str, on: bool) -> None:
