@@ -17,6 +17,7 @@ from encounter_replay.cli import main
 from encounter_replay.export.briefing_content import (
     BriefingError,
     build_brief,
+    encounter,
     select_rows,
     strip_dirs,
 )
@@ -355,3 +356,29 @@ def test_caption_text_shrinks_or_wraps_and_is_never_cut(qapp):
     fm = QtGui.QFontMetricsF(f)
     assert all(fm.horizontalAdvance(x) <= width * 0.45 for x in lines)
     assert "…" not in "".join(lines)
+
+
+def test_chart_altitudes_leave_out_what_the_analysis_excluded():
+    """A one-sample altitude spike the analysis excluded is not drawn as the profile."""
+    from encounter_replay.export.briefing_chart import _altitudes
+    from encounter_replay.model import TrackSet
+
+    t = np.arange(0.0, 300.0) + 1.6e9
+    lat = 49.0 + 0.002 * np.arange(300) / 60
+    alt_a = np.full(300, 3000.0)
+    alt_a[150] = 10_000.0
+    ts = TrackSet.from_tracks(
+        [
+            {"t": t, "lat": lat, "lon": np.full(300, 2.0), "alt": alt_a, "id": "a",
+             "callsign": "SPIKE1", "cls": "aircraft"},
+            {"t": t, "lat": lat, "lon": np.full(300, 2.05), "alt": np.full(300, 3100.0),
+             "id": "b", "callsign": "PLAIN2", "cls": "aircraft"},
+        ]
+    )  # fmt: skip
+    result = analyze(ts)
+    assert len(result.excluded) == 1
+    enc = encounter(ts, result, 0)
+    alt = _altitudes(ts, enc, t, result.settings.gap_s)
+    spiky = 0 if enc.a == 0 else 1
+    assert np.nanmax(alt[spiky]) == pytest.approx(3000.0)
+    assert alt[spiky][150] == pytest.approx(3000.0)  # bridged, as the analysis did

@@ -145,13 +145,15 @@ def paint_chart(
 
 
 def _altitudes(ts: TrackSet, enc: Encounter, times: np.ndarray, gap_s: float) -> np.ndarray:
-    """Altitude of both aircraft at ``times`` (linear between samples; NaN outside a track
-    and across gaps longer than ``gap_s``, as the map draws them)."""
+    """Altitude of both aircraft at ``times`` (linear between the samples the analysis
+    used; NaN outside a track and across gaps longer than ``gap_s``, as the map draws
+    them)."""
     out = np.full((2, len(times)), np.nan)
     for j, k in enumerate((enc.a, enc.b)):
         lo, hi = int(ts.offsets[k]), int(ts.offsets[k + 1])
         t, z = ts.t[lo:hi], ts.alt[lo:hi]
-        ok = np.isfinite(z)
+        # Without the samples the analysis left out: a one-sample spike is not the profile.
+        ok = np.isfinite(z) & ~np.isin(t, np.asarray(enc.dropped[j], dtype=float))
         t, z = t[ok], z[ok]
         if len(t) < 2:
             continue

@@ -188,6 +188,8 @@ class Encounter:
     los: list[tuple[float, float]] = field(default_factory=list)
     well_clear: list[tuple[float, float]] = field(default_factory=list)
     key: list[tuple[str, str]] = field(default_factory=list)
+    #: Per party, times of the samples the analysis left out (the chart leaves them out too).
+    dropped: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
 
 
 @dataclass(frozen=True)
@@ -385,6 +387,13 @@ def settings_rows(settings) -> list[tuple[str, str]]:
     return rows
 
 
+def _excluded_times(result, k: int) -> tuple[float, ...]:
+    ex = getattr(result, "excluded", None)
+    if ex is None or not len(ex):
+        return ()
+    return tuple(float(t) for t in ex.loc[ex["track"] == k, "time"])
+
+
 def encounter(ts: TrackSet, result, row: int, notes=(), margin_s: float = 120.0) -> Encounter:
     """The content of one encounter page for the ``row``-th reported pair."""
     p = result.pairs.iloc[row]
@@ -435,6 +444,7 @@ def encounter(ts: TrackSet, result, row: int, notes=(), margin_s: float = 120.0)
         los=los,
         well_clear=wcv,
         key=key,
+        dropped=tuple(_excluded_times(result, k) for k in (a, b)),
     )
 
 
