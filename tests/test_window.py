@@ -7,6 +7,7 @@ code under test. Modal dialogs are never shown: QMessageBox.critical is replaced
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -632,6 +633,34 @@ def test_settings_dialog_converts_units_and_restores_defaults(qtbot):
     for key in ("visual_range_m", "hsep_m", "vsep_m", "within_m"):
         assert v[key] == pytest.approx(DEFAULTS[key])
     assert v["include"] == DEFAULTS["include"]
+
+
+def test_settings_dialog_edits_daa_well_clear(qtbot):
+    """DTHR in the distance unit, ZTHR in the altitude unit, TTHR in seconds, and the
+    standard on or off; values come back in metres and seconds for AnalysisSettings."""
+    from encounter_replay.analysis import AnalysisSettings
+    from encounter_replay.view.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(AnalysisSettings().to_dict(), "nm")
+    qtbot.addWidget(dlg)
+    assert dlg.well_clear_check.isChecked()
+    assert dlg.spins["dthr_m"].value() == pytest.approx(4000 * 0.3048 / 1852.0, abs=5e-4)
+    assert dlg.spins["zthr_m"].value() == pytest.approx(450)
+    assert dlg.spins["tthr_s"].value() == pytest.approx(35) and dlg.spins["tthr_s"].suffix() == " s"
+    dlg.units_combo.setCurrentIndex(1)
+    assert dlg.spins["zthr_m"].value() == pytest.approx(137)
+    dlg.set_value("dthr_m", 1.5)  # km
+    dlg.set_value("tthr_s", 20)
+    dlg.well_clear_check.setChecked(False)
+    assert not dlg.spins["dthr_m"].isEnabled()
+    v = dlg.values()
+    assert v["dthr_m"] == pytest.approx(1500.0) and v["tthr_s"] == 20.0
+    assert v["zthr_m"] == pytest.approx(450 * 0.3048) and v["well_clear"] == "off"
+    settings = dataclasses.replace(AnalysisSettings(), **v)  # what the window applies
+    assert settings.well_clear == "off" and settings.dthr_m == pytest.approx(1500.0)
+    dlg.restore_defaults()
+    assert dlg.well_clear_check.isChecked()
+    assert dlg.values()["tthr_s"] == 35.0
 
 
 def test_closing_the_window_stops_the_canvas_timers(qtbot, make_window):

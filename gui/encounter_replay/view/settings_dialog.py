@@ -21,8 +21,16 @@ from ..model.units import (
 )
 
 PAIRABLE = ("weapon", "decoy", "ground", "sea", "other")
+#: Fields that are not numbers in metres or seconds.
+TEXT_FIELDS = ("include", "well_clear")
 #: The fields this dialog edits, with AnalysisSettings's own defaults (one home for them).
-EDITED = ("visual_range_m", "hsep_m", "vsep_m", "within_m", "include")
+EDITED = (
+    "visual_range_m", "hsep_m", "vsep_m", "within_m", "include",
+    "well_clear", "dthr_m", "zthr_m", "tthr_s",
+)  # fmt: skip
+#: Fields in altitude units, and in seconds; the other numbers are distances.
+ALTITUDES = ("vsep_m", "zthr_m")
+SECONDS = ("tthr_s",)
 DEFAULTS: dict[str, Any] = {k: getattr(AnalysisSettings(), k) for k in EDITED}
 
 
@@ -35,7 +43,9 @@ class SettingsDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.setWindowTitle("Analysis settings")
         self._units = units
-        self._metres = {k: float(values.get(k, DEFAULTS[k])) for k in DEFAULTS if k != "include"}
+        self._metres = {
+            k: float(values.get(k, DEFAULTS[k])) for k in DEFAULTS if k not in TEXT_FIELDS
+        }
         self.units_combo = QtWidgets.QComboBox(self)
         self.units_combo.addItem("NM · ft · kt", "nm")
         self.units_combo.addItem("km · m · km/h", "km")
@@ -58,7 +68,20 @@ class SettingsDialog(QtWidgets.QDialog):
                 "Pairs whose CPA slant range exceeds this are not listed",
             ),
         )
+        self.well_clear_check = QtWidgets.QCheckBox("DAA well clear (DO-365)", self)
+        self.well_clear_check.setToolTip(
+            "Report where a pair loses DO-365 well clear (modified tau, DAIDALUS WCV_TAUMOD); "
+            "the three thresholds below are the standard's DTHR, ZTHR and TTHR"
+        )
+        self.well_clear_check.setChecked(values.get("well_clear", DEFAULTS["well_clear"]) != "off")
+        rows += (
+            ("dthr_m", "Well clear: DTHR", "Horizontal distance threshold (DO-365: 4,000 ft)"),
+            ("zthr_m", "Well clear: ZTHR", "Vertical threshold (DO-365: 450 ft)"),
+            ("tthr_s", "Well clear: TTHR", "Modified-tau threshold (DO-365: 35 s)"),
+        )
         for key, label, tip in rows:
+            if key == "dthr_m":
+                form.addRow("", self.well_clear_check)
             spin = QtWidgets.QDoubleSpinBox(self)
             spin.setRange(0.01, 10_000)  # AnalysisSettings refuses beyond 20,000 km
             spin.setToolTip(tip)
@@ -108,20 +131,28 @@ class SettingsDialog(QtWidgets.QDialog):
         lay.addLayout(form)
         lay.addWidget(buttons)
         self.units_combo.currentIndexChanged.connect(self._units_changed)
+        for key in ("dthr_m", "zthr_m", "tthr_s"):  # thresholds of a standard switched off
+            self.well_clear_check.toggled.connect(self.spins[key].setEnabled)
+            self.spins[key].setEnabled(self.well_clear_check.isChecked())
         self._show_values()
 
     def _show_values(self) -> None:
         u = self._units
         for key, spin in self.spins.items():
             spin.blockSignals(True)
-            if key == "vsep_m":
+            if key in SECONDS:
                 spin.setDecimals(0)
-                spin.setSingleStep(100)
+                spin.setSingleStep(5)
+                spin.setSuffix(" s")
+                spin.setValue(self._metres[key])
+            elif key in ALTITUDES:
+                spin.setDecimals(0)
+                spin.setSingleStep(50 if key == "zthr_m" else 100)
                 spin.setSuffix(f" {altitude_label(u)}")
                 spin.setValue(altitude_value(self._metres[key], u))
             else:
-                spin.setDecimals(2)
-                spin.setSingleStep(0.5)
+                spin.setDecimals(3 if key == "dthr_m" else 2)
+                spin.setSingleStep(0.1 if key == "dthr_m" else 0.5)
                 spin.setSuffix(f" {distance_label(u)}")
                 spin.setValue(distance_value(self._metres[key], u))
             spin.blockSignals(False)
@@ -138,7 +169,10 @@ class SettingsDialog(QtWidgets.QDialog):
         self.by_type_error.setText("")
 
     def _edited(self, key: str, value: float) -> None:
-        to_m = altitude_to_m if key == "vsep_m" else distance_to_m
+        if key in SECONDS:
+            self._metres[key] = float(value)
+            return
+        to_m = altitude_to_m if key in ALTITUDES else distance_to_m
         self._metres[key] = to_m(value, self._units)
 
     def _units_changed(self) -> None:
@@ -146,8 +180,9 @@ class SettingsDialog(QtWidgets.QDialog):
         self._show_values()
 
     def restore_defaults(self) -> None:
-        self._metres = {k: float(v) for k, v in DEFAULTS.items() if k != "include"}
+        self._metres = {k: float(v) for k, v in DEFAULTS.items() if k not in TEXT_FIELDS}
         self._by_type = {}
+        self.well_clear_check.setChecked(DEFAULTS["well_clear"] != "off")
         for cb in self.class_checks.values():
             cb.setChecked(False)
         self._show_values()
@@ -161,6 +196,7 @@ class SettingsDialog(QtWidgets.QDialog):
         out: dict[str, Any] = dict(self._metres)
         self._by_type_edited()
         out["visual_range_by_type"] = dict(self._by_type)
+        out["well_clear"] = "do365" if self.well_clear_check.isChecked() else "off"
         out["include"] = frozenset(
             {"aircraft"} | {c for c, cb in self.class_checks.items() if cb.isChecked()}
         )
