@@ -274,7 +274,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tote.set_analysis(analysis)
         self.plots.set_analysis(analysis)
         self.encounters.set_pairs(pairs, self._pairs_summary(), self.track_names())
-        self.timeline.set_pairs(pairs)
+        self.timeline.set_analysis(analysis, self.ts)
         self.warnings.set_analysis_warnings(analysis.warnings if analysis is not None else [])
         self.warnings.set_excluded(analysis.excluded if analysis is not None else None)
         self._set_marks()

@@ -50,6 +50,7 @@ COLORS = {
     "loop": qcolor(palette.LOOP, palette.LOOP_ALPHA),
     "loop_edge": QtGui.QColor(palette.LOOP_EDGE),
     "overview": QtGui.QColor(palette.TIMELINE_OVERVIEW),
+    "unassessed": QtGui.QColor(palette.TIMELINE_TEXT),
 }
 
 
@@ -85,6 +86,9 @@ class Timeline(QtWidgets.QWidget):
         self.all_pairs = False  # False: the selected pair's bands (all pairs while none is)
         self.units = "nm"
         self._pairs: pd.DataFrame | None = None
+        self._assess_from: tuple | None = None  # (scene, analysis settings)
+        self._unassessed_pair: tuple[int, int] | None = None
+        self._unassessed = np.zeros((0, 2))
         self._selected: tuple[int, int] | None = None
         self._names: list[str] = []
         self._events: pd.DataFrame | None = None
@@ -138,11 +142,36 @@ class Timeline(QtWidgets.QWidget):
 
     def set_pairs(self, pairs: pd.DataFrame | None) -> None:
         self._pairs = pairs
+        if pairs is None:  # a new scene: the old one's tracks are not this one's
+            self._assess_from = None
         self._rebuild()
+
+    def set_analysis(self, analysis, ts) -> None:
+        """The analysis's pairs (bands, CPAs), and what the selected pair's unassessed
+        stretches are computed from (the scene and the analysis settings)."""
+        self._assess_from = (ts, analysis.settings) if analysis is not None else None
+        self._unassessed_pair = None
+        self.set_pairs(analysis.pairs if analysis is not None else None)
 
     def set_selected_pair(self, pair: tuple[int, int] | None) -> None:
         self._selected = pair
         self._rebuild()
+
+    @property
+    def unassessed_bands(self) -> np.ndarray:
+        """The selected pair's common time the analysis could not assess (gaps, splits,
+        unknown altitude): hatched across the band rows, so an empty band there reads as
+        "no data", not "no contact"."""
+        pair = self._selected if not self.all_pairs else None
+        if pair is None or self._assess_from is None:
+            return np.zeros((0, 2))
+        if self._unassessed_pair != pair:
+            from ..analysis.assessed import unassessed_intervals
+
+            ts, settings = self._assess_from
+            self._unassessed = unassessed_intervals(ts, *pair, settings)
+            self._unassessed_pair = pair
+        return self._unassessed
 
     def set_all_pairs(self, on: bool) -> None:
         """Bands of all pairs (True), or of the selected pair when there is one (False).
@@ -307,6 +336,15 @@ class Timeline(QtWidgets.QWidget):
             for a, b in vis:
                 xa, xb = self.time_to_x(a), self.time_to_x(b)
                 p.drawRect(QtCore.QRectF(xa, r.top() + 2, max(xb - xa, 2.0), r.height() - 4))
+        # the selected pair's unassessed time, hatched over the three band rows
+        hatch = QtGui.QBrush(COLORS["unassessed"], QtCore.Qt.BrushStyle.BDiagPattern)
+        top, bottom = self._row_rect(0).top() + 2, self._row_rect(2).bottom() - 2
+        p.setPen(QtCore.Qt.PenStyle.NoPen)
+        p.setBrush(hatch)
+        for a, b in self.unassessed_bands:
+            if b >= lo and a <= hi:
+                xa, xb = self.time_to_x(a), self.time_to_x(b)
+                p.drawRect(QtCore.QRectF(xa, top, max(xb - xa, 2.0), bottom - top))
         # markers: events as thin ticks, CPAs as diamonds (selected one brighter, drawn last)
         r = self._row_rect(len(self.ROWS) - 1)
         order = sorted(range(len(self._marks)), key=lambda j: self._marks[j].kind == "cpa_sel")
@@ -460,7 +498,11 @@ class Timeline(QtWidgets.QWidget):
             if mark is not None:
                 text = mark.tooltip
             elif pos.x() >= LEFT:
-                text = fmt_time_utc(self.x_to_time(pos.x()))
+                t = self.x_to_time(pos.x())
+                text = fmt_time_utc(t)
+                iv = self.unassessed_bands
+                if len(iv) and ((iv[:, 0] <= t) & (t <= iv[:, 1])).any():
+                    text += " · not assessed (gap, split or unknown altitude)"
             else:
                 text = ""
             if text:
