@@ -312,6 +312,33 @@ def test_pair_readout_matches_geodesy(canvas: MapCanvas) -> None:
         canvas.set_units("miles")
 
 
+def test_pair_readout_sheds_its_bearings_on_a_small_map(canvas: MapCanvas) -> None:
+    """The window's readout has the bearing lines; on a printed map a few inches wide the
+    box would cover the map, so only slant, H/V, who is above and closure stay; a
+    context map can go without the box."""
+    canvas.set_selected_pair((0, 1))
+    canvas.set_time(T0 + 60.0)
+    grab(canvas)
+
+    def readout_box(c: MapCanvas) -> QtCore.QRectF:
+        (box,) = [b for n, b in c.labels.placed if n.endswith("slant")]
+        return box
+
+    big = readout_box(canvas)
+    canvas.resize(360, 300)
+    grab(canvas)
+    small = readout_box(canvas)
+    lines = canvas.labels.line_h
+    # the angles line and the two bearing lines go
+    assert big.height() - small.height() == pytest.approx(3 * lines, abs=1.0)
+    assert small.width() <= 0.6 * canvas.vb.width()
+    canvas.set_readout_shown(False)
+    grab(canvas)
+    assert not [n for n, _ in canvas.labels.placed if n.endswith("slant")]
+    assert canvas.render_image(300, 200) is not None  # the twin copies the choice
+    assert not canvas._twin.encounter.show_readout
+
+
 def _analysis_for(ts: TrackSet):
     """An analysis result for pair (0, 1) built here from a dense geodesic sweep, so the
     overlay test does not depend on the analysis engine."""

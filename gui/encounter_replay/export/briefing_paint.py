@@ -277,6 +277,7 @@ def paint_encounter_map(
     canvas = map_canvas(ts, analysis, state, (rect.width(), rect.height()), text)
     try:
         if kind == "overview":
+            canvas.set_readout_shown(False)  # context only: the close-up has the figures
             window = chart_window(ts, enc.a, enc.b, enc.cpa_time, [*enc.visual, *enc.los], 120.0)
             view = overview_rect(canvas, ts, enc.a, enc.b, *window, enc.cpa_time)
             if view is not None:

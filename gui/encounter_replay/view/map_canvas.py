@@ -438,6 +438,11 @@ class MapCanvas(QtWidgets.QWidget):
         self.labels.keep_out = self.furniture.keep_out() + self.legend.keep_out()
         self.labels.set_frame(tl, extras, frame.x[vis], frame.y[vis])
 
+    def set_readout_shown(self, on: bool) -> None:
+        """The selected pair's readout box on (the window) or off (a small context map)."""
+        self.encounter.show_readout = bool(on)
+        self._redraw()
+
     def _label_colors(self, colors: list[str]) -> list[str]:
         """Label text colour per track (lighter than the symbol), kept while colours stay."""
         if self._label_colors_for is not colors:
@@ -752,6 +757,7 @@ class MapCanvas(QtWidgets.QWidget):
         self.events.set_visible(other.events.visible)
         self.notes = list(other.notes)
         self.legend.setVisible(other.legend.isVisible())
+        self.encounter.show_readout = other.encounter.show_readout
         if self.heading_up != other.heading_up:
             self.set_heading_up(other.heading_up)
         self.tiles.copy_source(other.tiles)

@@ -101,6 +101,8 @@ class EncounterLayer:
         self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
         self._angles_key: tuple = ()
         self._tau_key: tuple = ()
+        #: The pair readout box (off on a briefing's overview map: its close-up has it).
+        self.show_readout = True
         self._tau = float("nan")
         self._angles: dict[str, float] = {}
         self._ring_cache: dict[tuple[int, float], tuple] = {}
@@ -240,7 +242,8 @@ class EncounterLayer:
             self.pair_line.setData(
                 np.array([frame.x[a], frame.x[b]]), np.array([frame.y[a], frame.y[b]])
             )
-            extras.append(self._readout(frame, names))
+            if self.show_readout:
+                extras.append(self._readout(frame, names))
         else:
             self.pair_line.setData([], [])
 
@@ -324,7 +327,7 @@ class EncounterLayer:
         dz = r["vertical_m"]
         above = ""
         if math.isfinite(dz) and abs(dz) > 0.5:
-            above = f" · {names[b] if dz > 0 else names[a]} above"
+            above = f"{names[b] if dz > 0 else names[a]} above"
         # Angles from a's seat (the Tote's definitions), on the pair's two tracks only.
         from ...analysis.relative import tote
 
@@ -343,23 +346,28 @@ class EncounterLayer:
             for name, key in (("ATA", "ata_deg"), ("AA", "aspect_deg"), ("HCA", "hca_deg"))
             if math.isfinite(r[key])
         )
-        lines = [
-            (head, style.TEXT),
+        # (text, colour, optional): optional lines go first when the map is small.
+        rows = [
+            (head, style.TEXT, False),
             (
-                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(dz), u)}{above}",
+                f"H {fmt_dist(r['horizontal_m'], u)}   V {fmt_altitude(abs(dz), u)}",
                 style.TEXT_DIM,
+                False,
             ),
-            (f"{names[a]}→{names[b]} {r['bearing_ab_deg']:05.1f}°", style.TEXT_DIM),
-            (f"{names[b]}→{names[a]} {r['bearing_ba_deg']:05.1f}°", style.TEXT_DIM),
-            (f"{word} {fmt_speed(abs(closure), u)}", style.TEXT_DIM),
+            (above, style.TEXT_DIM, False),
+            (f"{angles}  (from {names[a]})" if angles else "", style.TEXT_DIM, True),
+            (f"{names[a]}→{names[b]} {r['bearing_ab_deg']:05.1f}°", style.TEXT_DIM, True),
+            (f"{names[b]}→{names[a]} {r['bearing_ba_deg']:05.1f}°", style.TEXT_DIM, True),
+            (f"{word} {fmt_speed(abs(closure), u)}", style.TEXT_DIM, False),
         ]
-        if angles:
-            lines.insert(2, (f"{angles}  (from {names[a]})", style.TEXT_DIM))
+        rows = [row for row in rows if row[0]]  # no "above" when level, no angles unknown
         if math.isfinite(tau) and tau <= TAU_SHOWN_S:
             wc = "  WELL CLEAR LOST" if self.well_clear_lost else ""
-            lines.append((f"τmod {tau:.0f} s{wc}", palette.WELL_CLEAR))
+            rows.append((f"τmod {tau:.0f} s{wc}", palette.WELL_CLEAR, False))
         elif self.well_clear_lost:
-            lines.append(("WELL CLEAR LOST", palette.WELL_CLEAR))
+            rows.append(("WELL CLEAR LOST", palette.WELL_CLEAR, False))
+        lines = [(text, colour) for text, colour, _ in rows]
+        optional = {i for i, row in enumerate(rows) if row[2]}
         mx = 0.5 * (frame.x[a] + frame.x[b])
         my = 0.5 * (frame.y[a] + frame.y[b])
         return ExtraLabel(
@@ -371,6 +379,7 @@ class EncounterLayer:
             dx=14,
             dy=14,
             framed=style.SELECT,
+            optional=frozenset(optional),
         )
 
     def _tau_mod(self, t: float) -> float:

@@ -29,6 +29,7 @@ GAP = 10  # distance from the head centre to the label box, px
 HEAD_R = 9  # half size of the area a head symbol occupies, px
 MAX_LABELS = 250  # more than this is unreadable anyway, and costs time
 THIN_CELL = (70, 30)  # one candidate per screen cell of this size (px) before placement
+MAX_SHARE = 0.55  # of the view's width or height, beyond which optional lines are dropped
 
 
 @dataclass
@@ -43,6 +44,9 @@ class ExtraLabel:
     dx: float = GAP  # preferred offset of the box's nearest corner from the anchor
     dy: float = -GAP
     framed: str | None = None  # border colour, for readouts that must stand out
+    #: Lines (indices) left out when the whole label would take more than
+    #: :data:`MAX_SHARE` of the view's width or height (a printed map is small).
+    optional: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -359,6 +363,9 @@ class LabelLayer(pg.GraphicsObject):
                 leader = what.lines[0][1] if what.framed else None
                 frame = what.framed
             w, h = self._measure(lines)
+            if not is_track and what.optional and (w > MAX_SHARE * width or h > MAX_SHARE * height):
+                lines = [[run] for i, run in enumerate(what.lines) if i not in what.optional]
+                w, h = self._measure(lines)
             fit = first_fit(ax, ay, w, h, tries, order)
             placed, chosen = (None, 0) if fit is None else ((fit[0], fit[1]), fit[2])
             if placed is None:
