@@ -186,7 +186,13 @@ def test_briefing_export_from_the_window_briefs_the_selected_pair(loaded, tmp_pa
 
     out = tmp_path / "brief.pdf"
     monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QtWidgets.QInputDialog, "getText", lambda *a, **k: ("TEST MARK", True))
+    from encounter_replay.export import briefing_dialog
+
+    monkeypatch.setattr(
+        briefing_dialog,
+        "ask_briefing_options",
+        lambda *a: briefing_dialog.BriefingOptions("TEST MARK", "letter", "print"),
+    )
     ts = loaded.ts
     a, b = loaded.state.pair
     _export_actions(loaded)["ExportBriefing"].trigger()
@@ -197,6 +203,23 @@ def test_briefing_export_from_the_window_briefs_the_selected_pair(loaded, tmp_pa
 
     assert f"{track_label(ts, a)} – {track_label(ts, b)}" in text
     assert text.count("TEST MARK") == 2  # header and footer
+    box = pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((612, 792), abs=1)  # Letter
+
+
+def test_briefing_options_dialog(qtbot):
+    from encounter_replay.export.briefing_dialog import BriefingOptionsDialog, default_paper
+
+    us = QtCore.QLocale(QtCore.QLocale.Language.English, QtCore.QLocale.Country.UnitedStates)
+    fr = QtCore.QLocale(QtCore.QLocale.Language.French, QtCore.QLocale.Country.France)
+    assert default_paper(us) == "letter" and default_paper(fr) == "a4"
+    dlg = BriefingOptionsDialog(paper="a4")
+    qtbot.addWidget(dlg)
+    assert dlg.options().paper == "a4" and dlg.options().theme == "print"
+    dlg.marking.setText("  SECRET  ")
+    dlg.paper.setCurrentIndex(dlg.paper.findData("letter"))
+    dlg.theme.setCurrentIndex(dlg.theme.findData("screen"))
+    assert dlg.options() == type(dlg.options())("SECRET", "letter", "screen")
 
 
 def test_briefing_export_covers_the_ticked_pairs(loaded, tmp_path, monkeypatch):
@@ -214,6 +237,10 @@ def test_briefing_export_covers_the_ticked_pairs(loaded, tmp_path, monkeypatch):
     assert ticked == [model.pair_at(1)[:2], model.pair_at(3)[:2]]  # in ranked order
     out = tmp_path / "ticked.pdf"
     monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QtWidgets.QInputDialog, "getText", lambda *a, **k: ("", True))
+    from encounter_replay.export import briefing_dialog
+
+    monkeypatch.setattr(
+        briefing_dialog, "ask_briefing_options", lambda *a: briefing_dialog.BriefingOptions()
+    )
     _export_actions(loaded)["ExportBriefing"].trigger()
     assert len(PdfReader(out).pages) == 1 + 2  # title page + the two ticked pairs

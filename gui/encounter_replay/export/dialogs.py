@@ -638,16 +638,21 @@ def briefing_pairs(ctx: ExportContext) -> list[tuple[int, int]]:
     return pairs
 
 
-def run_window_briefing(ctx: ExportContext, path: str | Path, marking: str = "") -> int:
-    """Write the window's briefing (PDF, PPTX or HTML by suffix); returns the encounters."""
+def run_window_briefing(ctx: ExportContext, path: str | Path, options=None) -> int:
+    """Write the window's briefing (PDF, PPTX or HTML by suffix) with ``options``
+    (:class:`.briefing_dialog.BriefingOptions`); returns the encounters."""
+    from .briefing_dialog import BriefingOptions
     from .briefing_write import write_briefing_file
 
+    options = options or BriefingOptions()
     return write_briefing_file(
         path,
         ctx.ts,
         ctx.analysis,
         pairs=briefing_pairs(ctx),
-        marking=marking,
+        marking=options.marking,
+        paper=options.paper,
+        theme=options.theme,
         notes=list(getattr(ctx.window, "annotations", []) or []),
     )
 
@@ -672,14 +677,14 @@ def export_briefing_interactive(window) -> None:
         return
     if not Path(path).suffix:
         path += ".pdf"
-    marking, ok = QtWidgets.QInputDialog.getText(
-        window, "Export briefing", "Marking for every page (e.g. UNCLASSIFIED), or empty:"
-    )
-    if not ok:
+    from . import briefing_dialog
+
+    options = briefing_dialog.ask_briefing_options(window)
+    if options is None:
         return
     QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
     try:
-        n = run_window_briefing(ctx, path, marking)
+        n = run_window_briefing(ctx, path, options)
     except ExportError as exc:
         QtWidgets.QMessageBox.critical(window, "Export briefing", str(exc))
         return
