@@ -141,6 +141,27 @@ def draw_table(
     return y - top
 
 
+def fit_widths(
+    p: QtGui.QPainter, total: float, rows: list[list[str]], flexible: int, pt: float = 7.5
+) -> list[float]:
+    """Column widths for :func:`draw_table`: every column but ``flexible`` as wide as its
+    widest cell (header in bold) so short figures ("unknown", "11,000 ft") never break,
+    the ``flexible`` one (a type, a name) taking what is left and wrapping in it."""
+    pad = 2 * 1.6 + 1.0
+    natural = []
+    for j in range(len(rows[0])):
+        w = 0.0
+        for i, row in enumerate(rows):
+            fm = QtGui.QFontMetricsF(font(pt, bold=i == 0), p.device())
+            w = max(w, fm.horizontalAdvance(str(row[j])))
+        natural.append(w + pad)
+    rest = total - (sum(natural) - natural[flexible])
+    natural[flexible] = max(rest, 0.15 * total)
+    if sum(natural) > total:  # too narrow for all: shrink in proportion, wrap where needed
+        natural = [w * total / sum(natural) for w in natural]
+    return natural
+
+
 # ---------------------------------------------------------------------------- maps
 def print_colors(ts: TrackSet) -> dict[int, str]:
     """Each track's colour on paper: its screen colour's print twin (coalition colours

@@ -20,6 +20,7 @@ from .briefing_paint import (
     DEVICE_PER_PT,
     draw_table,
     draw_text,
+    fit_widths,
     paint_encounter_map,
 )
 from .errors import ExportError
@@ -147,9 +148,7 @@ def _encounter_page(pages: _Pages, brief: Brief, enc: Encounter, ts, analysis, t
     yl = _section(p, MARGIN, y, lw, "Identification at CPA")
     ident = [["Callsign", "Type", "Side", "Alt", "Speed", "Hdg"]]
     ident += [[q.callsign, q.type, q.side, q.altitude, q.speed, q.heading] for q in enc.parties]
-    yl += (
-        draw_table(p, MARGIN, yl, [lw * f for f in (0.19, 0.27, 0.15, 0.15, 0.13, 0.11)], ident) + 4
-    )
+    yl += draw_table(p, MARGIN, yl, fit_widths(p, lw, ident, flexible=1), ident) + 4
     yl = _section(p, MARGIN, yl, lw, "Geometry at CPA")
     yl += draw_table(p, MARGIN, yl, [lw * 0.52, lw * 0.48], [list(r) for r in enc.geometry[1:]],
                      header=False) + 4  # fmt: skip
