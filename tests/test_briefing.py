@@ -382,3 +382,29 @@ def test_chart_altitudes_leave_out_what_the_analysis_excluded():
     spiky = 0 if enc.a == 0 else 1
     assert np.nanmax(alt[spiky]) == pytest.approx(3000.0)
     assert alt[spiky][150] == pytest.approx(3000.0)  # bridged, as the analysis did
+
+
+def test_identification_figures_never_break_across_lines(qapp):
+    """Side, altitude, speed and heading are as wide as their widest cell; the type column
+    takes the rest (it wraps). 'unknown' and '11,000 ft' broke in 15 % columns."""
+    from PySide6 import QtGui
+
+    from encounter_replay.export.briefing_paint import fit_widths, font, text_height
+
+    image = QtGui.QImage(600, 400, QtGui.QImage.Format.Format_RGB32)
+    p = QtGui.QPainter(image)
+    try:
+        rows = [
+            ["Callsign", "Type", "Side", "Alt", "Speed", "Hdg"],
+            ["AFR23PJ", "Aircraft", "unknown", "9,975 ft", "275 kt", "022°"],
+            ["REAPER 31", "MQ-9 Reaper · Fixed-wing aircraft", "Blue", "11,000 ft", "180 kt", "130°"],
+        ]  # fmt: skip
+        widths = fit_widths(p, 250.0, rows, flexible=1)
+        assert sum(widths) == pytest.approx(250.0)
+        one_line = text_height(p, 1e4, "x", font(7.5))
+        for j in (0, 2, 3, 4, 5):
+            for row in rows[1:]:
+                assert text_height(p, widths[j] - 3.2, row[j], font(7.5)) == one_line, row[j]
+        assert text_height(p, widths[1] - 3.2, rows[2][1], font(7.5)) > one_line  # wraps
+    finally:
+        p.end()
