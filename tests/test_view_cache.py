@@ -134,3 +134,18 @@ def test_content_change_draws_afresh(view) -> None:
     item.content_changed()
     grab(w)
     assert item.renders == n + 1
+
+
+def test_margins_shrink_on_a_huge_screen():
+    """A 1920×1080 view at 200 %: the turned square loses its extra reach, then the
+    image stays under the pixel cap; a small view keeps its margins."""
+    turn = QtGui.QTransform().rotate(10.0)
+    flat = QtGui.QTransform()
+    mx, my = ViewCachedItem._margins(turn, 1280, 800, 1.0)
+    assert (1280 + 2 * mx) ** 2 >= 1.25**2 * (1280**2 + 800**2) - 1e4
+    for tr in (turn, flat):
+        mx, my = ViewCachedItem._margins(tr, 1920, 1080, 2.0)
+        assert (1920 + 2 * mx) * (1080 + 2 * my) * 4 <= cached.MAX_PIXELS
+    mx, my = ViewCachedItem._margins(turn, 1920, 1080, 2.0)
+    assert (1920 + 2 * mx) ** 2 >= 1920**2 + 1080**2  # still covers any turn
+    assert ViewCachedItem._margins(flat, 4000, 3000, 2.0) == (0, 0)

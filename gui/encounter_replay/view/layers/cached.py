@@ -34,6 +34,8 @@ TURN_MARGIN = 0.25
 MAX_TURN_DEG = 4.0
 #: Rest (ms) after a resampled frame before the image is drawn afresh, crisp.
 SETTLE_MS = 250
+#: Largest image kept (device pixels, ~80 MB): a 4K screen at 200 % gets smaller margins.
+MAX_PIXELS = 20_000_000
 #: Resample turned frames bilinearly (True) or by nearest pixel: bilinear costs ~0.9 ms
 #: more per 1280×800 frame, and a view in motion is sharpened as soon as it rests.
 SMOOTH = False
@@ -155,12 +157,7 @@ class ViewCachedItem(pg.GraphicsObject):
         return place
 
     def _render(self, tr: QtGui.QTransform, w: int, h: int, dpr: float) -> None:
-        turned = abs(tr.m12()) > 1e-12 or abs(tr.m21()) > 1e-12
-        if turned:
-            side = math.hypot(w, h) * (1.0 + TURN_MARGIN)
-            mx, my = math.ceil((side - w) / 2), math.ceil((side - h) / 2)
-        else:
-            mx = my = math.ceil(MARGIN * max(w, h))
+        mx, my = self._margins(tr, w, h, dpr)
         # Whole pixels, so the view at the time of drawing is the image's pixels exactly.
         iw, ih = w + 2 * mx, h + 2 * my
         backdrop = self.backdrop()
@@ -181,6 +178,22 @@ class ViewCachedItem(pg.GraphicsObject):
         self._image, self._image_from_content = QtGui.QPixmap.fromImage(img), to_image
         self._device = (w, h, dpr)
         self.renders += 1
+
+    @staticmethod
+    def _margins(tr: QtGui.QTransform, w: int, h: int, dpr: float) -> tuple[int, int]:
+        """Margins (logical px) round a ``w`` × ``h`` view: a square over the diagonal when
+        the view is turned, a band otherwise; less, down to none, on a screen so large
+        that the image would pass :data:`MAX_PIXELS`."""
+        turned = abs(tr.m12()) > 1e-12 or abs(tr.m21()) > 1e-12
+        if turned:
+            options = [math.hypot(w, h) * (1.0 + TURN_MARGIN), math.hypot(w, h)]
+            tries = [(math.ceil((s - w) / 2), math.ceil((s - h) / 2)) for s in options]
+        else:
+            tries = [(math.ceil(MARGIN * max(w, h)),) * 2]
+        for mx, my in tries:
+            if (w + 2 * mx) * (h + 2 * my) * dpr * dpr <= MAX_PIXELS:
+                return mx, my
+        return 0, 0  # only the view: reused only while it does not move
 
     def _sharpen(self) -> None:
         """The view rested after a resampled turn: draw the image afresh, crisp."""
