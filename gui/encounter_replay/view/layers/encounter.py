@@ -101,6 +101,8 @@ class EncounterLayer:
         self.readout: dict[str, float] = {}  # last figures shown (tests, status bar)
         self._angles_key: tuple = ()
         self._tau_key: tuple = ()
+        self._closure_key: tuple = ()
+        self._closure = float("nan")
         #: The pair readout box (off on a briefing's overview map: its close-up has it).
         self.show_readout = True
         self._tau = float("nan")
@@ -283,31 +285,20 @@ class EncounterLayer:
         a, b = self.pair
         ia, ib = self._pair_order
         t = frame.time
-        gap = self.scene.gap_s
-        p0 = positions_at(self._pair_ts, t - CLOSURE_DT, gap)
-        p1 = positions_at(self._pair_ts, t + CLOSURE_DT, gap)
-        lat = np.array([frame.lat[a], p0.lat[ia], p1.lat[ia]])
-        lon = np.array([frame.lon[a], p0.lon[ia], p1.lon[ia]])
-        alt = np.array([frame.alt[a], p0.alt[ia], p1.alt[ia]])
-        lat2 = np.array([frame.lat[b], p0.lat[ib], p1.lat[ib]])
-        lon2 = np.array([frame.lon[b], p0.lon[ib], p1.lon[ib]])
-        alt2 = np.array([frame.alt[b], p0.alt[ib], p1.alt[ib]])
         # imported here, not at the top: the analysis package pulls in scipy (~0.25 s),
         # which the window need not wait for before it first shows
         from ...analysis import pair_geometry
 
-        g = pair_geometry(lat, lon, alt, lat2, lon2, alt2)
+        g = pair_geometry(
+            *(np.array([v]) for v in (frame.lat[a], frame.lon[a], frame.alt[a])),
+            *(np.array([v]) for v in (frame.lat[b], frame.lon[b], frame.alt[b])),
+        )
         slant_known = np.isfinite(g.slant_m)
-        rng = np.where(slant_known, g.slant_m, g.horizontal_m)
-        # Closure: range rate by symmetric difference, one-sided at track ends.
-        if np.isfinite(rng[1]) and np.isfinite(rng[2]):
-            closure = -(rng[2] - rng[1]) / (2 * CLOSURE_DT)
-        elif np.isfinite(rng[1]):
-            closure = -(rng[0] - rng[1]) / CLOSURE_DT
-        elif np.isfinite(rng[2]):
-            closure = -(rng[2] - rng[0]) / CLOSURE_DT
-        else:
-            closure = float("nan")
+        # Closure changes slowly: refreshed with the angles, four times a second.
+        if self._stale("_closure_key", t):
+            now = g.slant_m[0] if slant_known[0] else g.horizontal_m[0]
+            self._closure = self._closure_at(t, float(now))
+        closure = self._closure
         u = self.units
         self.readout = {
             "slant_m": float(g.slant_m[0]),
@@ -381,6 +372,32 @@ class EncounterLayer:
             framed=style.SELECT,
             optional=frozenset(optional),
         )
+
+    def _closure_at(self, t: float, now: float) -> float:
+        """Range rate (m/s, positive closing) by symmetric difference over ±CLOSURE_DT,
+        one-sided at a track's end; ``now`` is the range at ``t``."""
+        from ...analysis import pair_geometry
+
+        ia, ib = self._pair_order
+        gap = self.scene.gap_s
+        p0 = positions_at(self._pair_ts, t - CLOSURE_DT, gap)
+        p1 = positions_at(self._pair_ts, t + CLOSURE_DT, gap)
+        g = pair_geometry(
+            np.array([p0.lat[ia], p1.lat[ia]]),
+            np.array([p0.lon[ia], p1.lon[ia]]),
+            np.array([p0.alt[ia], p1.alt[ia]]),
+            np.array([p0.lat[ib], p1.lat[ib]]),
+            np.array([p0.lon[ib], p1.lon[ib]]),
+            np.array([p0.alt[ib], p1.alt[ib]]),
+        )
+        before, after = np.where(np.isfinite(g.slant_m), g.slant_m, g.horizontal_m)
+        if np.isfinite(before) and np.isfinite(after):
+            return float(-(after - before) / (2 * CLOSURE_DT))
+        if np.isfinite(before):
+            return float(-(now - before) / CLOSURE_DT)
+        if np.isfinite(after):
+            return float(-(after - now) / CLOSURE_DT)
+        return float("nan")
 
     def _tau_mod(self, t: float) -> float:
         """DO-365 modified tau of the selected pair now (NaN unless closing), from the
