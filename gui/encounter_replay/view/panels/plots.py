@@ -79,11 +79,11 @@ def quantity_label(what: str, units: str) -> str:
     from ...model.units import speed_label
 
     return {
-        "altitude": f"altitude ({altitude_label(units)})",
+        "altitude": f"alt ({altitude_label(units)})",
         "ground speed": f"GS ({speed_label(units)})",
         "vertical rate": "V/S (ft/min)" if units == "nm" else "V/S (m/s)",
-        "heading": "heading (°)",
-        "bearing": "bearing (°)",
+        "heading": "hdg (°)",
+        "bearing": "brg (°)",
     }[what]
 
 
@@ -352,7 +352,7 @@ class PlotsPanel(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ drawing
     def _set_labels(self) -> None:
-        self.sep_plot.setLabel("left", f"separation ({distance_label(self.units)})")
+        self.sep_plot.setLabel("left", f"sep. ({distance_label(self.units)})")
         self.alt_plot.setLabel(
             "left", quantity_label(getattr(self, "quantity", "altitude"), self.units)
         )
