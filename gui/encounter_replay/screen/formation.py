@@ -5,8 +5,10 @@ it, a wingman's height compared up to 30 s back or on), so no window's share dec
 and no reduction of window figures gives it. The candidates are few (the merged least
 horizontal separation must be within the formation distance), so their tracks are read
 whole from the partitions (each row once: from the window it falls in), cleaned and
-prepared as the analysis does, and the analysis' own test runs on them, a bounded batch
-of tracks at a time.
+prepared as the analysis does, and the analysis' own test runs on them, a batch of
+about :data:`ROWS_PER_BATCH` rows at a time (tracks that recur every day of an archive
+grow with it: a batch is bounded by rows, not tracks; one pair's two tracks are the
+least a batch can hold).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from .coverage import prepared
 from .tracks import trackset_from_rows
 from .workdir import WorkDir
 
-#: Tracks read at once (whole tracks: a few thousand samples each).
-TRACKS_PER_BATCH = 200
+#: Rows read at once (whole tracks): about 0.5 kB each once prepared.
+ROWS_PER_BATCH = 400_000
 
 
 def whole_formations(
@@ -53,6 +55,12 @@ def whole_formations(
     w = float(window_s)
     batch: list[int] = []
     tracks: set = set()
+    # Rows per joined track (its pieces' rows summed); unknown (an older table): a guess.
+    if "rows" in meta:
+        size = meta.groupby(head.to_numpy(dtype=object))["rows"].sum()
+    else:
+        size = pd.Series(dtype=np.float64)
+    n_rows = 0
 
     def run(batch: list[int]) -> None:
         names = sorted({a_ids[k] for k in batch} | {b_ids[k] for k in batch})
@@ -73,14 +81,18 @@ def whole_formations(
         jb = np.array([index[b_ids[k]] for k in ks], dtype=np.int64)
         out[ks] = formations(prep, ja, jb, hmin[ks], settings)
 
+    def rows_of(names: set) -> int:
+        return int(sum(size.get(x, 2000) for x in names))
+
     for k in cand.tolist():
         new = {a_ids[k], b_ids[k]} - tracks
-        if batch and len(tracks) + len(new) > TRACKS_PER_BATCH:
+        if batch and n_rows + rows_of(new) > ROWS_PER_BATCH:
             run(batch)
-            batch, tracks = [], set()
+            batch, tracks, n_rows = [], set(), 0
             new = {a_ids[k], b_ids[k]}
         batch.append(k)
         tracks |= new
+        n_rows += rows_of(new)
     if batch:
         run(batch)
     con.close()

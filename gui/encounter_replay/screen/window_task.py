@@ -51,8 +51,8 @@ class WindowResult:
     samples: int
     seconds: float
     #: Per-track facts the merge needs beyond the pairs: ``runs`` and ``tracks``
-    #: (:mod:`.coverage`), ``near`` (:mod:`.affected`) and ``excluded`` (samples left
-    #: out, within the span).
+    #: (:mod:`.coverage`), ``near``, ``thin`` and ``presence`` (:mod:`.affected`) and
+    #: ``excluded`` (samples left out, within the span).
     facts: dict = field(default_factory=dict)
 
 
@@ -127,6 +127,8 @@ def analyse_rows(
         if meta is not None and "first_t" in meta:
             spans = affected.recorded_spans(meta, settings)
             facts["near"] = affected.window_near(prep, ex, spans, (t0, t1), settings)
+            facts["thin"] = affected.thinned(ex, (t0, t1))[list(affected.THIN_COLUMNS)]
+            facts["presence"] = affected.window_presence(prep, (t0, t1))
         inside = (ex["time"] >= t0) & (ex["time"] < t1)
         facts["excluded"] = ex[inside.to_numpy()].drop(columns=["track"]).reset_index(drop=True)
     return pairs
