@@ -23,7 +23,9 @@ from .tracks import trackset_from_rows
 from .workdir import WorkDir
 
 #: Rows read at once (whole tracks): about 0.5 kB each once prepared.
-ROWS_PER_BATCH = 400_000
+ROWS_PER_BATCH = 100_000
+#: DuckDB's memory for extracting and sorting the candidates' rows (it spills beyond).
+FORMATION_MEMORY = "256MB"
 
 
 def whole_formations(
@@ -50,9 +52,22 @@ def whole_formations(
     head = meta["head"] if "head" in meta else meta["id"]
     a_ids = pairs["a_id"].to_numpy(dtype=object)
     b_ids = pairs["b_id"].to_numpy(dtype=object)
-    con = connect(memory_limit)
+    con = connect(memory_limit or FORMATION_MEMORY)
     pattern = str(work.parts / "*" / "*.parquet").replace("'", "''")
     w = float(window_s)
+    # The candidates' rows, once (one scan of the partitions; each batch then reads this
+    # much smaller file).
+    names = set(a_ids[cand]) | set(b_ids[cand])
+    wanted = meta.loc[head.isin(names).to_numpy(), "id"]
+    con.register("wanted", pd.DataFrame({"id": pd.Series(wanted.to_numpy(object), dtype=object)}))
+    extract = work.root / "formation.parquet"
+    target = str(extract).replace("'", "''")
+    con.execute(
+        f"""COPY (SELECT r.* EXCLUDE (win) FROM read_parquet('{pattern}', hive_partitioning = true)
+        r SEMI JOIN wanted USING (id) WHERE r.win = CAST(floor(r.t / {w!r}) AS BIGINT))
+        TO '{target}' (FORMAT parquet)"""
+    ).fetchall()
+    con.unregister("wanted")
     batch: list[int] = []
     tracks: set = set()
     # Rows per joined track (its pieces' rows summed); unknown (an older table): a guess.
@@ -65,12 +80,11 @@ def whole_formations(
     def run(batch: list[int]) -> None:
         names = sorted({a_ids[k] for k in batch} | {b_ids[k] for k in batch})
         pieces = meta.loc[head.isin(names).to_numpy(), "id"].tolist()
-        con.execute("CREATE OR REPLACE TEMP TABLE want (id VARCHAR)")
-        con.executemany("INSERT INTO want VALUES (?)", [[p] for p in pieces])
+        con.register("want", pd.DataFrame({"id": pd.Series(pieces, dtype=object)}))
         rows = con.sql(
-            f"""SELECT r.* EXCLUDE (win) FROM read_parquet('{pattern}', hive_partitioning = true)
-            r SEMI JOIN want USING (id) WHERE r.win = CAST(floor(r.t / {w!r}) AS BIGINT)"""
+            f"SELECT * FROM read_parquet('{target}') SEMI JOIN want USING (id)"
         ).to_arrow_table()
+        con.unregister("want")
         ts, _ = trackset_from_rows(rows, meta, sources)
         prep = prepared(ts, settings)
         index = {name: j for j, name in enumerate(prep.ids)}
@@ -96,4 +110,5 @@ def whole_formations(
     if batch:
         run(batch)
     con.close()
+    extract.unlink(missing_ok=True)
     return out
