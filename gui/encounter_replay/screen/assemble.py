@@ -26,7 +26,7 @@ from . import affected, coverage, output
 from .merge import merge_windows
 from .workdir import WorkDir
 
-#: Window rows (a pair in a window) merged in one pass: ~100 MB of pair tables.
+#: Window rows (a pair in a window) merged in one pass: ~30 MB of pair tables.
 ROWS_PER_PASS = 30_000
 #: DuckDB's memory for sorting the parts (it spills to disk beyond).
 SORT_MEMORY = "256MB"

@@ -8,14 +8,17 @@ their span; figures that are not reductions of window figures are recomputed aft
 merge (:mod:`.coverage`, :mod:`.affected`, :mod:`.formation`, rank in :mod:`.merge`).
 
 Memory bound. Partitioning runs inside DuckDB under its memory limit (spilling to disk
-beyond it). A window task holds its rows, its TrackSet and the analysis: measured at about
-0.45 kB per sample of the busiest window (rows spanning the window plus twice the reach:
-the ingest overlap, or the largest gap limit when a sparse track makes it longer)
-over a fixed ~330 MB of loaded libraries (``tests/benchmarks/bench_screen.py``). With Dask,
-each worker holds one window at a time. Window results go to checkpoints on disk as they
-come; the merge reads them back in passes of a bounded number of pairs (:mod:`.assemble`).
-Measured on the synthetic month the client's peak still grows slowly with the number of
-days (410 MB for 1 day, 470 MB for 7, 630-670 MB for 30): not yet fully flat.
+beyond it). A window task holds its rows, its TrackSet and the analysis: about 0.45 kB per
+sample of the busiest window (rows spanning the window plus twice the reach: the ingest
+overlap, or the largest gap limit when a sparse track makes it longer) over a fixed
+~330 MB of loaded libraries (``tests/benchmarks/bench_screen.py``). With Dask, each worker
+holds one window at a time and the cluster lets go of each result once it is checkpointed.
+Window results and their per-track facts go to disk as they come; the merge reads them
+back in passes of a bounded number of window rows, the facts through DuckDB for the
+pass's pairs only, and formation reads candidate tracks in batches of bounded rows
+(:mod:`.assemble`, :mod:`.formation`). What stays proportional to the archive is per
+track: the track table (a few hundred bytes a track) and, for one formation candidate,
+its two whole tracks.
 """
 
 from __future__ import annotations
