@@ -142,3 +142,19 @@ def test_without_the_screen_extra_the_item_says_what_to_install(qtbot, monkeypat
     action.trigger()
     box = window.encounter_list.message_box
     assert box.isVisible() and encounter_list.INSTALL_HINT in box.text()
+
+
+def test_a_list_names_its_sources_so_any_folder_can_replay_it(screened, tmp_path, monkeypatch):
+    """Screened with a relative path, the list still names where the archive is."""
+    from encounter_replay.screen.output import read_encounters
+    from encounter_replay.screen.run import ScreenOptions, screen
+
+    archive, _ = screened
+    one = sorted(archive.glob("*.parquet"))[0]
+    (tmp_path / "arch").mkdir()
+    shutil.copy(one, tmp_path / "arch" / one.name)
+    monkeypatch.chdir(tmp_path)
+    screen(ScreenOptions(sources=["arch"], out=Path("enc.parquet"), progress=False))
+    frame, _ = read_encounters(tmp_path / "enc.parquet")
+    files = {f for row in frame["source_files"] for f in row}
+    assert files == {str(tmp_path / "arch" / one.name)}

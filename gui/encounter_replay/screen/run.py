@@ -167,7 +167,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
             f"--window must be longer than twice the overlap ({2 * overlap_s(opts.settings):g} s)"
         )
     files = expand_sources(opts.sources)
-    sources = [str(p) for p in files]
+    sources = [str(p.absolute()) for p in files]  # the list is replayed from any folder
     work = WorkDir(opts.out)
     resumed = work.open(_manifest(opts, files))
     if resumed:
