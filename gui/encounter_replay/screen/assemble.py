@@ -29,7 +29,7 @@ from .workdir import WorkDir
 #: Window rows (a pair in a window) merged in one pass: ~30 MB of pair tables.
 ROWS_PER_PASS = 30_000
 #: DuckDB's memory for sorting the parts (it spills to disk beyond).
-SORT_MEMORY = "256MB"
+SORT_MEMORY = "128MB"
 
 
 def _pass_of(frame: pd.DataFrame, passes: int) -> np.ndarray:

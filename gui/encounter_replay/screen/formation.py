@@ -23,9 +23,9 @@ from .tracks import trackset_from_rows
 from .workdir import WorkDir
 
 #: Rows read at once (whole tracks): about 0.5 kB each once prepared.
-ROWS_PER_BATCH = 100_000
+ROWS_PER_BATCH = 50_000
 #: DuckDB's memory for extracting and sorting the candidates' rows (it spills beyond).
-FORMATION_MEMORY = "256MB"
+FORMATION_MEMORY = "128MB"
 
 
 def whole_formations(
@@ -53,6 +53,7 @@ def whole_formations(
     a_ids = pairs["a_id"].to_numpy(dtype=object)
     b_ids = pairs["b_id"].to_numpy(dtype=object)
     con = connect(memory_limit or FORMATION_MEMORY)
+    con.execute("SET preserve_insertion_order = false")  # (rows are sorted after reading)
     pattern = str(work.parts / "*" / "*.parquet").replace("'", "''")
     w = float(window_s)
     # The candidates' rows, once (one scan of the partitions; each batch then reads this
