@@ -8,10 +8,11 @@ their span; figures that are not reductions of window figures are recomputed aft
 merge (:mod:`.coverage`, :mod:`.affected`, :mod:`.formation`, rank in :mod:`.merge`).
 
 Memory bound. Partitioning runs inside DuckDB under its memory limit (spilling to disk
-beyond it). A window task holds its rows, its TrackSet and the analysis: about 0.45 kB per
-sample of the busiest window (rows spanning the window plus twice the reach: the ingest
-overlap, or the largest gap limit when a sparse track makes it longer) over a fixed
-~330 MB of loaded libraries (``tests/benchmarks/bench_screen.py``). With Dask, each worker
+beyond it). A window task holds its rows, its TrackSet and the analysis (rows spanning the
+window plus twice the reach: the ingest overlap, or the largest gap limit when a sparse
+track makes it longer); measured on one day (``tests/benchmarks/bench_screen.py``), the
+whole screen's peak is about 431 MB + 0.12 kB per sample of the busiest window, and
+433 / 461 / 523 MB on 1 / 7 / 30 days. With Dask, each worker
 holds one window at a time and the cluster lets go of each result once it is checkpointed.
 Window results and their per-track facts go to disk as they come; the merge reads them
 back in passes of a bounded number of window rows, the facts through DuckDB for the
