@@ -12,16 +12,17 @@ from PySide6 import QtCore
 
 from .export.window_actions import install as install_export_actions
 from .io import ReadOptions
-from .view import app
+from .view import app, encounter_list
 from .view.main_window import MainWindow
 
 
 def build_window(
     options: ReadOptions | None = None, settings: QtCore.QSettings | None = None
 ) -> MainWindow:
-    """The replay window with its export actions installed."""
+    """The replay window with its export actions and encounter list installed."""
     window = MainWindow(options, settings=settings)
     install_export_actions(window)
+    encounter_list.install(window)
     return window
 
 

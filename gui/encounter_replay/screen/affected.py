@@ -7,12 +7,16 @@ minimum, CPA slant range or least horizontal separation, plus the other aircraft
 travel over the thinning step) of the other aircraft, or the other was not present then.
 Two parts of that need more than one window: the common time (the tracks' first and last
 recorded samples over the archive) and the radius (the merged CPA). So each window lists,
-for every excluded sample in its span and every track whose recorded span holds its
-time, the distance to that track (0 when it was not present), keeping only distances
-within the largest radius a listed pair can have (see :func:`bound`); the merge takes the
-least per pair and compares it with the pair's merged radius. The radius of a pair
-reported for a DAA well-clear violation alone, with a CPA beyond ``within``, can exceed
-that bound; such a pair could miss a flag the whole-file analysis sets.
+for every excluded sample in its span and every track present then, the distance to that
+track, keeping only distances within the largest radius a listed pair can have (see
+:func:`bound`); the merge takes the least per pair and compares it with the pair's merged
+radius. "Not present" is not listed track by track (every aircraft of a month-long
+archive whose recorded span covers the time but that is not flying: rows growing with the
+square of the archive); each window gives instead its excluded samples (:func:`thinned`)
+and the intervals each of its tracks is present (:func:`window_presence`), and the merge
+looks the listed pairs up in them (:func:`absent_sql`). The radius of a pair reported for
+a DAA well-clear violation alone, with a CPA beyond ``within``, can exceed that bound;
+such a pair could miss a flag the whole-file analysis sets.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from ..geo import ecef_ground_and_normal
 from ..model import ObjectClass
 
 COLUMNS = ("a_id", "b_id", "d", "vis")
+THIN_COLUMNS = ("id", "time")
+PRESENCE_COLUMNS = ("id", "start", "end")
 #: Excluded samples against tracks evaluated in one batch.
 BATCH = 200_000
 
@@ -58,7 +64,7 @@ def recorded_spans(meta: pd.DataFrame, settings: AnalysisSettings) -> pd.DataFra
     return out
 
 
-def _thinned(excluded: pd.DataFrame, span: tuple[float, float]) -> pd.DataFrame:
+def thinned(excluded: pd.DataFrame, span: tuple[float, float]) -> pd.DataFrame:
     """The analysis' thinning (first sample per track and THIN_S bucket) of the samples
     in ``span`` (buckets starting before the span are judged from their start)."""
     t0, t1 = span
@@ -81,9 +87,10 @@ def window_near(
     span: tuple[float, float],
     settings: AnalysisSettings,
 ) -> pd.DataFrame:
-    """Per (track with an excluded sample, other track): the least distance from one of
-    its excluded samples in ``span`` to the other (0 when absent), within :func:`bound`."""
-    ex = _thinned(excluded, span)
+    """Per (track with an excluded sample, other track present then): the least distance
+    from one of its excluded samples in ``span`` to the other, within :func:`bound` (the
+    other tracks' absence is the merge's to find: :func:`absent_sql`)."""
+    ex = thinned(excluded, span)
     empty = pd.DataFrame({c: pd.Series([], dtype=object if "id" in c else float) for c in COLUMNS})
     if not len(ex) or not len(spans):
         return empty
@@ -92,13 +99,14 @@ def window_near(
     x = ex["time"].to_numpy(np.float64)
     g_ex, _ = ecef_ground_and_normal(ex["lat"].to_numpy(np.float64), ex["lon"].to_numpy(np.float64))
     heads = spans.index.to_numpy(dtype=object)
-    paired = np.flatnonzero(spans["paired"].to_numpy(bool))
+    # The paired heads in this window's prepared tracks (the others are absent here).
+    pos = pd.Series(np.arange(len(ids)), index=pd.Index(ids)).reindex(heads)
+    inside = spans["paired"].to_numpy(bool) & pos.notna().to_numpy()
+    paired = np.flatnonzero(inside)
     first = spans["first"].to_numpy(np.float64)[paired]
     last = spans["last"].to_numpy(np.float64)[paired]
-    # Prepared index of each paired head (−1: not in this window's prepared tracks).
-    pos = pd.Series(np.arange(len(ids)), index=pd.Index(ids)).reindex(heads[paired])
-    j_of = pos.fillna(-1).to_numpy(np.int64)
-    vis_of = np.where(j_of >= 0, prep.visual_range[np.maximum(j_of, 0)], 0.0)
+    j_of = pos.to_numpy(np.float64)[paired].astype(np.int64)
+    vis_of = prep.visual_range[j_of] if len(j_of) else np.zeros(0)
     own_pos = pd.Series(np.arange(len(ids)), index=pd.Index(ids)).reindex(own_id)
     own_vis = np.where(own_pos.notna(), prep.visual_range[own_pos.fillna(0).to_numpy(np.int64)], 0)
     limit = bound(prep, settings)
@@ -112,14 +120,9 @@ def window_near(
         other = heads[paired][kk]
         keep = other != own_id[ee]
         ee, kk, other = ee[keep], kk[keep], other[keep]
-        j = j_of[kk]
-        d = np.zeros(len(ee))
-        inwin = np.flatnonzero(j >= 0)
-        if len(inwin):
-            present, g = _ground_at(prep, j[inwin], x[ee[inwin]])
-            diff = g_ex[:, ee[inwin]] - g
-            dist = np.sqrt(np.sum(diff * diff, axis=0))
-            d[inwin] = np.where(present, dist, 0.0)
+        present, g = _ground_at(prep, j_of[kk], x[ee])
+        diff = g_ex[:, ee] - g
+        d = np.where(present, np.sqrt(np.sum(diff * diff, axis=0)), np.inf)
         near = d <= limit
         rows.append(
             pd.DataFrame(
@@ -137,18 +140,74 @@ def window_near(
     )
 
 
-def affected(pairs: pd.DataFrame, near: pd.DataFrame, hsep_m: float) -> np.ndarray:
-    """``affected_by_excluded`` of merged pairs from all windows' :func:`window_near`."""
+def window_presence(prep: PreparedTracks, span: tuple[float, float]) -> pd.DataFrame:
+    """Per track, the closed intervals of ``span`` in which it is present as the analysis
+    finds it (:func:`..analysis.pair_facts._locate`: on one of its segments, or at one of
+    its samples), each starting within ``[span[0], span[1])`` so the intervals of all
+    windows never share a start."""
+    n = len(prep.t)
+    empty = pd.DataFrame({"id": pd.Series([], dtype=object), "start": [], "end": []})
+    if n == 0:
+        return empty
+    track = np.repeat(np.arange(len(prep)), np.diff(prep.offsets))
+    ok = prep.seg_ok[:n].copy()
+    ok[prep.offsets[1:] - 1] = False  # (no segment from a track's last sample)
+    starts = np.flatnonzero(~np.r_[False, ok[:-1]])
+    ends = np.flatnonzero(~ok)
+    s = np.maximum(prep.t[starts], span[0])
+    e = np.minimum(prep.t[ends], span[1])
+    keep = (s <= e) & (s < span[1])
+    ids = np.asarray(prep.ids, dtype=object)
+    return pd.DataFrame(
+        {"id": pd.Series(ids[track[starts[keep]]], dtype=object), "start": s[keep], "end": e[keep]}
+    )
+
+
+def absent_sql(pairs: str, thin: str, presence: str | None, tracks: str) -> str:
+    """DuckDB query of the (track, other) of ``pairs`` (a relation with both orders of
+    each pair) where an excluded sample of the track (``thin``: every window's
+    :func:`thinned`) lies in the other's recorded span (``tracks``: the track table) while
+    the other was not present (``presence``: every window's :func:`window_presence`;
+    None when no window has any). The latest interval starting at or before the sample
+    is the only one that can hold it."""
+    spans = (
+        f"SELECT coalesce(head, id) AS head, min(first_t) AS first, max(last_t) AS last "
+        f"FROM {tracks} GROUP BY 1"
+    )
+    hits = (
+        f"SELECT p.a_id, p.b_id, x.time FROM {pairs} p JOIN {thin} x ON x.id = p.a_id "
+        f"JOIN ({spans}) s ON s.head = p.b_id WHERE x.time BETWEEN s.first AND s.last"
+    )
+    if presence is None:
+        return f"SELECT DISTINCT a_id, b_id FROM ({hits})"
+    return (
+        f"SELECT DISTINCT h.a_id, h.b_id FROM ({hits}) h ASOF LEFT JOIN {presence} r "
+        'ON r.id = h.b_id AND h.time >= r.start WHERE r.start IS NULL OR h.time > r."end"'
+    )
+
+
+def affected(
+    pairs: pd.DataFrame, near: pd.DataFrame, hsep_m: float, absent: pd.DataFrame | None = None
+) -> np.ndarray:
+    """``affected_by_excluded`` of merged pairs from all windows' :func:`window_near`, and
+    the pairs (either order) one of which was absent at an excluded sample of the other
+    (``absent``, from :func:`absent_sql`)."""
     n = len(pairs)
+    key = pd.MultiIndex.from_arrays(
+        [pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)]
+    )
+    out = np.zeros(n, dtype=bool)
+    if n and absent is not None and len(absent):
+        both = pd.concat(
+            [absent, absent.rename(columns={"a_id": "b_id", "b_id": "a_id"})], ignore_index=True
+        )
+        out |= key.isin(pd.MultiIndex.from_frame(both[["a_id", "b_id"]]))
     if n == 0 or not len(near):
-        return np.zeros(n, dtype=bool)
+        return out
     both = pd.concat(
         [near, near.rename(columns={"a_id": "b_id", "b_id": "a_id"})], ignore_index=True
     )
     least = both.groupby(["a_id", "b_id"]).agg(d=("d", "min"), vis=("vis", "max"))
-    key = pd.MultiIndex.from_arrays(
-        [pairs["a_id"].to_numpy(dtype=object), pairs["b_id"].to_numpy(dtype=object)]
-    )
     got = least.reindex(key)
     radius = (
         np.fmax.reduce(
@@ -162,4 +221,4 @@ def affected(pairs: pd.DataFrame, near: pd.DataFrame, hsep_m: float) -> np.ndarr
         + THIN_S * MAX_SPEED_MPS
     )
     with np.errstate(invalid="ignore"):
-        return got["d"].to_numpy(np.float64) <= radius
+        return out | (got["d"].to_numpy(np.float64) <= radius)

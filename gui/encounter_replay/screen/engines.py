@@ -65,21 +65,22 @@ def run_dask(
     except (OSError, TimeoutError, ValueError) as exc:
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
         raise EngineError(f"cannot reach {where}: {exc}") from None
-    futures = []
+    pending = {}
     try:
-        by_key = {}
         for task in tasks:
             fut = client.submit(run_window, task, pure=False)
-            by_key[fut.key] = task
-            futures.append(fut)
-        for fut in distributed.as_completed(futures):
-            task = by_key[fut.key]
+            pending[fut.key] = (fut, task)
+        for fut in distributed.as_completed([f for f, _ in pending.values()]):
+            _, task = pending.pop(fut.key)
             if fut.status == "error":
                 on_error(task, fut.exception())
-                continue
-            on_done(fut.result())
+            else:
+                on_done(fut.result())
+            # Released once handled: the cluster keeps no result it no longer needs, so the
+            # workers' memory does not grow with the number of windows.
+            fut.release()
     finally:
-        for fut in futures:
+        for fut, _ in pending.values():
             fut.cancel()
         client.close()
         if cluster is not None:

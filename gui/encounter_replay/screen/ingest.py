@@ -146,8 +146,9 @@ def _recorded_spans(con, inner: str, filters: Filters, path: Path) -> None:
 
 def build_track_table(con, work: WorkDir) -> int:
     """One row per track id: the first non-empty metadata text in time order (as the CSV
-    reader takes it), object classes mapped as the reader maps them, and the id its
-    samples go under once pieces of one aircraft are joined (:func:`join_heads`)."""
+    reader takes it), object classes mapped as the reader maps them, the id its samples
+    go under once pieces of one aircraft are joined (:func:`join_heads`), and its rows
+    in the partitions (``rows``, the overlaps counted twice: a size to plan reads by)."""
     pattern = str(work.parts / "*" / "*.parquet").replace("'", "''")
     texts = ("name", "callsign", "type", "coalition", "cls", "color", "icao24")
     aggs = ", ".join(
@@ -156,7 +157,7 @@ def build_track_table(con, work: WorkDir) -> int:
     frame = con.execute(
         f"""SELECT id, {aggs}, min(t) AS first_t, max(t) AS last_t,
             arg_min(file, [file, seq]) AS first_file, arg_min(seq, [file, seq]) AS first_seq,
-            list_sort(list_distinct(list(file))) AS files
+            list_sort(list_distinct(list(file))) AS files, count(*) AS rows
         FROM read_parquet('{pattern}') GROUP BY id ORDER BY id"""
     ).df()
     spans = work.root / "spans"

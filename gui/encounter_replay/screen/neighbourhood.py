@@ -79,15 +79,34 @@ def _near(ts: TrackSet, k_pair: list[int], reach_m: float) -> np.ndarray:
     return keep
 
 
+def missing_sources(files: list[str | Path]) -> list[str]:
+    """The files of ``files`` that are not there (an archive moved or unmounted)."""
+    return [str(f) for f in files if not Path(f).exists()]
+
+
+def missing_message(missing: list[str]) -> str:
+    """One sentence naming the missing source files (the first few, then a count)."""
+    shown = ", ".join(missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    noun = "file" if len(missing) == 1 else "files"
+    return f"source {noun} of the encounter not found: {shown}{more}"
+
+
 def load_neighbourhood(archive: list[str], spec: str, options=None) -> TrackSet:
     """The TrackSet to replay row ``spec`` (``LIST:ROW``) of an encounter list from
     ``archive`` (files, globs, directories; the row's own source files when empty)."""
     row, info = encounter_row(spec)
+    return row_neighbourhood(row, info, archive, options)
+
+
+def row_neighbourhood(row: pd.Series, info: dict, archive=(), options=None) -> TrackSet:
+    """The neighbourhood of one row of a list already read (``info``: the list's
+    metadata), from ``archive`` or, when empty, the row's own source files."""
     start, end = float(row["replay_start"]), float(row["replay_end"])
-    files = expand_sources(archive) if archive else [Path(f) for f in row["source_files"]]
-    missing = [str(f) for f in files if not f.exists()]
+    files = expand_sources(list(archive)) if archive else [Path(f) for f in row["source_files"]]
+    missing = missing_sources(files)
     if missing:
-        raise EncounterError(f"{missing[0]}: source file of the encounter not found")
+        raise EncounterError(missing_message(missing))
     altitude = info.get("altitude")
     units = tuple(info.get("units") or (None, None))
     if options is not None:

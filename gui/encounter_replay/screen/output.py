@@ -149,6 +149,23 @@ def read_encounters(path: str | Path) -> tuple[pd.DataFrame, dict]:
     return _lists(table.to_pandas()), info
 
 
+def read_list_file(path: str | Path) -> tuple[pd.DataFrame, dict, Path]:
+    """An encounter list opened by the user: the Parquet itself, or for the ``--csv`` copy
+    the Parquet written beside it (the CSV has no room for the settings and sources a
+    replay needs). Returns the list, its metadata and the Parquet's path."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        twin = path.with_suffix(".parquet")
+        if not twin.is_file():
+            raise ValueError(
+                f"{path}: a CSV encounter list is replayed from the Parquet list written "
+                f"beside it ({twin.name}), which is not there; open the .parquet list"
+            )
+        path = twin
+    frame, info = read_encounters(path)
+    return frame, info, path
+
+
 def _lists(frame: pd.DataFrame) -> pd.DataFrame:
     """Arrow's list cells (numpy arrays) back as the analysis' lists of ``(start, end)``."""
     for col in frame.columns:

@@ -8,14 +8,18 @@ their span; figures that are not reductions of window figures are recomputed aft
 merge (:mod:`.coverage`, :mod:`.affected`, :mod:`.formation`, rank in :mod:`.merge`).
 
 Memory bound. Partitioning runs inside DuckDB under its memory limit (spilling to disk
-beyond it). A window task holds its rows, its TrackSet and the analysis: measured at about
-0.45 kB per sample of the busiest window (rows spanning the window plus twice the reach:
-the ingest overlap, or the largest gap limit when a sparse track makes it longer)
-over a fixed ~330 MB of loaded libraries (``tests/benchmarks/bench_screen.py``). With Dask,
-each worker holds one window at a time. Window results go to checkpoints on disk as they
-come; the merge reads them back in passes of a bounded number of pairs (:mod:`.assemble`).
-Measured on the synthetic month the client's peak still grows slowly with the number of
-days (410 MB for 1 day, 470 MB for 7, 630-670 MB for 30): not yet fully flat.
+beyond it). A window task holds its rows, its TrackSet and the analysis (rows spanning the
+window plus twice the reach: the ingest overlap, or the largest gap limit when a sparse
+track makes it longer); measured on one day (``tests/benchmarks/bench_screen.py``), the
+whole screen's peak is about 431 MB + 0.12 kB per sample of the busiest window, and
+433 / 461 / 523 MB on 1 / 7 / 30 days. With Dask, each worker
+holds one window at a time and the cluster lets go of each result once it is checkpointed.
+Window results and their per-track facts go to disk as they come; the merge reads them
+back in passes of a bounded number of window rows, the facts through DuckDB for the
+pass's pairs only, and formation reads candidate tracks in batches of bounded rows
+(:mod:`.assemble`, :mod:`.formation`). What stays proportional to the archive is per
+track: the track table (a few hundred bytes a track) and, for one formation candidate,
+its two whole tracks.
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def screen(opts: ScreenOptions, err: TextIO | None = None) -> ScreenOutcome:
             f"--window must be longer than twice the overlap ({2 * overlap_s(opts.settings):g} s)"
         )
     files = expand_sources(opts.sources)
-    sources = [str(p) for p in files]
+    sources = [str(p.absolute()) for p in files]  # the list is replayed from any folder
     work = WorkDir(opts.out)
     resumed = work.open(_manifest(opts, files))
     if resumed:

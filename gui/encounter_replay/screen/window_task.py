@@ -51,8 +51,8 @@ class WindowResult:
     samples: int
     seconds: float
     #: Per-track facts the merge needs beyond the pairs: ``runs`` and ``tracks``
-    #: (:mod:`.coverage`), ``near`` (:mod:`.affected`) and ``excluded`` (samples left
-    #: out, within the span).
+    #: (:mod:`.coverage`), ``near``, ``thin`` and ``presence`` (:mod:`.affected`) and
+    #: ``excluded`` (samples left out, within the span).
     facts: dict = field(default_factory=dict)
 
 
@@ -74,6 +74,20 @@ def read_track_meta(path: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=2)
 def _track_meta(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     return pq.read_table(path).to_pandas().set_index("id", drop=False)
+
+
+def _recorded_spans(meta: pd.DataFrame, settings: AnalysisSettings) -> pd.DataFrame:
+    """:func:`.affected.recorded_spans` of the archive-wide track table, computed once per
+    table and class selection (not per window: the table has every track of the archive)."""
+    key = (id(meta), tuple(sorted(settings.include)))
+    if _SPANS.get("key") != key:
+        _SPANS.clear()
+        _SPANS.update(key=key, meta=meta, spans=affected.recorded_spans(meta, settings))
+    return _SPANS["spans"]
+
+
+#: The last :func:`_recorded_spans` (its table is kept so its id is not reused).
+_SPANS: dict = {}
 
 
 def pair_files(files: np.ndarray, a: np.ndarray, b: np.ndarray) -> list[list[int]]:
@@ -125,8 +139,10 @@ def analyse_rows(
         facts["runs"], facts["tracks"] = coverage.window_coverage(prep, (t0, t1))
         ex = result.excluded
         if meta is not None and "first_t" in meta:
-            spans = affected.recorded_spans(meta, settings)
+            spans = _recorded_spans(meta, settings)
             facts["near"] = affected.window_near(prep, ex, spans, (t0, t1), settings)
+            facts["thin"] = affected.thinned(ex, (t0, t1))[list(affected.THIN_COLUMNS)]
+            facts["presence"] = affected.window_presence(prep, (t0, t1))
         inside = (ex["time"] >= t0) & (ex["time"] < t1)
         facts["excluded"] = ex[inside.to_numpy()].drop(columns=["track"]).reset_index(drop=True)
     return pairs

@@ -4,8 +4,10 @@
 sources with size and modification time, and every option that changes the result),
 ``parts/win=K/`` (the rows of window K, one file per source file), ``ingested/`` (a marker
 per source file read in full, or the reason it could not be), ``tracks.parquet`` and
-``windows/K.pkl`` (each window's pairs, written atomically when it is done). A rerun with
-another manifest starts afresh; one with the same picks up where the last stopped.
+``windows/K.pkl`` (each window's pairs, written atomically when it is done, after its
+per-track facts in ``facts/NAME/K.parquet``: on disk, not in memory, so the merge can read
+them back out of core). A rerun with another manifest starts afresh; one with the same
+picks up where the last stopped.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 class WorkDir:
@@ -28,6 +32,7 @@ class WorkDir:
         self.ingested = self.root / "ingested"
         self.windows = self.root / "windows"
         self.tracks = self.root / "tracks.parquet"
+        self.facts = self.root / "facts"
         self.manifest = self.root / "manifest.json"
 
     def open(self, manifest: dict) -> bool:
@@ -90,10 +95,29 @@ class WorkDir:
     def save_window(
         self, index: int, pairs: pd.DataFrame, samples: int, facts: dict | None = None
     ) -> None:
-        _atomic_write(self.checkpoint(index), pickle.dumps((pairs, samples, facts or {})))
+        """The window's facts (each a table: ``facts/NAME/K.parquet``, empty ones left
+        out), then its pairs: the checkpoint says the window is done, facts included."""
+        for name, frame in (facts or {}).items():
+            folder = self.facts / name
+            path = folder / f"{index}.parquet"
+            if frame is None or not len(frame):
+                path.unlink(missing_ok=True)
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            tmp = path.with_name(path.name + ".tmp")
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        _atomic_write(self.checkpoint(index), pickle.dumps((pairs, samples, {})))
+
+    def fact_files(self, name: str, indices: list[int]) -> list[str]:
+        """The files of fact ``name`` of windows ``indices`` (windows without any left out)."""
+        folder = self.facts / name
+        return [str(p) for k in indices if (p := folder / f"{k}.parquet").exists()]
 
     def load_window(self, index: int) -> tuple[pd.DataFrame, int, dict] | None:
-        """``(pairs, samples, facts)`` of a finished window, or None."""
+        """``(pairs, samples, {})`` of a finished window, or None (its facts are read from
+        :meth:`fact_files`)."""
         path = self.checkpoint(index)
         if not path.exists():
             return None

@@ -26,6 +26,7 @@ class WindowActions:
     # File
     open: QtGui.QAction
     add: QtGui.QAction
+    open_encounters: QtGui.QAction
     open_session: QtGui.QAction
     save_session: QtGui.QAction
     quit: QtGui.QAction
@@ -136,6 +137,14 @@ def _action(
     return a
 
 
+def _placeholder(action: QtGui.QAction, tip: str) -> QtGui.QAction:
+    """Disabled until another module plugs a handler in (and enables it)."""
+    action.setEnabled(False)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    return action
+
+
 def create_actions(w: MainWindow) -> WindowActions:
     """The window's actions, connected to its methods and its controller."""
     K = QtGui.QKeySequence.StandardKey
@@ -147,6 +156,9 @@ def create_actions(w: MainWindow) -> WindowActions:
     return WindowActions(
         open=act("&Open…", w.open_dialog, K.Open, "Open recordings (replaces the scene)"),
         add=act("&Add files…", w.add_dialog, "Ctrl+Shift+O", "Add recordings to the scene"),
+        open_encounters=_placeholder(
+            act("Open encounter &list…"), "Encounter lists are not available in this build"
+        ),
         open_session=act("Open &session…", lambda: session_bridge.open_dialog(w), "Ctrl+Alt+O"),
         save_session=act(
             "Sa&ve session…",

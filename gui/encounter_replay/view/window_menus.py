@@ -48,7 +48,7 @@ class WindowMenus(QtCore.QObject):
         a = actions
         mb = window.menuBar()
         m = mb.addMenu("&File")
-        m.addActions([a.open, a.add])
+        m.addActions([a.open, a.add, a.open_encounters])
         self.recent = RecentFiles(settings, m.addMenu("Recent &files"))
         m.addSeparator()
         m.addActions([a.open_session, a.save_session])

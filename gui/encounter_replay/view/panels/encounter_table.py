@@ -39,14 +39,14 @@ def _num(x: Any, digits: int) -> str:
 
 
 #: Severity as the table writes it (``analysis.pair_facts.SEVERITY_LEVELS``).
-_SEVERITY_TEXT = {
+SEVERITY_TEXT = {
     "nmac": "NMAC",
     "well_clear": "well clear lost",
     "loss_of_separation": "sep. lost",
     "visual_contact": "visual",
 }
 #: Most severe first, for sorting the column.
-_SEVERITY_ORDER = {level: k for k, level in enumerate(_SEVERITY_TEXT)}
+_SEVERITY_ORDER = {level: k for k, level in enumerate(SEVERITY_TEXT)}
 
 
 def _kind_text(r: Any) -> str:
@@ -153,7 +153,7 @@ class EncounterTableModel(QtCore.QAbstractTableModel):
             ),
             (
                 "Severity",
-                lambda r: _SEVERITY_TEXT.get(getattr(r, "severity", ""), ""),
+                lambda r: SEVERITY_TEXT.get(getattr(r, "severity", ""), ""),
                 lambda r: _SEVERITY_ORDER.get(getattr(r, "severity", ""), len(_SEVERITY_ORDER)),
                 "Most severe level reached: NMAC, well clear lost, separation lost, visual",
             ),
