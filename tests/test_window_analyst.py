@@ -361,6 +361,13 @@ def test_separation_plot_log_axis_and_map_legend(qtbot, window, scene):
     vis, hsep = plots.visual_line.label, plots.hsep_line.label
     assert vis.sceneBoundingRect().width() > 20 and hsep.sceneBoundingRect().width() > 20
     assert not vis.sceneBoundingRect().intersects(hsep.sceneBoundingRect())
+    # Log ticks on 1-2-5 steps (decades in a short plot), never piled up.
+    major, _minor = plots.sep_plot.getAxis("left")._tickLevels
+    room = plots.sep_plot.getViewBox().height() / 18
+    assert 1 <= len(major) <= max(room, 2)
+    for v, text in major:
+        mantissa = 10.0**v / 10.0 ** np.floor(v + 1e-9)
+        assert round(mantissa, 6) in (1.0, 2.0, 5.0) and float(text) == pytest.approx(10.0**v)
     # A threshold off the plot's range shows no label (not one stranded at the edge).
     plots.sep_plot.setYRange(-1.5, -1.0, padding=0)
     assert not vis.isVisible() and not hsep.isVisible()

@@ -157,6 +157,8 @@ class PlotsPanel(QtWidgets.QWidget):
         self.sep_plot.addItem(self.visual_line, ignoreBounds=True)
         self.sep_plot.addItem(self.hsep_line, ignoreBounds=True)
         self.sep_plot.getViewBox().sigYRangeChanged.connect(self._show_threshold_labels)
+        self.sep_plot.getViewBox().sigYRangeChanged.connect(self._log_ticks)
+        self.sep_plot.getViewBox().sigResized.connect(self._log_ticks)
         self.alt_curves: list[pg.PlotDataItem] = []
         self.cursors = []
         for plot in (self.sep_plot, self.alt_plot):
@@ -400,6 +402,8 @@ class PlotsPanel(QtWidgets.QWidget):
         """Separation on a log (on) or linear axis."""
         self.log_y = bool(on)
         self.sep_plot.setLogMode(y=self.log_y)
+        if not self.log_y:
+            self.sep_plot.getAxis("left").setTicks(None)  # pyqtgraph's own linear ticks
         self._redraw()
 
     def _y(self, v):
@@ -410,6 +414,30 @@ class PlotsPanel(QtWidgets.QWidget):
         self.visual_line.setValue(self._y(distance_value(self.visual_range_m, self.units)))
         self.hsep_line.setValue(self._y(distance_value(self.hsep_m, self.units)))
         self._show_threshold_labels()
+
+    def _log_ticks(self, *_: object) -> None:
+        """Ticks of the log separation axis: 1-2-5 steps, or decades when the plot is too
+        short for them (pyqtgraph's own minor labels — 2, 4, 0.8… — piled up in a small
+        dock)."""
+        if not self.log_y:
+            return
+        axis = self.sep_plot.getAxis("left")
+        y0, y1 = self.sep_plot.getViewBox().viewRange()[1]
+        room = max(int(self.sep_plot.getViewBox().height() // 18), 2)  # labels that fit
+        ticks = []
+        for steps in ((1, 2, 5), (1,)):
+            decades = range(int(np.floor(y0)) - 1, int(np.ceil(y1)) + 1)
+            ticks = [
+                np.log10(m * 10.0**k)
+                for k in decades
+                for m in steps
+                if y0 <= np.log10(m * 10.0**k) <= y1
+            ]
+            if len(ticks) <= room:
+                break
+        if len(ticks) > room:  # still too many: every n-th decade
+            ticks = ticks[:: int(np.ceil(len(ticks) / room))]
+        axis.setTicks([[(v, f"{10.0**v:g}") for v in ticks], []])
 
     def _show_threshold_labels(self, *_: object) -> None:
         """A threshold off the plot's range shows no label (pyqtgraph would leave it where
