@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from encounter_replay.geo import basemap as bm
@@ -125,3 +127,55 @@ def test_pick_resolution() -> None:
     assert bm.pick_resolution(100_000) == "i"
     assert bm.pick_resolution(1_000_000) == "l"
     assert bm.pick_resolution(5_000_000) == "c"
+
+
+@pytest.mark.gui
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-300, 300, allow_nan=False), min_size=4, max_size=60),
+    st.integers(0, 2**31),
+)
+def test_clipped_lines_draw_the_same_inside_the_map(xs, seed):
+    """A vector export draws only the segments that can touch the printed map: painted
+    into the map's rectangle, the clipped line and the whole one give the same pixels."""
+    from PySide6 import QtCore, QtGui
+
+    from encounter_replay.view.layers.basemap_layer import _path, clip_polyline
+
+    rng = np.random.default_rng(seed)
+    x = np.asarray(xs, dtype=float)
+    y = rng.uniform(-300, 300, len(x))
+    x[rng.random(len(x)) < 0.1] = np.nan  # breaks, as the coastline data has
+    # the image is -50..50 × -40..40; lines are clipped with a margin (a stroke's width
+    # reaches into the map from just outside), as the export clips with 5 % of the map
+    rect = QtCore.QRectF(-52, -42, 104, 84)
+
+    def draw(path: QtGui.QPainterPath) -> np.ndarray:
+        img = QtGui.QImage(100, 80, QtGui.QImage.Format.Format_RGB32)
+        img.fill(0)
+        p = QtGui.QPainter(img)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        p.translate(50, 40)
+        p.setPen(QtGui.QPen(QtGui.QColor("white"), 1.5))
+        p.drawPath(path)
+        p.end()
+        return np.frombuffer(bytes(img.constBits()), np.uint8).astype(int)
+
+    clipped = clip_polyline(x, y, rect)
+    # the same pixels, to antialiasing noise (a stroke outline computed from another
+    # start differs by a few levels where lines retrace; a lost segment differs by 255)
+    assert np.abs(draw(clipped) - draw(_path(x, y))).max() <= 16
+    assert clipped.elementCount() <= _path(x, y).elementCount() + np.isfinite(x).sum()
+
+
+def test_clipping_drops_what_lies_outside():
+    from PySide6 import QtCore
+
+    from encounter_replay.view.layers.basemap_layer import clip_polyline
+
+    x = np.linspace(-10_000.0, 10_000.0, 2001)  # a long border through a small map
+    y = np.zeros_like(x)
+    path = clip_polyline(x, y, QtCore.QRectF(-50, -50, 100, 100))
+    assert 10 <= path.elementCount() <= 14  # the 11 vertices in the map and one beyond each side
+    r = path.boundingRect()
+    assert r.left() == pytest.approx(-60) and r.right() == pytest.approx(60)

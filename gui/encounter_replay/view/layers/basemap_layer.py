@@ -35,6 +35,33 @@ class _Projected:
     rect: QtCore.QRectF
     rivers: QtGui.QPainterPath = None  # type: ignore[assignment]
     lakes: QtGui.QPainterPath = None  # type: ignore[assignment]
+    #: The lines' vertices (x, y with NaN breaks) by name, for clipping (vector exports).
+    lines: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+
+
+def clip_polyline(x: np.ndarray, y: np.ndarray, rect: QtCore.QRectF) -> QtGui.QPainterPath:
+    """The parts of a NaN-broken polyline whose segments can touch ``rect``.
+
+    A vector export draws every vertex it is given, and a dashed border at close zoom is
+    written as one dash at a time along its whole length: hundreds of kilobytes of PDF
+    for lines far outside the printed map. Segments wholly beyond one side of the rect are
+    dropped, with a break where the line leaves and comes back."""
+    if len(x) < 2:
+        return QtGui.QPainterPath()
+    x0, x1, y0, y1 = rect.left(), rect.right(), rect.top(), rect.bottom()
+    xa, xb, ya, yb = x[:-1], x[1:], y[:-1], y[1:]
+    with np.errstate(invalid="ignore"):
+        out = ((xa < x0) & (xb < x0)) | ((xa > x1) & (xb > x1))
+        out |= ((ya < y0) & (yb < y0)) | ((ya > y1) & (yb > y1))
+    seg = ~out & np.isfinite(xa) & np.isfinite(xb) & np.isfinite(ya) & np.isfinite(yb)
+    keep = np.r_[seg, False] | np.r_[False, seg]
+    cx, cy = np.where(keep, x, np.nan), np.where(keep, y, np.nan)
+    gap = np.flatnonzero(keep[:-1] & keep[1:] & ~seg) + 1  # kept ends of a dropped segment
+    cx, cy = np.insert(cx, gap, np.nan), np.insert(cy, gap, np.nan)
+    # One NaN per break (a run of them is many empty moves in the path).
+    nan = ~np.isfinite(cx)
+    single = ~(nan & np.r_[True, nan[:-1]])
+    return _path(cx[single], cy[single])
 
 
 def _path(x: np.ndarray, y: np.ndarray) -> QtGui.QPainterPath:
@@ -80,25 +107,45 @@ class BasemapItem(ViewCachedItem):
             if o.isVisible():
                 o.paint_content(p)
 
+    def _lines_for(self, p: QtGui.QPainter) -> dict[str, QtGui.QPainterPath]:
+        """The line paths to draw: whole (into the cached image, where the raster clips
+        for free), or clipped to what the painter shows (a vector export)."""
+        d = self.data
+        whole = {"coast": d.coast, "borders": d.borders, "rivers": d.rivers, "lakes": d.lakes}
+        device = p.device()
+        inverse, ok = p.transform().inverted()
+        if self.cache_enabled or d.lines is None or device is None or not ok:
+            return whole
+        shown = inverse.mapRect(QtCore.QRectF(0, 0, device.width(), device.height()))
+        m = 0.05 * max(shown.width(), shown.height())
+        shown = shown.adjusted(-m, -m, m, m)
+        return {
+            k: clip_polyline(*d.lines[k], shown) if k in d.lines else v for k, v in whole.items()
+        }
+
+    @staticmethod
+    def _stroke(p: QtGui.QPainter, pen: QtGui.QPen, path: QtGui.QPainterPath) -> None:
+        # An empty path still writes a stroke to a PDF, which readers flag as broken.
+        if path is not None and not path.isEmpty():
+            p.setPen(pen)
+            p.drawPath(path)
+
     def _paint_map(self, p: QtGui.QPainter) -> None:
         d = self.data
         if d is None or not self.map_visible:
             return
+        lines = self._lines_for(p)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         if self.fill_land:
             p.setPen(QtCore.Qt.PenStyle.NoPen)
             p.setBrush(self._land_brush)
             p.drawPath(d.land)
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
-        p.setPen(self._border_pen)
-        p.drawPath(d.borders)
+        self._stroke(p, self._border_pen, lines["borders"])
         if self.show_rivers and d.rivers is not None:
-            p.setPen(self._river_pen)
-            p.drawPath(d.rivers)
-            p.setPen(self._lake_pen)
-            p.drawPath(d.lakes)
-        p.setPen(self._coast_pen)
-        p.drawPath(d.coast)
+            self._stroke(p, self._river_pen, lines["rivers"])
+            self._stroke(p, self._lake_pen, lines["lakes"])
+        self._stroke(p, self._coast_pen, lines["coast"])
 
 
 class BasemapLayer:
@@ -166,9 +213,11 @@ class BasemapLayer:
         rect = (
             land.boundingRect().united(coast_path.boundingRect()).united(border_path.boundingRect())
         )
+        lines = {"coast": coast, "borders": borders}
         try:  # rivers and lake shores where the bundled data has them
-            rivers = _path(*proj.forward(*basemap.rivers(box, res)))
-            lakes = _path(*proj.forward(*basemap.lake_shores(box, res)))
+            lines["rivers"] = proj.forward(*basemap.rivers(box, res))
+            lines["lakes"] = proj.forward(*basemap.lake_shores(box, res))
+            rivers, lakes = _path(*lines["rivers"]), _path(*lines["lakes"])
         except (OSError, ValueError, KeyError):
             rivers = lakes = QtGui.QPainterPath()
-        return _Projected(coast_path, border_path, land, rect, rivers, lakes)
+        return _Projected(coast_path, border_path, land, rect, rivers, lakes, lines)
