@@ -76,16 +76,28 @@ def check_against_dense(ts: TrackSet, row, cfg: AnalysisSettings, t0=None, t1=No
     inner = [x for s in spans for x in s if lo + EDGE_TOL < x < hi - EDGE_TOL]
     for x in inner:
         assert len(ref_edges) and np.min(np.abs(ref_edges - x)) <= EDGE_TOL, (x, spans)
-    # Least τmod within [0, TTHR] while within ZTHR, and the projected HMD then.
-    cand = ref.vertical_ok & np.isfinite(ref.tau_mod) & (ref.tau_mod >= 0)
-    cand &= ref.tau_mod <= cfg.tthr_s
+    # Least τmod within [0, TTHR] while within ZTHR, and the projected HMD then. The least
+    # can sit on an edge of the vertical window, where τmod may change by several seconds
+    # per second (near r·ṙ = 0): the grid is refined 200-fold across each such edge.
+    switch = np.flatnonzero(np.diff(ref.vertical_ok.astype(np.int8)) != 0)
+    tau, dcpa, vok = ref.tau_mod, ref.dcpa, ref.vertical_ok
+    if len(switch):
+        fine = np.concatenate([np.linspace(times[i], times[i + 1], 201) for i in switch])
+        edge = dense_well_clear(
+            ts, a, b, fine, dthr=cfg.dthr_m, zthr=cfg.zthr_m, tthr=cfg.tthr_s, gap_s=gaps
+        )
+        tau = np.concatenate([tau, edge.tau_mod])
+        dcpa = np.concatenate([dcpa, edge.dcpa])
+        vok = np.concatenate([vok, edge.vertical_ok])
+    cand = vok & np.isfinite(tau) & (tau >= 0)
+    cand &= tau <= cfg.tthr_s
     if t0 is None and t1 is None:
         if cand.any():
-            best = float(np.min(ref.tau_mod[cand]))
+            best = float(np.min(tau[cand]))
             assert row.min_tau_mod_s <= best + 1e-3  # the two frames differ by micrometres
             assert row.min_tau_mod_s >= best - 0.05, (row.min_tau_mod_s, best)
-            near_min = cand & (ref.tau_mod <= row.min_tau_mod_s + 0.05)
-            assert np.min(np.abs(ref.dcpa[near_min] - row.hmd_m)) < 1.0, row.hmd_m
+            near_min = cand & (tau <= row.min_tau_mod_s + 0.05)
+            assert np.min(np.abs(dcpa[near_min] - row.hmd_m)) < 1.0, row.hmd_m
         else:
             assert np.isnan(row.min_tau_mod_s) or row.min_tau_mod_s > cfg.tthr_s - 0.05
         if ref.nmac.any():
@@ -242,6 +254,22 @@ def test_generated_encounters_against_dense(kind, data):
     assert len(res.pairs) == 1
     n = check_against_dense(ts, res.pairs.iloc[0], cfg)
     event(f"{kind}: {'violated' if n else 'clear'}")
+
+
+@pytest.mark.parametrize(
+    "draws",
+    [  # two climbing encounters hypothesis found, whose least τmod sits on the edge of
+        # the vertical window (a 0.01 s grid missed it by 0.054 s and by 0.85 s)
+        [145.0, 1.0, 1.25, 1.0, 10.0, 279.0, 2109.0, 0.0, 35.0, 0.0, 0.5, 0.5, 0.0, True, 91.0],
+        [60.0, 1.0, 1.25, 1.0, 10.0, 103.0, 1339.0, 0.0, 22.0, 0.0, 0.5, 0.5, 0.0, True, 84.0],
+    ],
+)
+def test_least_tau_on_the_edge_of_the_vertical_window(draws):
+    values = iter(draws)
+    ts = encounter("climbing", lambda _strategy: next(values))
+    cfg = AnalysisSettings()
+    res = analyze(ts, cfg)
+    check_against_dense(ts, res.pairs.iloc[0], cfg)
 
 
 def head_on(miss: float, speed: float = 150.0, dz: float = 0.0) -> TrackSet:
