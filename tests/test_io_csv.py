@@ -16,7 +16,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from encounter_replay.io import csv_reader
@@ -842,6 +842,9 @@ def _read_with(path: Path, parser_name: str):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(csv_texts())
+# "inf" and "-0" times: Arrow reads the column as numbers, the line parser read it as
+# dates (too few finite numbers) and blamed another line
+@example("lat,time,lon,id\n0.0,inf,0.0,\n,-0,,A\n0.0,inf,0.0,A")
 def test_fuzz_arrow_and_line_parser_agree(text):
     """The fast path and the careful path must read any file the same way."""
     with tempfile.TemporaryDirectory() as d:
@@ -851,7 +854,10 @@ def test_fuzz_arrow_and_line_parser_agree(text):
     if isinstance(a, tuple) or isinstance(b, tuple):
         assert a == b
         return
-    for name in ("t", "lat", "lon", "alt", "speed", "heading"):
+    # Times to a microsecond: ISO text with microseconds reaches float seconds by two
+    # routes that may differ in the last bit (2e-7 s at 2007).
+    np.testing.assert_allclose(a.t, b.t, rtol=0, atol=1e-6, err_msg="t")
+    for name in ("lat", "lon", "alt", "speed", "heading"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
     assert a.ids == b.ids
 

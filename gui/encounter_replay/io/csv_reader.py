@@ -457,7 +457,9 @@ def _times(col: pa.ChunkedArray, spec: cc.Column) -> tuple[np.ndarray, bool]:
     cells = pd.Series(pc.cast(col, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
     cells = cells.fillna("").str.strip()
     numbers = pd.to_numeric(cells, errors="coerce").to_numpy(np.float64, na_value=np.nan)
-    n_num = int(np.isfinite(numbers).sum())
+    # Numbers, infinities included: Arrow types such a column as floats, and both paths
+    # must read it the same way ("inf" is then an unreadable time, "-0" epoch zero).
+    n_num = int((~np.isnan(numbers)).sum())
     if n_num and 2 * n_num >= int((~cells.isin(_NULL_TOKENS)).sum()):
         return _numeric_times(numbers, spec)
     with warnings.catch_warnings():
