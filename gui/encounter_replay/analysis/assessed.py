@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import TrackSet
-from .cleaning import clean
+from .cleaning import cleaned_and_prepared
 from .pair_facts import _coverage
-from .prepared import prepare
 from .settings import AnalysisSettings
 
 
@@ -30,15 +29,7 @@ def unassessed_intervals(
     keep = np.zeros(len(ts), dtype=bool)
     keep[[a, b]] = True
     sub = ts.subset(keep)
-    cleaned = clean(sub, settings)
-    prep = prepare(
-        cleaned.ts,
-        settings.include,
-        settings.gap_s,
-        settings.visual_ranges(sub.meta),
-        brk=cleaned.brk,
-        track_gap=cleaned.gap_s,
-    )
+    prep = cleaned_and_prepared(sub, settings)
     if len(prep) != 2:
         return np.zeros((0, 2))
     c0, c1 = float(prep.first.max()), float(prep.last.min())

@@ -42,7 +42,7 @@ import pandas as pd
 from ..model import DataWarning, ObjectClass, TrackSet
 from ..model.trackset import ALL_SAMPLE_FIELDS, HELD_UNTIL
 from ..model.units import KT
-from .prepared import ALT_ABS_MAX, SOURCE
+from .prepared import ALT_ABS_MAX, SOURCE, PreparedTracks, prepare
 from .result import excluded_frame
 from .settings import AnalysisSettings
 
@@ -576,3 +576,18 @@ def _gap_limits(ts: TrackSet, settings: AnalysisSettings, is_held: np.ndarray) -
             fixed = pd.to_numeric(ts.meta[GAP_LIMIT_COLUMN], errors="coerce").to_numpy(float)
             gap = np.where(np.isfinite(fixed), fixed, gap)
     return np.where(is_held, np.inf, gap)
+
+
+def cleaned_and_prepared(ts: TrackSet, settings: AnalysisSettings) -> PreparedTracks:
+    """The prepared tracks :func:`.engine.analyze` builds from ``ts``: cleaned, then
+    prepared with each track's own gap limit (for what needs the analysis's view of a
+    few tracks: the window's unassessed stretches, archive screening)."""
+    cleaned = clean(ts, settings)
+    return prepare(
+        cleaned.ts,
+        settings.include,
+        settings.gap_s,
+        settings.visual_ranges(ts.meta),
+        brk=cleaned.brk,
+        track_gap=cleaned.gap_s,
+    )

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import AnalysisSettings
-from ..analysis.cleaning import clean
+from ..analysis.cleaning import cleaned_and_prepared
 from ..analysis.pair_facts import _coverage
-from ..analysis.prepared import PreparedTracks, prepare
+from ..analysis.prepared import PreparedTracks
 from ..model import TrackSet
 
 RUN_COLUMNS = ("id", "start", "end")
@@ -28,15 +28,7 @@ TRACK_COLUMNS = ("id", "first", "last")
 
 def prepared(ts: TrackSet, settings: AnalysisSettings) -> PreparedTracks:
     """The prepared tracks :func:`..analysis.analyze` builds from ``ts``."""
-    cleaned = clean(ts, settings)
-    return prepare(
-        cleaned.ts,
-        settings.include,
-        settings.gap_s,
-        settings.visual_ranges(ts.meta),
-        brk=cleaned.brk,
-        track_gap=cleaned.gap_s,
-    )
+    return cleaned_and_prepared(ts, settings)
 
 
 def window_coverage(
